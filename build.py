@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""Assemble the unpacked extension in dist/ and its store/enterprise zip, offline after the first fetch.
+
+Inputs, all pinned:
+  package.json + package-lock.json   Pyodide and PyScript (npm verifies the lockfile's integrity hashes)
+  requirements-browser.txt           wheels for the panel's Python, each with a sha256 checked here
+  manifest.json, extension/, pyapp/  our own code
+
+Outputs: dist/ (load it as an unpacked extension) and dist.zip. Two runs give byte-identical output:
+every file is written in sorted order with fixed zip timestamps, and nothing depends on the clock.
+
+Vendor bundles are patched in a few guarded places (see PATCHES): a pattern that is not found exactly the
+expected number of times stops the build, so a version bump cannot silently skip a patch.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+ZIP_OUT = ROOT / "dist.zip"
+CACHE = ROOT / ".cache"
+WHEEL_CACHE = CACHE / "wheels"
+NODE_MODULES = ROOT / "node_modules"
+FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+PYAPP_DIST_NAME = "loop_returns_pyapp"
+PYAPP_VERSION = "0.1.0"
+WHEEL_PLATFORM = "pyemscripten_2026_0_wasm32"
+# Environment markers as Pyodide 314 evaluates them, for the lock's "depends".
+BROWSER_MARKERS = {
+    "python_version": "3.14", "python_full_version": "3.14.2", "sys_platform": "emscripten",
+    "platform_system": "Emscripten", "os_name": "posix", "implementation_name": "cpython",
+    "platform_python_implementation": "CPython", "platform_machine": "wasm32", "extra": "",
+}
+
+# Only what the panel loads. PyScript's editor, terminal, game and codemirror chunks are left out and
+# disabled in extension/panel/pyscript.json, so nothing imports them.
+PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+PYSCRIPT_CHUNK_PREFIXES = ("core", "error-", "pyodide_graph-")
+
+# (file under dist/vendor, old text, new text, expected count, why)
+PATCHES = [
+    ("pyscript/core-*.js",
+     "`https://cdn.jsdelivr.net/pyodide/v${e}/full/pyodide.mjs`",
+     "`/vendor/pyodide/pyodide.mjs`", 2,
+     "PyScript's default interpreter URL is a CDN; point its fallback at the bundled Pyodide"),
+    ("pyscript/core-*.js",
+     "`https://cdn.jsdelivr.net/npm/@micropython/micropython-webassembly-pyscript@${e}/micropython.mjs`",
+     "`/vendor/micropython-is-not-bundled.mjs`", 2,
+     "MicroPython is not shipped; its CDN URL must not remain in the package"),
+    ("pyscript/core-*.js", "https://packages.pyscript.net/?q=", "packages-not-available-offline:", 2,
+     "a console hint that names a remote package index"),
+    ("pyscript/core-*.js", "_PACKAGE_INDEX=const('https://micropython.org/pi/v2')",
+     "_PACKAGE_INDEX=const('')", 1, "MicroPython's mip index (unused, but a remote URL)"),
+    ("pyscript/core-*.js", "_PACKAGE_INDEX=const(\\'https://micropython.org/pi/v2\\')",
+     "_PACKAGE_INDEX=const(\\'\\')", 1, "the same, inside PyScript's worker source string"),
+    ("pyscript/core-*.js", "A='https://raw.githubusercontent.com/'+A[0]", "A=''+A[0]", 1,
+     "mip's github: rewrite (unused, but a remote URL)"),
+    ("pyscript/core-*.js", "A=\\'https://raw.githubusercontent.com/\\'+A[0]", "A=\\'\\'+A[0]", 1,
+     "the same, inside PyScript's worker source string"),
+    ("pyodide/pyodide.mjs", "`https://cdn.jsdelivr.net/pyodide/v${U}/full/`", "`/vendor/pyodide/`", 1,
+     "Pyodide's package fallback base URL is a CDN; the bundled directory is the only source"),
+]
+# Doc examples inside the stdlib zip that name a CDN; rewritten so the package holds no CDN URL at all.
+STDLIB_DROP = ("unittest/", "test/", "idlelib/", "tkinter/", "turtledemo/", "ensurepip/", "pydoc_data/",
+               "lib2to3/", "venv/", "_pyrepl/", "curses/", "dbm/", "sqlite3/", "wsgiref/", "xmlrpc/")
+STDLIB_REWRITES = {
+    "pyodide/http/__init__.py": ("https://cdn.jsdelivr.net/pyodide/v0.24.1/full/pyodide-lock.json",
+                                 "https://example.invalid/pyodide-lock.json"),
+    "pyodide/http/_pyfetch.py": ("https://cdn.jsdelivr.net/pyodide/v0.23.4/full/repodata.json",
+                                 "https://example.invalid/repodata.json"),
+}
+
+
+class BuildError(Exception):
+    """One sentence for the person running the build."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_browser_requirements() -> list[tuple[str, str, str]]:
+    pins = []
+    for line in (ROOT / "requirements-browser.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)\s+--hash=sha256:([0-9a-f]{64})", line)
+        if not m:
+            raise BuildError(f"requirements-browser.txt: every line must be 'name==version --hash=sha256:…', got {line!r}.")
+        pins.append((m[1], m[2], m[3]))
+    return pins
+
+
+def fetch_wheels(offline: bool) -> list[Path]:
+    """Return the pinned wheels from the cache, downloading missing ones once; every file is hash-checked."""
+    WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+    by_hash = {sha256(p.read_bytes()): p for p in WHEEL_CACHE.glob("*.whl")}
+    wheels = []
+    for name, version, digest in read_browser_requirements():
+        if digest not in by_hash:
+            if offline:
+                raise BuildError(f"{name}=={version} is not in {WHEEL_CACHE} and --offline forbids downloading it.")
+            download_wheel(name, version)
+            by_hash = {sha256(p.read_bytes()): p for p in WHEEL_CACHE.glob("*.whl")}
+            if digest not in by_hash:
+                raise BuildError(f"{name}=={version}: the downloaded wheel does not match the pinned sha256; refusing to ship it.")
+        wheels.append(by_hash[digest])
+    return sorted(wheels, key=lambda p: p.name)
+
+
+def download_wheel(name: str, version: str) -> None:
+    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+           "--platform", WHEEL_PLATFORM, "--platform", "any", "--python-version", "3.14",
+           "--implementation", "cp", "--abi", "cp314", "--abi", "none",
+           "-d", str(WHEEL_CACHE), f"{name}=={version}"]
+    if subprocess.run(cmd, capture_output=True, text=True).returncode != 0:
+        raise BuildError(f"could not download {name}=={version} (no network and no cached copy?).")
+
+
+def ensure_node_modules(offline: bool) -> None:
+    """npm ci checks every tarball against package-lock.json's integrity hash."""
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    wanted = {k.removeprefix("node_modules/"): v["version"] for k, v in lock["packages"].items()
+              if k in ("node_modules/pyodide", "node_modules/@pyscript/core")}
+    def installed(pkg: str) -> str | None:
+        p = NODE_MODULES / pkg / "package.json"
+        return json.loads(p.read_text())["version"] if p.exists() else None
+    if all(installed(p) == v for p, v in wanted.items()):
+        return
+    if offline:
+        raise BuildError("node_modules is missing or stale and --offline forbids 'npm ci'.")
+    npm = shutil.which("npm")
+    if not npm:
+        raise BuildError("npm is needed once to fetch Pyodide and PyScript; install Node.js and npm.")
+    r = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise BuildError("'npm ci' failed (no network, or a tarball did not match package-lock.json).")
+
+
+class Tree:
+    """The files of dist/, collected in memory and written once, sorted."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, rel: str, data: bytes) -> None:
+        if rel in self.files:
+            raise BuildError(f"two sources write dist/{rel}.")
+        self.files[rel] = data
+
+    def patch(self, pattern: str, old: str, new: str, count: int, why: str) -> None:
+        matches = [k for k in self.files if Path(k).match("vendor/" + pattern)]
+        if len(matches) != 1:
+            raise BuildError(f"patch target vendor/{pattern} matched {len(matches)} files ({why}).")
+        text = self.files[matches[0]].decode("utf-8")
+        found = text.count(old)
+        if found != count:
+            raise BuildError(f"patch for {matches[0]} expected {count} occurrence(s) of {old!r}, found {found}: "
+                             f"the vendored version changed; review the patch ({why}).")
+        self.files[matches[0]] = text.replace(old, new).encode("utf-8")
+
+
+def deterministic_zip(entries: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, entries[name])
+    return buf.getvalue()
+
+
+def trimmed_stdlib(data: bytes) -> bytes:
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if name.endswith("/") or name.startswith(STDLIB_DROP):
+                continue
+            content = zf.read(name)
+            if name in STDLIB_REWRITES:
+                old, new = STDLIB_REWRITES[name]
+                if content.count(old.encode()) != 1:
+                    raise BuildError(f"stdlib rewrite of {name} did not find its pattern; review STDLIB_REWRITES.")
+                content = content.replace(old.encode(), new.encode())
+            out[name] = content
+    return deterministic_zip(out)
+
+
+def pyapp_wheel() -> tuple[str, bytes]:
+    """Our own Python as a pure wheel, so Pyodide installs it from the lock like any other package."""
+    name = f"{PYAPP_DIST_NAME}-{PYAPP_VERSION}-py3-none-any.whl"
+    distinfo = f"{PYAPP_DIST_NAME}-{PYAPP_VERSION}.dist-info"
+    files = {}
+    for path in sorted((ROOT / "pyapp").rglob("*.py")):
+        files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    files[f"{distinfo}/METADATA"] = (f"Metadata-Version: 2.1\nName: {PYAPP_DIST_NAME}\nVersion: {PYAPP_VERSION}\n"
+                                     "Requires-Dist: pydantic\n").encode()
+    files[f"{distinfo}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{distinfo}/top_level.txt"] = b"pyapp\n"
+    record = io.StringIO()
+    writer = csv.writer(record, lineterminator="\n")
+    for rel, data in sorted(files.items()):
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        writer.writerow([rel, f"sha256={digest}", len(data)])
+    writer.writerow([f"{distinfo}/RECORD", "", ""])
+    files[f"{distinfo}/RECORD"] = record.getvalue().encode()
+    return name, deterministic_zip(files)
+
+
+def wheel_lock_entry(file_name: str, data: bytes) -> tuple[str, dict]:
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        meta = Parser().parsestr(zf.read(meta_name).decode("utf-8"))
+        top = next((n for n in names if n.endswith(".dist-info/top_level.txt")), None)
+        if top:
+            imports = [x for x in zf.read(top).decode().split() if x]
+        else:
+            imports = sorted({n.split("/")[0].removesuffix(".py") for n in names
+                              if not n.split("/")[0].endswith((".dist-info", ".data")) and (n.endswith(".py") or "/" in n)})
+    depends = []
+    for spec in meta.get_all("Requires-Dist") or []:
+        req = Requirement(spec)
+        if req.marker is None or req.marker.evaluate(BROWSER_MARKERS):
+            depends.append(canonicalize_name(req.name))
+    name = canonicalize_name(meta["Name"])
+    return name, {
+        "name": name, "version": meta["Version"], "file_name": f"/vendor/wheels/{file_name}",
+        "install_dir": "site", "sha256": sha256(data), "package_type": "package", "imports": imports,
+        "depends": sorted(set(depends)), "unvendored_tests": False, "shared_library": False,
+    }
+
+
+def assemble(offline: bool) -> Tree:
+    ensure_node_modules(offline)
+    tree = Tree()
+    manifest = json.loads((ROOT / "manifest.json").read_text())
+    tree.add("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n")
+
+    for path in sorted((ROOT / "extension").rglob("*")):
+        if path.is_file():
+            tree.add(path.relative_to(ROOT / "extension").as_posix(), path.read_bytes())
+
+    pyodide_dir = NODE_MODULES / "pyodide"
+    for fname in PYODIDE_FILES:
+        data = (pyodide_dir / fname).read_bytes()
+        if fname == "python_stdlib.zip":
+            data = trimmed_stdlib(data)
+        tree.add(f"vendor/pyodide/{fname}", data)
+    pyscript_dir = NODE_MODULES / "@pyscript" / "core" / "dist"
+    for path in sorted(pyscript_dir.glob("*.js")):
+        if path.name.startswith(PYSCRIPT_CHUNK_PREFIXES):
+            tree.add(f"vendor/pyscript/{path.name}", path.read_bytes())
+    for patch in PATCHES:
+        tree.patch(*patch)
+
+    lock_packages = {}
+    wheel_files = [(p.name, p.read_bytes()) for p in fetch_wheels(offline)] + [pyapp_wheel()]
+    for file_name, data in wheel_files:
+        tree.add(f"vendor/wheels/{file_name}", data)
+        name, entry = wheel_lock_entry(file_name, data)
+        lock_packages[name] = entry
+    upstream_info = json.loads((pyodide_dir / "pyodide-lock.json").read_text())["info"]
+    lock = {"info": upstream_info, "packages": dict(sorted(lock_packages.items()))}
+    tree.add("vendor/pyodide/pyodide-lock.json", json.dumps(lock, indent=1, sort_keys=True).encode() + b"\n")
+    return tree
+
+
+def write(tree: Tree) -> None:
+    if DIST.exists():
+        shutil.rmtree(DIST)
+    for rel, data in sorted(tree.files.items()):
+        target = DIST / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    ZIP_OUT.write_bytes(deterministic_zip(tree.files))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offline", action="store_true", help="fail instead of downloading anything")
+    args = parser.parse_args(argv)
+    try:
+        tree = assemble(args.offline)
+        write(tree)
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    total = sum(len(d) for d in tree.files.values())
+    print(f"built {DIST.relative_to(ROOT)}/: {len(tree.files)} files, {total / 1e6:.2f} MB unpacked; "
+          f"{ZIP_OUT.name}: {ZIP_OUT.stat().st_size / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+// Content script: the only extension code that runs in the Klaviyo page.
+//
+// Trust: the page owns this DOM and may be hostile. This script never reads the Loop key, never trusts
+// window messages, and never turns page text into markup. It does three things:
+//   1. mounts the panel (an extension page in an iframe) inside a *closed* shadow root;
+//   2. answers the panel's "snapshot" request with the page's ticket markup, as a string the panel's Python
+//      parses as text (the decision what an order is lives in pyapp/ticket_parser.py, not here);
+//   3. tells the panel when the single-page app changed the ticket, so it asks for a new snapshot.
+// Requests are accepted only from this extension's own panel frame, which proves itself with a nonce that
+// exists only in the iframe URL inside the closed shadow root (the page cannot read it).
+(() => {
+  "use strict";
+  const HELPDESK_PATH = /^\/inbox(\/|$)/;
+  const SNAPSHOT_LIMIT = 400_000; // characters of markup; a ticket view is far below this
+  const MAX_MOUNTS = 5; // a page that keeps removing the panel does not get an endless remount loop
+  const PANEL_URL = chrome.runtime.getURL("panel/panel.html");
+  const nonce = crypto.randomUUID();
+  let host = null;
+  let mounts = 0;
+  let lastFingerprint = "";
+  let timer = 0;
+
+  const alive = () => Boolean(globalThis.chrome?.runtime?.id);
+
+  function mount() {
+    if (host?.isConnected || mounts >= MAX_MOUNTS) return;
+    mounts += 1;
+    host = document.createElement("loop-returns-panel");
+    const shadow = host.attachShadow({ mode: "closed" });
+    const style = document.createElement("style");
+    style.textContent = `:host{all:initial;position:fixed;top:64px;right:12px;bottom:12px;width:360px;z-index:2147483000;
+      display:block;box-shadow:0 4px 16px rgba(0,0,0,.18);border-radius:8px;overflow:hidden;background:#fff}
+      :host([collapsed]){bottom:auto;height:44px}
+      iframe{border:0;width:100%;height:100%;display:block}`;
+    const frame = document.createElement("iframe");
+    frame.src = `${PANEL_URL}#${nonce}`;
+    frame.title = "Loop Returns";
+    frame.allow = "clipboard-write";
+    shadow.append(style, frame);
+    document.documentElement.append(host);
+  }
+
+  function unmount() {
+    host?.remove();
+    host = null;
+  }
+
+  function snapshot() {
+    // Only the body: our own host hangs off <html>, so it is never part of what the panel parses.
+    const html = document.body ? document.body.outerHTML : "";
+    return {
+      url: location.href,
+      title: document.title.slice(0, 500),
+      html: html.length > SNAPSHOT_LIMIT ? html.slice(0, SNAPSHOT_LIMIT) : html,
+      truncated: html.length > SNAPSHOT_LIMIT,
+    };
+  }
+
+  function fingerprint() {
+    const body = document.body;
+    return `${location.pathname}|${body ? body.textContent.length : 0}`;
+  }
+
+  function notifyPanel() {
+    const fp = fingerprint();
+    if (fp === lastFingerprint) return;
+    lastFingerprint = fp;
+    chrome.runtime.sendMessage({ kind: "page-changed", nonce }).catch(() => {
+      // The panel is still booting; it takes its first snapshot itself when ready.
+    });
+  }
+
+  function onPageMutation() {
+    if (!alive()) return teardown();
+    clearTimeout(timer);
+    timer = setTimeout(check, 150);
+  }
+
+  function check() {
+    if (!alive()) return teardown();
+    if (HELPDESK_PATH.test(location.pathname)) {
+      mount();
+      notifyPanel();
+    } else {
+      unmount();
+    }
+  }
+
+  function onMessage(message, sender, sendResponse) {
+    if (!alive()) return teardown();
+    // Only our own extension's panel, in this tab, holding the nonce it was given.
+    if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(PANEL_URL)) return;
+    if (!message || message.nonce !== nonce) return;
+    if (message.kind === "snapshot") {
+      sendResponse(snapshot());
+    }
+  }
+
+  const observer = new MutationObserver(onPageMutation);
+
+  function teardown() {
+    observer.disconnect();
+    removeEventListener("popstate", onPageMutation);
+    try {
+      chrome.runtime.onMessage.removeListener(onMessage);
+    } catch {
+      // The extension context is already gone: nothing left to unregister.
+    }
+    unmount();
+  }
+
+  chrome.runtime.onMessage.addListener(onMessage);
+  observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  addEventListener("popstate", onPageMutation);
+  check();
+})();

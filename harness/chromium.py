@@ -1,0 +1,106 @@
+"""Launch a real Chromium with the built extension, the stand-ins mapped under their real host names.
+
+The unmodified production build in dist/ talks to https://www.klaviyo.com and https://api.loopreturns.com;
+--host-resolver-rules sends both to loopback stand-ins and every other host name to NOTFOUND, so no request
+can leave this machine, and --log-net-log records every request the browser makes.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+
+
+def find_chromium() -> str:
+    """$CHROMIUM, then Debian's /usr/bin/chromium, then a Playwright-managed Chromium."""
+    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                  shutil.which("chromium-browser")]
+    for c in candidates:
+        if c and Path(c).exists():
+            return c
+    try:
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+        if Path(path).exists():
+            return path
+    except Exception:
+        pass
+    raise SystemExit("Chromium not found: install it (Debian: apt-get install -y chromium) or set $CHROMIUM.")
+
+
+@lru_cache(maxsize=1)
+def playwright_disabled_features() -> list[str]:
+    """Playwright's own --disable-features list, minus ThirdPartyStoragePartitioning.
+
+    Playwright disables storage partitioning, which makes IndexedDB throw inside an extension iframe on a web
+    page; PyScript then hangs at "Loading Storage". Real Chrome partitions storage. The list is read from the
+    installed Playwright so it stays in step with the pinned version; the last --disable-features wins.
+    """
+    import playwright
+    bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
+    text = bundle.read_text(encoding="utf-8")
+    m = re.search(r"disabledFeatures = \[(.*?)\]\.filter", text, re.S)
+    if not m:
+        raise RuntimeError("cannot find Playwright's disabledFeatures list; update harness/chromium.py")
+    features = re.findall(r'^\s*"([A-Za-z0-9]+)"', m.group(1), re.M)
+    if "ThirdPartyStoragePartitioning" not in features:
+        raise RuntimeError("Playwright's disabledFeatures no longer lists ThirdPartyStoragePartitioning; review")
+    # AutofillServerCommunication: Chromium's own page-classification calls, noise in the request record.
+    return [f for f in features if f != "ThirdPartyStoragePartitioning"] + ["AutofillServerCommunication"]
+
+
+@dataclass
+class Ports:
+    klaviyo: int
+    loop: int
+
+
+def chromium_args(ports: Ports, extension_dir: Path = DIST, net_log: Path | None = None,
+                  lang: str | None = None) -> list[str]:
+    rules = (f"MAP www.klaviyo.com 127.0.0.1:{ports.klaviyo}, MAP api.loopreturns.com 127.0.0.1:{ports.loop}, "
+             "MAP * ~NOTFOUND")
+    args = [
+        f"--disable-extensions-except={extension_dir}", f"--load-extension={extension_dir}",
+        f"--host-resolver-rules={rules}", "--ignore-certificate-errors",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--disable-sync", "--disable-quic", "--disable-gpu",
+        "--disable-features=" + ",".join(playwright_disabled_features()),
+    ]
+    if os.geteuid() == 0:
+        args.append("--no-sandbox")
+    if net_log:
+        args += [f"--log-net-log={net_log}", "--net-log-capture-mode=Default"]
+    if lang:
+        args.append(f"--lang={lang}")
+    return args
+
+
+def launch(playwright, user_data_dir: Path, ports: Ports, *, headless: bool = True,
+           net_log: Path | None = None, lang: str | None = None, extension_dir: Path = DIST):
+    """A persistent Playwright context (extensions need one) running the built extension."""
+    return playwright.chromium.launch_persistent_context(
+        str(user_data_dir), executable_path=find_chromium(), headless=headless,
+        args=chromium_args(ports, extension_dir, net_log, lang),
+        ignore_default_args=["--disable-extensions"], viewport={"width": 1440, "height": 900},
+        locale=lang,
+    )
+
+
+def extension_id(context, timeout_s: float = 15.0) -> str:
+    """The id of the loaded extension, read from its service worker's URL."""
+    workers = context.service_workers
+    worker = workers[0] if workers else context.wait_for_event("serviceworker", timeout=timeout_s * 1000)
+    return worker.url.split("/")[2]
+
+
+def net_log_hosts(net_log: Path) -> set[str]:
+    """Every host the browser tried to reach, from the net log (tolerates a log cut short at exit)."""
+    text = net_log.read_text(encoding="utf-8", errors="replace") if net_log.exists() else ""
+    return set(re.findall(r'"(?:url|original_url)":"(?:https?|wss?)://([^/:"]+)', text))
