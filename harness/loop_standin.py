@@ -1,0 +1,382 @@
+"""A local stand-in for api.loopreturns.com, faithful to what shared/loop-api.md documents.
+
+Routes (under /api/v1/ and /api/2026-07/ unless said): warehouse/return/details, warehouse/return/list,
+/api/v2/returns (the customer lookup Loop's Gladly app uses), order/link, order/qr, qr/i/<id> (a PNG),
+allowlists, draft-returns (+ /<id>/cancel).
+
+Quirks reproduced: ids as integers in details and strings in lists; ``YYYY-MM-DD HH:MM:SS`` in details and
+ISO-8601 elsewhere; ``"N/A"`` for missing carrier / tracking / label status; reasons wrapped in quotes;
+"not found" as HTTP 200 with an ``error`` body; 401 in both documented shapes; one return per order from
+details (the newest) even when the order has several.
+
+Tests steer it through attributes: ``keys`` (key -> scopes), ``latency``, ``faults`` (see ``Fault``),
+``name_form`` (which order-name spelling details accepts), ``customer_lookup`` (v2 on/off) and read
+``requests`` (everything received, headers included) and ``drafts`` (every draft return and its state).
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from harness.servers import HTTPSServer, Recorded, RecordingHandler
+
+FULL_KEY = "lr_demo_full_9f2c41"
+RETURNS_ONLY_KEY = "lr_demo_returns_only_77ab"
+NO_DRAFTS_KEY = "lr_demo_no_drafts_3c1d"
+PORTAL = "https://demo-shop.loopreturns.com"
+API = "https://api.loopreturns.com"
+UNAUTHORIZED_CURRENT = {"error": {"code": "401", "http_code": "GEN-UNAUTHORIZED", "message": "Unauthorized."}}
+UNAUTHORIZED_LEGACY = {"errors": "Unauthorized."}
+
+
+@dataclass
+class Fault:
+    """Misbehaviour for requests whose path matches ``path`` (a regex); ``times`` None means every time.
+
+    kind: status (``status``, ``body``, ``headers``) | hang | trickle | malformed | html200 | error200 |
+          wrong_schema | huge | redirect | delay (``seconds``, then answer normally) | reset
+    """
+
+    kind: str
+    path: str = ".*"
+    times: int | None = None
+    status: int = 500
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    hits: int = 0
+
+
+def _ago(days: float) -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=days)
+
+
+def demo_orders() -> dict[str, dict]:
+    """Orders of the demo shop: who bought them, how the portal looks them up, and what Loop would allow."""
+    def order(name, email, zip_, phone, days, eligibility="eligible", items=2):
+        return {"name": name, "email": email, "zip": zip_, "phone": phone, "created": _ago(days),
+                "eligibility": eligibility, "items": items,
+                "provider_order_id": 5444175757000 + int(re.sub(r"\D", "", name))}
+    return {o["name"]: o for o in [
+        order("#1001", "jane@example.com", "10001", "+12125550101", 20),
+        order("#1002", "jane@example.com", "10001", "+12125550101", 12),
+        order("#1003", "max@example.com", "94107", "+14155550102", 35),
+        order("#1004", "max@example.com", "94107", "+14155550102", 8),
+        order("#1005", "ava@example.com", "60601", "+13125550103", 70),
+        order("#1006", "ava@example.com", "60601", "+13125550103", 15, "final-sale"),
+        order("#1007", "ava@example.com", "60601", "+13125550103", 120, "outside-return-window"),
+        order("#1008", "jane@example.com", "10001", "+12125550101", 230),
+        order("#1009", "noah@example.com", "73301", "+15125550104", 2, "not-fulfilled"),
+        order("#1010", "noah@example.com", "73301", "+15125550104", 25),
+    ]}
+
+
+def demo_returns() -> list[dict]:
+    """Returns in the list/v2 shape (string ids, ISO timestamps); details converts them."""
+    def ret(rid, order, state, days, outcome, items, carrier="N/A", number="N/A", label="N/A", **extra):
+        created = _ago(days)
+        total = sum(float(i["price"]) for i in items)
+        base = {
+            "id": str(rid), "state": state, "created_at": created.isoformat().replace("+00:00", "Z"),
+            "updated_at": (created + timedelta(hours=5)).isoformat().replace("+00:00", "Z"),
+            "order_id": str(90000000 + rid % 1000), "order_name": order,
+            "order_number": order.lstrip("#"), "provider_order_id": str(5444175757000 + int(order[1:])),
+            "customer": demo_orders()[order]["email"], "currency": "USD", "outcome": outcome,
+            "total": f"{total:.2f}", "return_total": f"{total:.2f}",
+            "exchange_total": f"{total:.2f}" if "exchange" in outcome else "0.00",
+            "refund": f"{total:.2f}" if outcome == "refund" else "0.00",
+            "gift_card": f"{total:.2f}" if outcome == "credit" else "0.00",
+            "carrier": carrier, "tracking_number": number, "label_status": label,
+            "label_updated_at": (created + timedelta(days=1)).isoformat().replace("+00:00", "Z"),
+            "status_page_url": f"{PORTAL}/#/return/{uuid.UUID(int=rid)}",
+            "line_items": [{"line_item_id": rid * 10 + n, "provider_line_item_id": 23984238720 + n,
+                            "title": i["title"], "variant_title": i["variant"], "sku": f"SKU-{rid}-{n}",
+                            "price": i["price"], "return_reason": i["reason"], "outcome": "default"}
+                           for n, i in enumerate(items)],
+            "labels": [] if number == "N/A" else [
+                {"status": label, "carrier": carrier, "tracking_number": number, "rate": 7.5,
+                 "url": f"https://labels.loopreturns.com/{rid}.pdf",
+                 "updated_at": (created + timedelta(days=1)).isoformat().replace("+00:00", "Z"),
+                 "line_items": [rid * 10]}],
+            "type": "standard",
+        }
+        base.update(extra)
+        return base
+    shirt = {"title": "Linen Shirt", "variant": "M / White", "price": "60.00", "reason": "\"Item arrived damaged\""}
+    shorts = {"title": "Chino Shorts", "variant": "32 / Navy", "price": "45.00", "reason": "Too small"}
+    jacket = {"title": "Rain Jacket", "variant": "L / Olive", "price": "89.00", "reason": "\"Too big\""}
+    boots = {"title": "Trail Boots", "variant": "EU 42", "price": "210.00", "reason": "Changed my mind"}
+    scarf = {"title": "Wool Scarf", "variant": "One size", "price": "60.00", "reason": "Not as pictured"}
+    mug = {"title": "Stoneware Mug", "variant": "Sand", "price": "24.00", "reason": "Duplicate gift"}
+    return [
+        ret(37603915, "#1001", "open", 3, "refund", [shirt, shorts], "USPS", "9400111899223397623910", "in_transit"),
+        ret(37603920, "#1003", "closed", 10, "exchange", [jacket], "UPS", "1Z999AA10123456784", "delivered"),
+        ret(37603801, "#1003", "cancelled", 30, "refund", [jacket]),
+        ret(37603930, "#1004", "review", 2, "refund", [boots]),
+        ret(37603700, "#1005", "expired", 40, "credit", [scarf], "FedEx", "794698765432", "pre_transit"),
+        ret(37603500, "#1008", "closed", 200, "credit", [mug], "DHL", "JD014600006281230704", "delivered"),
+    ]
+
+
+def to_details_shape(ret: dict) -> dict:
+    """Get Return Details' own quirks: integer ids, space-separated timestamps without a zone."""
+    out = dict(ret)
+    out["id"] = int(ret["id"])
+    out["provider_order_id"] = int(ret["provider_order_id"])
+    for key in ("created_at", "updated_at"):
+        out[key] = ret[key].replace("T", " ").replace("Z", "")
+    return out
+
+
+class LoopHandler(RecordingHandler):
+    server: "LoopStandin"
+
+    def handle_request(self, rec: Recorded) -> None:
+        srv = self.server
+        if srv.latency:
+            time.sleep(srv.latency)
+        fault = srv.take_fault(rec.path)
+        if fault and self.apply_fault(fault):
+            return
+        m = re.fullmatch(r"/api/(v1|2026-07|v2)/(.+)", rec.path)
+        if not m:
+            return self.json(404, {"message": "Not Found"})
+        version, route = m.groups()
+        if route.startswith("qr/i/"):  # the QR image link Loop hands out: public, no key
+            return self.send(200, srv.qr_png, "image/png")
+        scopes = srv.keys.get(rec.headers.get("x-authorization", ""), None)
+        handler = {
+            ("v2", "returns"): ("returns", self.customer_returns, UNAUTHORIZED_CURRENT),
+            ("v1", "warehouse/return/details"): ("returns", self.details, UNAUTHORIZED_CURRENT),
+            ("v1", "warehouse/return/list"): ("returns", self.list_returns, UNAUTHORIZED_CURRENT),
+            ("v1", "order/link"): ("orders", self.order_link, UNAUTHORIZED_LEGACY),
+            ("v1", "order/qr"): ("orders", self.order_qr, UNAUTHORIZED_LEGACY),
+            ("v1", "allowlists"): ("orders", self.allowlists, UNAUTHORIZED_LEGACY),
+            ("v1", "draft-returns"): ("draft_returns", self.draft_returns, UNAUTHORIZED_CURRENT),
+        }
+        key_version = "v2" if version == "v2" else "v1"
+        draft_cancel = re.fullmatch(r"draft-returns/([^/]+)/cancel", route)
+        entry = handler.get((key_version, route))
+        if draft_cancel and key_version == "v1":
+            entry = ("draft_returns", lambda r: self.cancel_draft(r, draft_cancel.group(1)), UNAUTHORIZED_CURRENT)
+        if entry is None or (key_version == "v2" and not srv.customer_lookup):
+            return self.json(404, {"message": "Not Found"})
+        scope, fn, unauthorized = entry
+        if scopes is None or scope not in scopes:
+            return self.json(401, unauthorized)
+        fn(rec)
+
+    # ---- helpers ----
+
+    def json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
+        self.send(status, json.dumps(data).encode(), "application/json", headers)
+
+    def body_json(self, rec: Recorded) -> dict:
+        try:
+            data = json.loads(rec.body or b"{}")
+            return data if isinstance(data, dict) else {}
+        except ValueError:
+            return {}
+
+    def find_order(self, name: str) -> dict | None:
+        orders = self.server.orders
+        form = self.server.name_form
+        if name.startswith("#"):
+            return orders.get(name) if form in ("both", "hash") else None
+        return orders.get("#" + name) if form in ("both", "bare") else None
+
+    def lookup_matches(self, order: dict, value: str) -> bool:
+        field_ = self.server.lookup_field
+        expected = order["email"] if field_ == "email" else order[field_]
+        return value.strip().lower() == expected.lower()
+
+    # ---- routes ----
+
+    def customer_returns(self, rec: Recorded) -> None:
+        email = (rec.query.get("customer_email") or [""])[0].lower()
+        since = (rec.query.get("from") or ["1970-01-01"])[0]
+        limit = int((rec.query.get("limit") or ["10"])[0])
+        rows = [r for r in self.server.returns if r["customer"] == email and r["updated_at"][:10] >= since]
+        rows.sort(key=lambda r: r["updated_at"], reverse=True)
+        self.json(200, {"status": "success", "query": {"from": since, "to": None, "customer_email": email,
+                                                        "filter": "updated_at", "limit": limit, "offset": 0},
+                        "data": rows[:limit]})
+
+    def details(self, rec: Recorded) -> None:
+        name = (rec.query.get("order_name") or [None])[0]
+        rid = (rec.query.get("return_id") or [None])[0]
+        rows = []
+        if rid:
+            rows = [r for r in self.server.returns if r["id"] == rid]
+        elif name:
+            order = self.find_order(name)
+            rows = [r for r in self.server.returns if order and r["order_name"] == order["name"]]
+        if not rows:
+            return self.json(200, {"error": {"message": "No return found with this ID."}})
+        newest = max(rows, key=lambda r: r["created_at"])
+        self.json(200, to_details_shape(newest))
+
+    def list_returns(self, rec: Recorded) -> None:
+        self.json(200, {"returns": self.server.returns[:1], "nextPageUrl": None, "previousPageUrl": None})
+
+    def allowlists(self, rec: Recorded) -> None:
+        self.json(200, {"data": [], "links": [], "current_page": 1, "last_page": 1, "per_page": 1, "total": 0,
+                        "next_page_url": None, "prev_page_url": None, "from": None, "to": None,
+                        "first_page_url": f"{API}/api/v1/allowlists?page=1", "last_page_url": None,
+                        "path": f"{API}/api/v1/allowlists"})
+
+    def _link_for(self, rec: Recorded) -> str | None:
+        body = self.body_json(rec)
+        name, value = str(body.get("name") or ""), str(body.get("zip") or "")
+        order = self.find_order(name) if name else None
+        if not name or not value:
+            self.json(400, {"errors": ["The name field is required." if not name else "The zip field is required."]})
+            return None
+        if not order or not self.lookup_matches(order, value):
+            self.json(400, {"errors": ["ORDER_NOT_FOUND"]})
+            return None
+        token = uuid.uuid4()
+        self.server.links.append({"order": order["name"], "token": str(token)})
+        return f"{PORTAL}/#/link/{token}"
+
+    def order_link(self, rec: Recorded) -> None:
+        url = self._link_for(rec)
+        if url:
+            self.json(200, {"url": url})
+
+    def order_qr(self, rec: Recorded) -> None:
+        url = self._link_for(rec)
+        if url:
+            self.json(200, {"qr": f"{API}/api/v1/qr/i/{uuid.uuid4()}", "deeplink_url": url})
+
+    def draft_returns(self, rec: Recorded) -> None:
+        if rec.method == "GET":
+            return self.json(200, {"_embedded": {"draft_returns": []}, "_links": {}}, {"Content-Type": "application/prs.hal-forms+json"})
+        body = self.body_json(rec)
+        order = self.find_order(str(body.get("order_name") or ""))
+        if not order:
+            return self.json(200, {"draft_return": None, "context": None,
+                                   "errors": [{"code": "order-not-found", "message": "Order not found."}]})
+        if not self.lookup_matches(order, str(body.get("secondary_input") or "")):
+            return self.json(200, {"draft_return": None, "context": None,
+                                   "errors": [{"code": "secondary-input-mismatch", "message": "Lookup mismatch."}]})
+        draft_id = f"dr_{uuid.uuid4().hex[:12]}"
+        self.server.drafts[draft_id] = {"order": order["name"], "state": "created"}
+        line_ids = [int(re.sub(r"\D", "", order["name"])) * 100 + n for n in range(order["items"])]
+        code = order["eligibility"]
+        active = any(r["order_name"] == order["name"] and r["state"] in ("open", "review")
+                     for r in self.server.returns)
+        if active:
+            code = "already-returned"
+        context = {"items_eligible_to_return": [{"order_line_item_id": i} for i in line_ids] if code == "eligible" else [],
+                   "items_not_eligible_to_return": [] if code == "eligible" else
+                   [{"order_line_item_id": i, "ineligibility_code": code} for i in line_ids]}
+        self.json(200, {"draft_return": {"id": draft_id, "return_id": None, "state": "created", "currency": "USD",
+                                         "return_policy": {"id": 7, "name": "Standard", "return_window_days": 30}},
+                        "context": context, "links": {}, "errors": []})
+
+    def cancel_draft(self, rec: Recorded, draft_id: str) -> None:
+        draft = self.server.drafts.get(draft_id)
+        if not draft:
+            return self.json(404, {"errors": {"message": "Draft return not found."}})
+        draft["state"] = "cancelled"
+        self.json(200, {"draft_return": {"id": draft_id, "state": "cancelled"}, "errors": []})
+
+    # ---- faults ----
+
+    def apply_fault(self, fault: Fault) -> bool:
+        """Misbehave; True when the request was fully handled by the fault."""
+        kind = fault.kind
+        if kind == "delay":
+            time.sleep(fault.seconds)
+            return False
+        if kind == "status":
+            body = fault.body if fault.body is not None else {"message": "Server Error"}
+            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+            self.send(fault.status, raw, "application/json", fault.headers)
+        elif kind == "hang":
+            time.sleep(fault.seconds or 60)
+            self.close_connection = True
+        elif kind == "trickle":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(int((fault.seconds or 30) * 2)):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                pass
+            self.close_connection = True
+        elif kind == "malformed":
+            self.send(200, b'{"id": 1, "state": "open", ', "application/json")
+        elif kind == "html200":
+            self.send(200, b"<!doctype html><html><body><h1>Service temporarily unavailable</h1></body></html>",
+                      "text/html")
+        elif kind == "error200":
+            self.json(200, {"errors": {"message": "Unexpected error. <script>alert(1)</script>",
+                                       "code": "UNEXPECTED_ERROR"}})
+        elif kind == "wrong_schema":
+            self.json(200, ["this", "is", "not", "a", "return"])
+        elif kind == "huge":
+            self.send(200, b'{"padding": "' + b"x" * 5_000_000 + b'"}', "application/json")
+        elif kind == "redirect":
+            self.send(302, b"", "text/plain", {"Location": "https://evil.example/steal"})
+        elif kind == "reset":
+            self.close_connection = True
+            self.connection.close()
+        else:
+            raise ValueError(f"unknown fault kind {kind!r}")
+        return True
+
+
+class LoopStandin(HTTPSServer):
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(LoopHandler, port)
+        self.reset()
+
+    def reset(self) -> None:
+        self.keys: dict[str, set[str]] = {FULL_KEY: {"returns", "orders", "draft_returns"},
+                                          RETURNS_ONLY_KEY: {"returns"},
+                                          NO_DRAFTS_KEY: {"returns", "orders"}}
+        self.latency = 0.0
+        self.faults: list[Fault] = []
+        self.name_form = "both"
+        self.customer_lookup = True
+        self.lookup_field = "email"
+        self.orders = demo_orders()
+        self.returns = demo_returns()
+        self.drafts: dict[str, dict] = {}
+        self.links: list[dict] = []
+        self.qr_png = _tiny_png()
+        self.clear_log()
+
+    def take_fault(self, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if re.search(fault.path, path) and (fault.times is None or fault.hits < fault.times):
+                    fault.hits += 1
+                    return fault
+        return None
+
+    def api_requests(self, path_contains: str = "") -> list[Recorded]:
+        with self.lock:
+            return [r for r in self.requests if path_contains in r.path]
+
+
+def _tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\x00" + bytes([0, 255] * 4) for _ in range(8))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0)[:13])
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))

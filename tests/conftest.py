@@ -1,0 +1,36 @@
+"""Shared fixtures: the loopback stand-ins (one per session, reset per test)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from harness.klaviyo_standin import KlaviyoStandin  # noqa: E402
+from harness.loop_standin import LoopStandin  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def loop_server():
+    server = LoopStandin().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def loop(loop_server):
+    """The Loop stand-in, with its data, keys, faults and request log fresh for this test."""
+    loop_server.reset()
+    yield loop_server
+    loop_server.reset()
+
+
+@pytest.fixture(scope="session")
+def klaviyo_server():
+    server = KlaviyoStandin().start()
+    yield server
+    server.stop()

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from harness.loop_standin import FULL_KEY
+from harness.tls import client_context
+from pyapp.loop_client import ClientConfig, LoopClient
+from pyapp.retry import RetryPolicy
+from pyapp.transport import UrllibTransport
+
+
+class RecordedSleeps(list):
+    """Stands in for asyncio.sleep so retry tests do not wait; it records each requested delay."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def sleeps():
+    return RecordedSleeps()
+
+
+@pytest.fixture
+def make_client(loop, sleeps):
+    def make(key: str = FULL_KEY, **config) -> LoopClient:
+        cfg = ClientConfig(base_url=f"https://localhost:{loop.port}", **{"timeout": 3.0, **config})
+        return LoopClient(UrllibTransport(client_context()), key, cfg, RetryPolicy(), sleep=sleeps)
+    return make
+
+
+def run(coro):
+    return asyncio.run(coro)
