@@ -1,14 +1,322 @@
-"""Browser adapter (prototype)."""
+"""The one module that touches the browser (``js``, ``pyodide``): it wires real Chrome APIs into the pure
+modules and puts the panel on screen.
+
+Trust decisions made here:
+- Page data arrives only by asking this tab's top-frame content script (``chrome.tabs.sendMessage`` with
+  ``frameId: 0``) and proving the nonce we were given in our URL; the page cannot forge that channel. The
+  "page changed" hint is accepted only from this extension, this tab, the top frame, with that nonce.
+- The key is read from extension storage here and handed to the Loop client; it goes nowhere else.
+- Rendering creates elements and text nodes only (``pyapp.view`` has already filtered attributes and URLs).
+- Network calls use ``fetch`` asynchronously: the panel's thread is never blocked by Loop.
+"""
+from __future__ import annotations
+
+import asyncio
+
 import js
 from pyodide.ffi import create_proxy, to_js
 
+from pyapp.i18n import translator
+from pyapp.loop_client import ClientConfig, LoopClient
+from pyapp.messages import PageChanged, parse, parse_snapshot
+from pyapp.panel import Panel, Services
+from pyapp.settings import Settings, merge
+from pyapp.ticket_parser import parse_ticket
+from pyapp.transport import Request, Response, TransportError
+from pyapp.view import VNode
 
-def start():
-    import pydantic
-    from pyscript import config
-    app = js.document.getElementById("app")
-    p = js.document.createElement("p")
-    p.textContent = "Python ready " + pydantic.VERSION + " " + str(dict(config))
-    p.id = "py-ready"
-    app.replaceChildren(p)
-    js.performance.mark("loop:python-ready")
+
+def _js(value):
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+class FetchTransport:
+    """Loop over the browser's fetch: non-blocking, one deadline for the whole exchange, size-capped."""
+
+    async def send(self, request: Request) -> Response:
+        controller = js.AbortController.new()
+        init = {"method": request.method, "headers": request.headers, "redirect": "manual",
+                "credentials": "omit", "cache": "no-store", "referrerPolicy": "no-referrer",
+                "signal": controller.signal}
+        if request.body is not None:
+            init["body"] = request.body.decode("utf-8")
+        try:
+            return await asyncio.wait_for(self._exchange(request, init), request.timeout)
+        except asyncio.TimeoutError:
+            raise TransportError("timeout") from None
+        finally:
+            controller.abort()
+
+    async def _exchange(self, request: Request, init: dict) -> Response:
+        try:
+            resp = await js.fetch(request.url, _js(init))
+        except Exception:  # noqa: BLE001 - a JS TypeError: offline, refused, DNS, CORS
+            raise TransportError("connection") from None
+        if resp.type == "opaqueredirect":
+            return Response(302, {}, b"")
+        headers = {}
+        for pair in js.Array.from_(resp.headers.entries()):
+            headers[str(pair[0]).lower()] = str(pair[1])
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > request.max_bytes:
+            raise TransportError("too_large")
+        chunks, size = [], 0
+        if resp.body is not None:
+            reader = resp.body.getReader()
+            try:
+                while True:
+                    part = await reader.read()
+                    if part.done:
+                        break
+                    data = part.value.to_bytes()
+                    size += len(data)
+                    if size > request.max_bytes:
+                        raise TransportError("too_large")
+                    chunks.append(data)
+            except TransportError:
+                raise
+            except Exception:  # noqa: BLE001 - the stream broke mid-body
+                raise TransportError("connection") from None
+            finally:
+                try:
+                    reader.releaseLock()
+                except Exception:  # noqa: BLE001
+                    pass
+        return Response(int(resp.status), headers, b"".join(chunks))
+
+
+class Renderer:
+    """Puts a VNode tree into #app; keeps what the agent typed and where the focus was across renders."""
+
+    def __init__(self, root) -> None:
+        self.root = root
+        self.proxies: list = []
+
+    def render(self, tree: VNode) -> None:
+        doc = js.document
+        typed = {}
+        for el in self.root.querySelectorAll("input[id]"):
+            if not el.readOnly and el.value:
+                typed[el.id] = el.value
+        active = doc.activeElement
+        focus_id = active.id if active is not None and active.id and self.root.contains(active) else None
+        old_proxies, self.proxies = self.proxies, []
+        node = self._build(tree)
+        self.root.replaceChildren(node)
+        self.root.setAttribute("aria-busy", "false")
+        for el_id, value in typed.items():
+            el = doc.getElementById(el_id)
+            if el is not None and not el.readOnly:
+                el.value = value
+        if focus_id:
+            el = doc.getElementById(focus_id)
+            if el is not None:
+                el.focus()
+        for proxy in old_proxies:
+            proxy.destroy()
+
+    def _build(self, vnode: VNode):
+        doc = js.document
+        el = doc.createElement(vnode.tag)
+        for name, value in vnode.attrs.items():
+            el.setAttribute(name, value)
+        for child in vnode.children:
+            el.append(doc.createTextNode(child) if isinstance(child, str) else self._build(child))
+        for event, handler in vnode.events.items():
+            el.addEventListener(event, self._listener(event, handler))
+        return el
+
+    def _listener(self, event: str, handler):
+        def on_event(evt):
+            if not evt.isTrusted:
+                return  # only the agent's own input, never a synthetic event
+            if event == "submit":
+                evt.preventDefault()
+                values = {}
+                for field in evt.target.elements:
+                    if field.name:
+                        values[str(field.name)] = str(field.value)
+                result = handler(values)
+            else:
+                result = handler()
+            if asyncio.iscoroutine(result):
+                asyncio.ensure_future(result)
+        proxy = create_proxy(on_event)
+        self.proxies.append(proxy)
+        return proxy
+
+
+class PanelApp:
+    def __init__(self) -> None:
+        self.nonce = str(js.location.hash or "").lstrip("#")[:64]
+        self.tab_id = None
+        self.local: dict = {}
+        self.managed: dict = {}
+        self.renderer = Renderer(js.document.getElementById("app"))
+        t = translator(lambda key: str(js.chrome.i18n.getMessage(key) or ""))
+        services = Services(make_client=self.make_client, copy_text=self.copy_text,
+                            insert_reply=self.insert_reply, open_options=self.open_options,
+                            set_collapsed=self.set_collapsed)
+        self.panel = Panel(t, services, self.schedule_render)
+        self._render_pending = False
+        self._snapshot_running = False
+        self._snapshot_again = False
+        self._listeners = []
+
+    # -- services --
+
+    def make_client(self, settings: Settings, on_retry) -> LoopClient:
+        return LoopClient(FetchTransport(), settings.api_key, ClientConfig(), on_retry=on_retry)
+
+    async def copy_text(self, text: str) -> bool:
+        try:
+            await js.navigator.clipboard.writeText(text)
+            return True
+        except Exception:  # noqa: BLE001 - no focus or no permission: try the classic way
+            area = js.document.createElement("textarea")
+            area.value = text
+            area.setAttribute("readonly", "")
+            area.style.position = "fixed"
+            area.style.opacity = "0"
+            js.document.body.append(area)
+            area.select()
+            ok = bool(js.document.execCommand("copy"))
+            area.remove()
+            return ok
+
+    async def insert_reply(self, text: str) -> bool:
+        try:
+            answer = await js.chrome.tabs.sendMessage(self.tab_id, _js({"kind": "insert-reply", "nonce": self.nonce,
+                                                                         "text": text}), _js({"frameId": 0}))
+        except Exception:  # noqa: BLE001 - content script gone (page navigated away)
+            return False
+        return bool(answer is not None and getattr(answer, "ok", False))
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        js.chrome.tabs.sendMessage(self.tab_id, _js({"kind": "layout", "nonce": self.nonce, "collapsed": collapsed}),
+                                   _js({"frameId": 0}))
+
+    def open_options(self) -> None:
+        js.chrome.runtime.openOptionsPage()
+
+    # -- rendering --
+
+    def schedule_render(self) -> None:
+        if not self._render_pending:
+            self._render_pending = True
+            js.requestAnimationFrame(create_proxy(self._render_now))
+
+    def _render_now(self, _ts=None) -> None:
+        self._render_pending = False
+        try:
+            self.renderer.render(self.panel.view())
+        except Exception as exc:  # noqa: BLE001 - a rendering bug must not leave the panel silent
+            _log_task_error(None, {"exception": exc})
+            return
+        js.document.documentElement.setAttribute("data-panel-state", self.panel.state_name())
+
+    # -- settings --
+
+    async def load_settings(self) -> None:
+        local = await js.chrome.storage.local.get(_js(["enabled", "apiKey", "lookupField", "lockSettings"]))
+        self.local = local.to_py() if local is not None else {}
+        self.apply_settings()
+        asyncio.ensure_future(self.load_managed())  # slow on first call (~2 s): never before the first render
+
+    async def load_managed(self) -> None:
+        try:
+            managed = await js.chrome.storage.managed.get()
+            self.managed = managed.to_py() if managed is not None else {}
+        except Exception:  # noqa: BLE001 - no policy schema support / no policy
+            self.managed = {}
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        self.panel.apply_settings(merge(self.local, self.managed))
+
+    def on_storage_changed(self, changes, area) -> None:
+        changed = changes.to_py()
+        target = self.local if area == "local" else self.managed if area == "managed" else None
+        if target is None:
+            return
+        for key, change in changed.items():
+            if "newValue" in change:
+                target[key] = change["newValue"]
+            else:
+                target.pop(key, None)
+        self.apply_settings()
+
+    # -- the ticket --
+
+    async def snapshot(self) -> None:
+        if self._snapshot_running:
+            self._snapshot_again = True
+            return
+        self._snapshot_running = True
+        try:
+            while True:
+                self._snapshot_again = False
+                try:
+                    reply = await js.chrome.tabs.sendMessage(self.tab_id, _js({"kind": "snapshot", "nonce": self.nonce}),
+                                                             _js({"frameId": 0}))
+                    data = reply.to_py() if reply is not None else None
+                except Exception:  # noqa: BLE001 - content script not there (yet)
+                    data = None
+                snap = parse_snapshot(data)
+                if snap is not None:
+                    js.performance.mark("loop:snapshot")
+                    ticket = parse_ticket(snap.url, snap.html)
+                    asyncio.ensure_future(self.panel.show_ticket(ticket, snap.replyBox))
+                if not self._snapshot_again:
+                    break
+        finally:
+            self._snapshot_running = False
+
+    def on_message(self, message, sender, send_response):
+        if sender is None or sender.id != js.chrome.runtime.id or sender.tab is None:
+            return
+        if sender.tab.id != self.tab_id or sender.frameId != 0:
+            return
+        try:
+            payload = message.to_py() if hasattr(message, "to_py") else None
+        except Exception:  # noqa: BLE001
+            return
+        msg = parse(payload)
+        if isinstance(msg, PageChanged) and msg.nonce == self.nonce:
+            asyncio.ensure_future(self.snapshot())
+
+    async def run(self) -> None:
+        js.performance.mark("loop:python-ready")
+        js.document.documentElement.setAttribute("data-python", "ready")
+        tab = await js.chrome.tabs.getCurrent()
+        self.tab_id = tab.id if tab is not None else None
+        for target, fn in ((js.chrome.storage.onChanged, self.on_storage_changed),
+                           (js.chrome.runtime.onMessage, self.on_message)):
+            proxy = create_proxy(fn)
+            self._listeners.append(proxy)
+            target.addListener(proxy)
+        await self.load_settings()
+        if self.tab_id is not None:
+            await self.snapshot()
+
+
+_app: PanelApp | None = None
+
+
+def _log_task_error(loop, context) -> None:
+    """A failed background task is a bug: log its type and traceback (never values) for the developer."""
+    import traceback
+    exc = context.get("exception")
+    text = "".join(traceback.format_exception(exc)) if exc else str(context.get("message"))
+    js.console.error("[loop-returns panel] " + text[-4000:])
+
+
+def start() -> None:
+    """Entry point of the panel page (extension/panel/main.py)."""
+    global _app
+    asyncio.get_event_loop().set_exception_handler(_log_task_error)
+    _app = PanelApp()
+    asyncio.ensure_future(_app.run())
+
+
+__all__ = ["start", "FetchTransport"]

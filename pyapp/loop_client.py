@@ -60,8 +60,10 @@ class LoopClient:
     def __init__(self, transport: Transport, api_key: str | SecretStr, config: ClientConfig = ClientConfig(),
                  policy: RetryPolicy = RetryPolicy(), *, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
                  clock: Callable[[], float] = time.monotonic,
-                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 on_retry: Callable[[int], None] | None = None) -> None:
         self._transport = transport
+        self._on_retry = on_retry  # told before each wait, so the panel can say "retrying"
         self._key = api_key if isinstance(api_key, SecretStr) else SecretStr(api_key)
         self.config = config
         self.policy = policy
@@ -300,6 +302,7 @@ class LoopClient:
                 if err.kind == "too_large":
                     raise TooLarge("body over the size cap", path=path) from None
                 if self.policy.should_retry(attempt, idempotent=idempotent, transport_error=err.kind):
+                    self._notify_retry(0)
                     await self._sleep(self.policy.delay(attempt) or 0)
                     continue
                 if err.kind == "timeout":
@@ -308,9 +311,14 @@ class LoopClient:
             if self.policy.should_retry(attempt, idempotent=idempotent, status=response.status):
                 wait = self.policy.delay(attempt, response.headers.get("retry-after"))
                 if wait is not None:
+                    self._notify_retry(response.status)
                     await self._sleep(wait)
                     continue
             return _interpret(response, path, scope, errors_in_body_ok)
+
+    def _notify_retry(self, status: int) -> None:
+        if self._on_retry is not None:
+            self._on_retry(status)
 
     def _parse_return(self, row: Any) -> Return | None:
         if not isinstance(row, dict):

@@ -45,6 +45,27 @@
     host = null;
   }
 
+  // The reply box: a visible textarea or rich editor labelled as a reply / message, else the last visible one.
+  function findReplyBox() {
+    const boxes = [...document.querySelectorAll("textarea, [contenteditable='true'], [contenteditable='']")]
+      .filter((el) => !host?.contains(el) && el.getClientRects().length > 0);
+    const label = (el) => `${el.getAttribute("aria-label") || ""} ${el.getAttribute("placeholder") || ""}`;
+    return boxes.find((el) => /reply|message|respon|antwoord/i.test(label(el))) || boxes.at(-1) || null;
+  }
+
+  function insertIntoReply(text) {
+    const box = findReplyBox();
+    if (!box || typeof text !== "string" || !/^https:\/\/[^\s<>"']{1,2000}$/.test(text)) return false;
+    box.focus();
+    if (box instanceof HTMLTextAreaElement) {
+      box.setRangeText(text, box.selectionStart, box.selectionEnd, "end");
+      box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText", data: text }));
+    } else {
+      document.execCommand("insertText", false, text); // keeps the editor's own undo history
+    }
+    return true;
+  }
+
   function snapshot() {
     // Only the body: our own host hangs off <html>, so it is never part of what the panel parses.
     const html = document.body ? document.body.outerHTML : "";
@@ -53,6 +74,7 @@
       title: document.title.slice(0, 500),
       html: html.length > SNAPSHOT_LIMIT ? html.slice(0, SNAPSHOT_LIMIT) : html,
       truncated: html.length > SNAPSHOT_LIMIT,
+      replyBox: Boolean(findReplyBox()),
     };
   }
 
@@ -93,6 +115,11 @@
     if (!message || message.nonce !== nonce) return;
     if (message.kind === "snapshot") {
       sendResponse(snapshot());
+    } else if (message.kind === "layout") {
+      host?.toggleAttribute("collapsed", Boolean(message.collapsed));
+      sendResponse({ ok: true });
+    } else if (message.kind === "insert-reply") {
+      sendResponse({ ok: insertIntoReply(message.text) });
     }
   }
 

@@ -1,0 +1,63 @@
+"""The extension's settings, as the admin set them locally and as enterprise policy pushes them.
+
+Strict inward: storage holds only these fields; anything else is ignored with the field named, never guessed.
+Policy (``chrome.storage.managed``) wins field by field over local values.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
+
+LookupField = Literal["zip", "email", "phone"]
+FIELDS = ("enabled", "apiKey", "lookupField", "lockSettings")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    api_key: SecretStr | None = None
+    lookup_field: LookupField = "email"
+    locked: bool = False
+    managed: frozenset[str] = frozenset()  # which fields the administrator set
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _key(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    @property
+    def configured(self) -> bool:
+        return self.enabled and self.api_key is not None
+
+    def __repr__(self) -> str:
+        return (f"Settings(enabled={self.enabled}, api_key={'set' if self.api_key else 'unset'}, "
+                f"lookup_field={self.lookup_field!r}, locked={self.locked}, managed={sorted(self.managed)})")
+
+
+def merge(local: dict[str, Any] | None, managed: dict[str, Any] | None) -> Settings:
+    """Combine storage.local and storage.managed (managed wins); malformed values fall back to defaults."""
+    values: dict[str, Any] = {}
+    set_by_admin: set[str] = set()
+    for source, is_managed in ((local or {}, False), (managed or {}, True)):
+        if not isinstance(source, dict):
+            continue
+        for name in FIELDS:
+            if name in source and source[name] is not None:
+                values[name] = source[name]
+                if is_managed:
+                    set_by_admin.add(name)
+    candidate = {"enabled": values.get("enabled", True), "api_key": values.get("apiKey"),
+                 "lookup_field": values.get("lookupField", "email"), "locked": values.get("lockSettings", False),
+                 "managed": frozenset(set_by_admin)}
+    try:
+        return Settings.model_validate(candidate)
+    except ValidationError as err:
+        bad = {str(e["loc"][0]) for e in err.errors() if e.get("loc")}
+        for name in bad:
+            candidate.pop(name, None)
+        return Settings.model_validate(candidate)
