@@ -227,6 +227,10 @@ class Panel:
                 if err.scope is not Scope.DRAFT_RETURNS:
                     raise
                 verdict = None  # the key cannot ask; Loop's portal still enforces the policy
+            if verdict is not None and verdict.reason is Ineligibility.LOOKUP_MISMATCH:
+                start.step, start.message_key = "failed", "whyLookupMismatch"  # let the agent fix the value
+                self.changed()
+                return
             if verdict is not None and verdict.eligible is False:
                 start.step, start.reason = "ineligible", verdict.reason
                 self.changed()
@@ -297,6 +301,8 @@ class Panel:
 
     def state_name(self) -> str:
         s = self.state
+        if s.collapsed:
+            return "collapsed"
         if s.settings is None:
             return "booting"
         if not s.settings.configured:

@@ -1,0 +1,114 @@
+"""End-to-end fixtures: the built dist/ in a real Chromium, the stand-ins on loopback under their real names.
+
+One browser per test session (a Pyodide boot per tab is the cost we pay per test); each test gets fresh
+stand-in state and fresh extension settings.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from harness.chromium import Ports, extension_id, launch
+from harness.klaviyo_standin import DEMO_TICKETS
+from harness.loop_standin import FULL_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+TICKET_URL = "https://www.klaviyo.com/inbox/tickets/{id}"
+
+
+@pytest.fixture(scope="session")
+def built_dist():
+    """Build once per session, exactly as a developer would (offline after the first fetch)."""
+    if not os.environ.get("LOOP_SKIP_BUILD"):
+        subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, cwd=ROOT)
+    return ROOT / "dist"
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(built_dist, playwright_instance, loop_server, klaviyo_server):
+    profile = Path(tempfile.mkdtemp(prefix="loop-e2e-profile-"))
+    context = launch(playwright_instance, profile, Ports(klaviyo_server.port, loop_server.port))
+    context.ext_id = extension_id(context)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin="https://www.klaviyo.com")
+    yield context
+    context.close()
+
+
+class Ext:
+    """Helpers that act as the admin (settings) or read what the agent sees (the panel frame)."""
+
+    def __init__(self, context):
+        self.context = context
+        self.id = context.ext_id
+        self._settings_page = None
+
+    @property
+    def base(self) -> str:
+        return f"chrome-extension://{self.id}"
+
+    def settings_page(self):
+        if self._settings_page is None or self._settings_page.is_closed():
+            self._settings_page = self.context.new_page()
+            self._settings_page.goto(f"{self.base}/options/options.html")
+        return self._settings_page
+
+    def store(self, **values) -> None:
+        self.settings_page().evaluate("v => chrome.storage.local.set(v)", values)
+
+    def clear(self) -> None:
+        self.settings_page().evaluate("() => chrome.storage.local.clear()")
+
+    def open_ticket(self, ticket_id: str = "101"):
+        page = self.context.new_page()
+        page.goto(TICKET_URL.format(id=ticket_id))
+        return page
+
+    def panel(self, page, timeout: float = 30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for frame in page.frames:
+                if frame.url.startswith(f"{self.base}/panel/panel.html"):
+                    return frame
+            page.wait_for_timeout(100)
+        raise AssertionError("the Loop Returns panel did not appear on the ticket page")
+
+    def wait_state(self, frame, *states: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        state = None
+        while time.monotonic() < deadline:
+            try:
+                state = frame.evaluate("document.documentElement.getAttribute('data-panel-state')")
+            except Exception:  # the frame is still loading
+                state = None
+            if state in states:
+                return state
+            time.sleep(0.1)
+        raise AssertionError(f"panel state stayed {state!r}, expected one of {states}")
+
+
+@pytest.fixture
+def ext(browser, loop, klaviyo_server):
+    helper = Ext(browser)
+    helper.clear()
+    helper.store(apiKey=FULL_KEY, enabled=True, lookupField="email")
+    klaviyo_server.tickets = copy.deepcopy(DEMO_TICKETS)
+    klaviyo_server.clear_log()
+    yield helper
+    for page in list(browser.pages):
+        if page is not helper._settings_page and not page.url.startswith("about:"):
+            page.close()
+    klaviyo_server.tickets = copy.deepcopy(DEMO_TICKETS)

@@ -1,0 +1,55 @@
+"""The production build, loaded unmodified in Chromium, boots its Python panel on the helpdesk page."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from harness.chromium import Ports, extension_id, launch, net_log_hosts
+from harness.loop_standin import FULL_KEY
+
+STANDIN_HOSTS = {"www.klaviyo.com", "api.loopreturns.com"}
+# Chromium's own background services; --host-resolver-rules maps every other name to NOTFOUND, so these
+# attempts cannot leave the machine. Anything else in the log would be a finding.
+CHROMIUM_SERVICE_HOSTS = {"accounts.google.com", "update.googleapis.com", "clients2.google.com",
+                          "content-autofill.googleapis.com", "www.google.com", "clientservices.googleapis.com",
+                          "optimizationguide-pa.googleapis.com", "safebrowsingohttpgateway.googleapis.com"}
+
+
+def test_panel_python_renders_the_ticket_orders_and_nothing_leaves_loopback(
+        built_dist, playwright_instance, loop, klaviyo_server):
+    """Order names from the sidebar appear in the panel, put there by Python; every request is recorded."""
+    workdir = Path(tempfile.mkdtemp(prefix="loop-e2e-netlog-"))
+    net_log = workdir / "netlog.json"
+    context = launch(playwright_instance, workdir / "profile", Ports(klaviyo_server.port, loop.port), net_log=net_log)
+    seen_urls: list[str] = []
+    context.on("request", lambda r: seen_urls.append(r.url))
+    try:
+        ext_id = extension_id(context)
+        settings = context.new_page()
+        settings.goto(f"chrome-extension://{ext_id}/options/options.html")
+        settings.evaluate("k => chrome.storage.local.set({apiKey: k, enabled: true})", FULL_KEY)
+        page = context.new_page()
+        page.goto("https://www.klaviyo.com/inbox/tickets/101")
+        panel = next(f for f in _wait_frames(page, ext_id))
+        panel.wait_for_selector("html[data-python='ready']", timeout=30_000)
+        panel.wait_for_selector("[data-order='#1001'] h3", timeout=30_000)
+        names = panel.locator("section.card h3").all_inner_texts()
+        assert names[:2] == ["#1001", "#1002"]
+        assert panel.evaluate("performance.getEntriesByName('loop:python-ready').length") == 1
+    finally:
+        context.close()
+    hosts = net_log_hosts(net_log)
+    assert STANDIN_HOSTS <= hosts  # the log really recorded the page and the API
+    assert hosts - STANDIN_HOSTS <= CHROMIUM_SERVICE_HOSTS, hosts
+    remote = [u for u in seen_urls if u.startswith(("http://", "https://"))]
+    assert remote and all(u.split("/")[2] in STANDIN_HOSTS for u in remote), remote
+    assert any(r.path == "/api/v2/returns" for r in loop.api_requests())
+
+
+def _wait_frames(page, ext_id):
+    for _ in range(300):
+        frames = [f for f in page.frames if f.url.startswith(f"chrome-extension://{ext_id}/panel/")]
+        if frames:
+            return frames
+        page.wait_for_timeout(100)
+    raise AssertionError("panel frame never appeared")

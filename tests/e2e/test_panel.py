@@ -1,0 +1,229 @@
+"""What an agent sees and does in the panel, in Chromium with the built extension and the stand-ins."""
+from __future__ import annotations
+
+import base64
+
+from harness.loop_standin import NO_DRAFTS_KEY, RETURNS_ONLY_KEY, Fault
+
+
+def card(panel, order: str):
+    return panel.locator(f"section.card[data-order='{order}']")
+
+
+def test_return_status_items_and_tracking_link(ext, loop):
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1001")
+    assert c.locator(".badge").inner_text() == "Open"
+    text = c.inner_text()
+    assert "Refund" in text and "Linen Shirt" in text and "Item arrived damaged" in text and "105.00 USD" in text
+    link = c.locator("a.tracking-link")
+    assert link.inner_text() == "USPS 9400111899223397623910"
+    assert link.get_attribute("href") == "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223397623910"
+    assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+    assert "In transit" in text
+    assert c.locator("[data-why='active-return']").is_visible()
+    assert c.get_by_role("button", name="Start a return").count() == 0
+    # Older order history found by the same customer lookup is shown too, under its own name.
+    assert card(panel, "#1008").locator(".badge").inner_text() == "Closed"
+    assert len(loop.api_requests()) == 1  # one call for the whole ticket
+
+
+def test_several_returns_newest_first_and_needs_review(ext):
+    page = ext.open_ticket("102")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    assert card(panel, "#1003").locator(".badge").all_inner_texts() == ["Closed", "Cancelled"]
+    assert card(panel, "#1004").locator(".badge").inner_text() == "Needs review"
+    assert "open return" in card(panel, "#1004").locator(".why").inner_text()
+
+
+def test_copy_link_puts_the_deep_link_on_the_clipboard(ext, loop):
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1002")
+    c.get_by_role("button", name="Start a return").click()
+    field = c.get_by_label("Customer e-mail on the order")
+    assert field.input_value() == "jane@example.com"  # filled from the ticket: the shop looks up by e-mail
+    c.get_by_role("button", name="Create return link").click()
+    c.get_by_role("button", name="Copy link").click()
+    c.get_by_role("button", name="Copied").wait_for()
+    link = c.get_by_label("Return link for the customer").input_value()
+    assert link.startswith("https://demo-shop.loopreturns.com/#/link/")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert loop.links[-1]["order"] == "#1002"
+    assert all(d["state"] == "cancelled" for d in loop.drafts.values()) and loop.drafts  # eligibility asked, draft gone
+
+
+def test_qr_code_is_rendered_and_downloadable(ext):
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1002")
+    c.get_by_role("button", name="Start a return").click()
+    c.get_by_role("button", name="Create return link").click()
+    c.get_by_role("button", name="QR code").click()
+    img = c.get_by_role("img", name="QR code of the return link for order #1002")
+    img.wait_for()
+    assert panel.evaluate("i => i.complete && i.naturalWidth > 100", img.element_handle())
+    src = img.get_attribute("src")
+    assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert c.get_by_role("link", name="Download QR code").get_attribute("download") == "loop-return-1002.png"
+
+
+def test_insert_into_reply_puts_the_link_at_the_cursor(ext):
+    page = ext.open_ticket("101")
+    reply = page.get_by_label("Reply")
+    reply.fill("Hello Jane, here is your link:  Thanks!")
+    reply.evaluate("el => el.setSelectionRange(31, 31)")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1002")
+    c.get_by_role("button", name="Start a return").click()
+    c.get_by_role("button", name="Create return link").click()
+    c.get_by_role("button", name="Insert into reply").click()
+    c.get_by_role("button", name="Inserted").wait_for()
+    link = c.get_by_label("Return link for the customer").input_value()
+    assert reply.input_value() == f"Hello Jane, here is your link: {link} Thanks!"
+
+
+def test_ineligible_orders_say_why(ext):
+    page = ext.open_ticket("103")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    for order, words in [("#1006", "final sale"), ("#1007", "outside the return window")]:
+        c = card(panel, order)
+        c.get_by_role("button", name="Start a return").click()
+        c.get_by_role("button", name="Create return link").click()
+        assert words in c.locator(".why").inner_text(timeout=15_000)
+        assert c.get_by_role("button", name="Copy link").count() == 0
+    assert "Expired" in card(panel, "#1005").inner_text()
+
+
+def test_zip_lookup_shop_asks_the_agent_and_wrong_zip_is_explained(ext, loop):
+    loop.lookup_field = "zip"
+    ext.store(lookupField="zip")
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1002")
+    c.get_by_role("button", name="Start a return").click()
+    zip_field = c.get_by_label("Shipping ZIP / postal code of the order")
+    assert zip_field.input_value() == ""
+    zip_field.fill("99999")
+    c.get_by_role("button", name="Create return link").click()
+    assert "lookup value" in c.get_by_role("alert").inner_text(timeout=15_000) or \
+        "not with that" in c.inner_text()
+    assert zip_field.input_value() == "99999"  # what the agent typed is kept
+    zip_field.fill("10001")
+    c.get_by_role("button", name="Create return link").click()
+    c.get_by_role("button", name="Copy link").wait_for()
+
+
+def test_eligibility_unknown_without_draft_scope_still_gives_a_link(ext):
+    ext.store(apiKey=NO_DRAFTS_KEY)
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1002")
+    c.get_by_role("button", name="Start a return").click()
+    c.get_by_role("button", name="Create return link").click()
+    c.get_by_role("button", name="Copy link").wait_for()
+    assert "Draft Returns scope" in c.inner_text()
+
+
+def test_manual_lookup_and_mentions(ext, loop):
+    page = ext.open_ticket("104")  # no orders in the sidebar; the message mentions #1010
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready", "no-orders")
+    assert "#1010" in panel.locator(".mentions").inner_text()
+    search = panel.get_by_label("Look up an order")
+    search.fill("../../admin")
+    panel.get_by_role("button", name="Look up", exact=True).click()
+    assert "not an order name" in panel.get_by_role("alert").inner_text()
+    assert search.input_value() == "../../admin"
+    assert not loop.api_requests("details")
+    search.fill("1003")
+    panel.get_by_role("button", name="Look up", exact=True).click()
+    assert card(panel, "#1003").locator(".badge").first.inner_text(timeout=15_000) == "Closed"
+
+
+def test_ticket_switch_follows_and_a_slow_old_answer_never_lands(ext, loop):
+    loop.faults.append(Fault("delay", path="/api/v2/returns", seconds=3, times=1))
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "loading")
+    page.get_by_role("link", name="Max Mustermann: Exchange question").click()
+    ext.wait_state(panel, "ready")
+    assert card(panel, "#1003").is_visible()
+    page.wait_for_timeout(3500)  # the slow answer for Jane's ticket arrives now
+    assert card(panel, "#1001").count() == 0 and card(panel, "#1003").is_visible()
+    assert page.url.endswith("/inbox/tickets/102")
+
+
+def test_not_configured_links_to_settings(ext):
+    ext.clear()
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "not-configured")
+    ext.settings_page().close()  # Chrome focuses an options tab that is already open instead of opening one
+    with ext.context.expect_page() as opened:
+        panel.get_by_role("button", name="Open settings").click()
+    assert opened.value.url.endswith("/options/options.html")
+    ext.store(apiKey="lr_demo_full_9f2c41")  # the admin saves a key: the panel follows without a reload
+    ext.wait_state(panel, "ready")
+
+
+def test_key_rejected_names_the_scopes(ext, loop):
+    ext.store(apiKey="lr_wrong_key")
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "key-rejected")
+    assert "Returns scope" in panel.get_by_role("alert").inner_text()
+    details = loop.api_requests("details")
+    assert len(details) == 2  # one per order, none retried
+
+
+def test_returns_only_key_explains_missing_orders_scope_on_link(ext):
+    ext.store(apiKey=RETURNS_ONLY_KEY)
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1002")
+    c.get_by_role("button", name="Start a return").click()
+    c.get_by_role("button", name="Create return link").click()
+    assert "Orders scope" in c.get_by_role("alert").inner_text(timeout=15_000)
+
+
+def test_rate_limited_shows_retrying_then_recovers(ext, loop):
+    loop.faults.append(Fault("status", path="/api/v2/returns", status=429, headers={"Retry-After": "2"}, times=1, body={}))
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "rate-limited-retrying")
+    assert "Retrying" in panel.inner_text("main")
+    ext.wait_state(panel, "ready")
+
+
+def test_unreachable_offers_retry_and_recovers(ext, loop):
+    loop.faults.append(Fault("status", status=503))
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "unreachable", timeout=40)
+    assert "cannot be reached" in panel.get_by_role("alert").inner_text()
+    loop.faults.clear()
+    panel.get_by_role("button", name="Retry").click()
+    ext.wait_state(panel, "ready")
+
+
+def test_panel_collapses_and_is_keyboard_usable(ext):
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    toggle = panel.get_by_role("button", name="Collapse the Loop Returns panel")
+    toggle.focus()
+    panel.page.keyboard.press("Enter")
+    ext.wait_state(panel, "collapsed")
+    panel.get_by_role("button", name="Expand the Loop Returns panel").press("Enter")
+    ext.wait_state(panel, "ready")
