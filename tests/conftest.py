@@ -1,6 +1,8 @@
 """Shared fixtures: the loopback stand-ins (one per session, reset per test)."""
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,3 +36,11 @@ def klaviyo_server():
     server = KlaviyoStandin().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def built_dist():
+    """Build once per session, exactly as a developer would (offline after the first fetch)."""
+    if not os.environ.get("LOOP_SKIP_BUILD"):
+        subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, cwd=ROOT)
+    return ROOT / "dist"

@@ -6,9 +6,6 @@ stand-in state and fresh extension settings.
 from __future__ import annotations
 
 import copy
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,14 +18,6 @@ from harness.loop_standin import FULL_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKET_URL = "https://www.klaviyo.com/inbox/tickets/{id}"
-
-
-@pytest.fixture(scope="session")
-def built_dist():
-    """Build once per session, exactly as a developer would (offline after the first fetch)."""
-    if not os.environ.get("LOOP_SKIP_BUILD"):
-        subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, cwd=ROOT)
-    return ROOT / "dist"
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +98,6 @@ def ext(browser, loop, klaviyo_server):
     klaviyo_server.clear_log()
     yield helper
     for page in list(browser.pages):
-        if page is not helper._settings_page and not page.url.startswith("about:"):
-            page.close()
+        if not page.url.startswith("about:"):
+            page.close()  # settings tabs too: Chrome would focus an old options tab instead of opening one
     klaviyo_server.tickets = copy.deepcopy(DEMO_TICKETS)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -33,4 +34,6 @@ def make_client(loop, sleeps):
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """asyncio.run in its own thread: the e2e tests' Playwright keeps an event loop in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -1,0 +1,20 @@
+"""`python3 -m tests`: the whole suite (unit, build, end-to-end) on a fresh machine.
+
+Sets up .venv from requirements-dev.txt on first use, builds dist/ once, then runs pytest. Extra arguments go
+to pytest (e.g. `python3 -m tests -k copy -x`). Chromium must be installed (see README).
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from harness.bootstrap import ensure_venv  # noqa: E402
+
+ensure_venv()
+
+import pytest  # noqa: E402
+
+from harness.chromium import find_chromium  # noqa: E402
+
+find_chromium()  # fail early with the install hint rather than in the middle of the suite
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", str(Path(__file__).parent), *sys.argv[1:]]))

@@ -1,0 +1,174 @@
+"""`python3 -m tests.bench`: how fast the panel is, in numbers (not a test: it prints, it does not judge).
+
+Runs the built dist/ in headless Chromium against the local stand-ins (Loop latency fixed, default 120 ms) and
+prints medians with min/max over N fresh browser profiles:
+
+  cold         navigation straight into a ticket URL -> first return status visible in the panel
+  inbox-first  inbox loaded, a ticket opened 3 s later -> its status visible
+  switch       single-page switch to another ticket -> its statuses visible
+  floor        one Loop round trip measured from the same browser (what a zero-overhead panel would take)
+plus the cold breakdown (Python ready, ticket snapshot, first render), Loop requests per ticket, the panel's JS
+heap, the extension renderer's memory, and the size of dist/.
+
+Times come from the browser's own clocks (performance.timeOrigin + now() in the page and in the panel), not
+from polling.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from harness.bootstrap import ensure_venv  # noqa: E402
+
+NOW = "performance.timeOrigin + performance.now()"
+
+
+def panel_frame(page, ext_id: str, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for f in page.frames:
+            if f.url.startswith(f"chrome-extension://{ext_id}/panel/"):
+                return f
+        page.wait_for_timeout(20)
+    raise RuntimeError("no panel frame")
+
+
+def ready_at(frame, ticket_key: str, timeout: float = 60.0) -> float:
+    """Epoch ms at which the panel first rendered the returns of ``ticket_key`` (set by pyapp.browser)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            got = frame.evaluate("() => [document.documentElement.dataset.readyKey, document.documentElement.dataset.readyAt]")
+        except Exception:
+            got = [None, None]
+        if got[0] == ticket_key and got[1]:
+            return float(got[1])
+        time.sleep(0.01)
+    raise RuntimeError(f"panel never showed {ticket_key}")
+
+
+def one_run(p, ports, latency: float) -> dict:
+    from harness.chromium import extension_id, launch
+    from harness.loop_standin import FULL_KEY
+
+    out = {}
+    profile = Path(tempfile.mkdtemp(prefix="loop-bench-"))
+    ctx = launch(p, profile, ports)
+    try:
+        ext = extension_id(ctx)
+        opts = next((pg for pg in ctx.pages if "/options/" in pg.url), None) or ctx.new_page()
+        opts.goto(f"chrome-extension://{ext}/options/options.html")
+        opts.evaluate("k => chrome.storage.local.set({apiKey: k, enabled: true, lookupField: 'email'})", FULL_KEY)
+        opts.close()
+        # cold
+        page = ctx.new_page()
+        page.goto("https://www.klaviyo.com/inbox/tickets/101")
+        frame = panel_frame(page, ext)
+        origin = page.evaluate("performance.timeOrigin")
+        t_ready = ready_at(frame, "/inbox/tickets/101")
+        out["cold"] = t_ready - origin
+        marks = frame.evaluate("""() => Object.fromEntries(performance.getEntriesByType('mark')
+            .map(m => [m.name, performance.timeOrigin + m.startTime]))""")
+        nav = frame.evaluate("performance.timeOrigin")
+        out["cold: panel page created"] = nav - origin
+        if "loop:pyscript-imported" in marks:
+            out["cold: PyScript imported"] = marks["loop:pyscript-imported"] - origin
+        out["cold: Python ready (Pyodide + packages + our import)"] = marks["loop:python-ready"] - origin
+        if "loop:snapshot" in marks:
+            out["cold: ticket snapshot parsed"] = marks["loop:snapshot"] - origin
+        out["cold: first status rendered"] = t_ready - origin
+        # switch (same tab, single-page navigation)
+        t0 = page.evaluate(f"() => {{ const t = {NOW}; document.querySelector('[data-ticket=\"102\"]').click(); return t; }}")
+        out["switch"] = ready_at(frame, "/inbox/tickets/102") - t0
+        heap = frame.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0")
+        out["panel JS heap (MB)"] = heap / 1e6
+        out["extension renderer RSS (MB)"] = extension_rss_mb()
+        page.close()
+        # inbox-first: helpdesk open, ticket clicked 3 s later
+        page = ctx.new_page()
+        page.goto("https://www.klaviyo.com/inbox/")
+        frame = panel_frame(page, ext)
+        page.wait_for_timeout(3000)
+        t0 = page.evaluate(f"() => {{ const t = {NOW}; document.querySelector('[data-ticket=\"103\"]').click(); return t; }}")
+        out["inbox-first"] = ready_at(frame, "/inbox/tickets/103") - t0
+        # floor: one round trip to the Loop stand-in from this browser (no-cors: timing only)
+        floors = []
+        for _ in range(3):
+            floors.append(page.evaluate(f"""async () => {{ const t = {NOW};
+                await fetch('https://api.loopreturns.com/api/v1/warehouse/return/details?order_name=x', {{mode: 'no-cors'}});
+                return {NOW} - t; }}"""))
+        out["floor (one Loop round trip)"] = statistics.median(floors)
+        page.close()
+    finally:
+        ctx.close()
+    return out
+
+
+def extension_rss_mb() -> float:
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes()
+            if b"--extension-process" in cmd:
+                for line in (proc / "status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Panel benchmark")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--latency", type=float, default=0.12, help="Loop stand-in latency in seconds")
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+    ensure_venv()
+    import subprocess
+    if not args.no_build:
+        subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
+    from playwright.sync_api import sync_playwright
+
+    from harness.chromium import Ports
+    from harness.klaviyo_standin import KlaviyoStandin
+    from harness.loop_standin import LoopStandin
+
+    klaviyo, loop = KlaviyoStandin().start(), LoopStandin().start()
+    loop.latency = args.latency
+    runs = []
+    requests_per_ticket = []
+    with sync_playwright() as p:
+        for i in range(args.runs):
+            loop.clear_log()
+            runs.append(one_run(p, Ports(klaviyo.port, loop.port), args.latency))
+            api = [r for r in loop.requests if r.path.startswith("/api/") and "order_name=x" not in r.path
+                   and r.query.get("order_name") != ["x"]]
+            requests_per_ticket.append(len(api) / 3)
+            print(f"run {i + 1}/{args.runs}: cold {runs[-1]['cold']:.0f} ms, switch {runs[-1]['switch']:.0f} ms, "
+                  f"inbox-first {runs[-1]['inbox-first']:.0f} ms", flush=True)
+    klaviyo.stop()
+    loop.stop()
+    print(f"\nLoop stand-in latency {args.latency * 1000:.0f} ms; {args.runs} fresh profiles; median [min–max]")
+    for key in runs[0]:
+        values = [r[key] for r in runs if key in r]
+        unit = "" if "(MB)" in key else " ms"
+        print(f"  {key:<55} {statistics.median(values):8.1f}{unit}  [{min(values):.1f}–{max(values):.1f}]")
+    print(f"  {'Loop requests per ticket':<55} {statistics.median(requests_per_ticket):8.2f}")
+    dist = ROOT / "dist"
+    size = sum(f.stat().st_size for f in dist.rglob("*") if f.is_file())
+    print(f"  {'dist/ size (MB)':<55} {size / 1e6:8.2f}   dist.zip {(ROOT / 'dist.zip').stat().st_size / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

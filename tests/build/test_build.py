@@ -1,0 +1,132 @@
+"""The build's invariants, checked on the real dist/: permissions, CSP, no remote code, no secrets,
+reproducible output, a lock that lists exactly what ships."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Hosts that serve code or packages. docs.pyscript.net (a documentation link in an error text) is not one.
+CDN_HOSTS = re.compile(rb"https?://(?!docs\.)(?:[a-z0-9-]+\.)*(?:jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|"
+                       rb"pyscript\.net|esm\.sh|skypack\.dev|pythonhosted\.org)", re.I)
+INDEX_HOSTS = re.compile(rb"https?://(?:[a-z0-9-]+\.)*(?:pypi\.org|pypi\.python\.org|raw\.githubusercontent\.com|"
+                         rb"micropython\.org)", re.I)
+TEXT_SUFFIXES = {".js", ".mjs", ".html", ".css", ".json", ".py", ".txt"}
+
+
+def manifest(dist: Path) -> dict:
+    return json.loads((dist / "manifest.json").read_text())
+
+
+def test_permissions_and_csp_are_exactly_as_intended(built_dist):
+    m = manifest(built_dist)
+    assert m["manifest_version"] == 3
+    assert m["permissions"] == ["storage", "clipboardWrite"]
+    assert m["host_permissions"] == ["https://api.loopreturns.com/*"]
+    assert m["content_security_policy"] == {"extension_pages": "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'"}
+    assert [cs["matches"] for cs in m["content_scripts"]] == [["https://www.klaviyo.com/*"]]
+    assert m["web_accessible_resources"] == [{"resources": ["panel/panel.html"], "matches": ["https://www.klaviyo.com/*"]}]
+    assert "externally_connectable" not in m and "optional_permissions" not in m
+    assert m["options_ui"]["page"] == "options/options.html"
+    assert m["storage"]["managed_schema"] == "managed-schema.json"
+
+
+def test_every_file_the_manifest_names_exists(built_dist):
+    m = manifest(built_dist)
+    named = [m["background"]["service_worker"], m["options_ui"]["page"], m["storage"]["managed_schema"],
+             *m["web_accessible_resources"][0]["resources"], *m["content_scripts"][0]["js"]]
+    assert all((built_dist / n).is_file() for n in named)
+
+
+def _scan(name: str, data: bytes, patterns=(CDN_HOSTS, INDEX_HOSTS)) -> list[str]:
+    return [f"{name}: {m.group(0).decode()}" for p in patterns for m in p.finditer(data)]
+
+
+def test_no_cdn_or_pypi_url_in_the_package(built_dist):
+    """Our files, the vendored runtime and the repacked stdlib hold no CDN or package-index URL at all.
+    Third-party wheels ship byte-for-byte as pinned (their hashes are checked at install), so their code is
+    scanned for CDN hosts only: a homepage on pypi.org in METADATA or a source link in a comment is not a
+    fetch."""
+    hits: list[str] = []
+    for path in sorted(built_dist.rglob("*")):
+        rel = path.relative_to(built_dist).as_posix()
+        if path.suffix in TEXT_SUFFIXES:
+            hits += _scan(rel, path.read_bytes())
+        elif path.suffix in (".whl", ".zip"):
+            ours = "loop_returns_pyapp" in path.name or path.name == "python_stdlib.zip"
+            with zipfile.ZipFile(path) as zf:
+                for member in zf.namelist():
+                    data = zf.read(member)
+                    if not ours and (".dist-info/" in member or not member.endswith(".py")):
+                        continue
+                    hits += _scan(f"{rel}!{member}", data, (CDN_HOSTS, INDEX_HOSTS) if ours else (CDN_HOSTS,))
+    assert hits == []
+
+
+def test_pyscript_and_pyodide_load_only_from_the_package(built_dist):
+    config = json.loads((built_dist / "panel" / "pyscript.json").read_text())
+    assert config["interpreter"] == "/vendor/pyodide/pyodide.mjs"
+    lock = json.loads((built_dist / "vendor" / "pyodide" / "pyodide-lock.json").read_text())
+    shipped = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (built_dist / "vendor" / "wheels").glob("*.whl")}
+    listed = {Path(e["file_name"]).name: e["sha256"] for e in lock["packages"].values()}
+    assert listed == shipped
+    assert all(e["file_name"].startswith("/vendor/wheels/") for e in lock["packages"].values())
+    assert set(config["packages"]) <= set(lock["packages"])
+
+
+def test_no_secret_in_the_package(built_dist):
+    from harness.loop_standin import FULL_KEY, NO_DRAFTS_KEY, RETURNS_ONLY_KEY
+    needles = [k.encode() for k in (FULL_KEY, RETURNS_ONLY_KEY, NO_DRAFTS_KEY)] + [b"PRIVATE KEY-----"]
+    for path in built_dist.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(n in data for n in needles), path
+    assert "key" not in manifest(built_dist)  # no packaging key: the store assigns the id
+
+
+def test_managed_schema_is_valid_and_covers_every_setting(built_dist):
+    schema = json.loads((built_dist / "managed-schema.json").read_text())
+    assert schema["type"] == "object"
+    assert set(schema["properties"]) == {"enabled", "apiKey", "lookupField", "lockSettings"}
+    for prop in schema["properties"].values():
+        assert prop["type"] in ("boolean", "string") and prop.get("title")
+
+
+def _digest(dist: Path) -> dict[str, str]:
+    out = {p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+           for p in sorted(dist.rglob("*")) if p.is_file()}
+    out["<zip>"] = hashlib.sha256((dist.parent / "dist.zip").read_bytes()).hexdigest()
+    return out
+
+
+def test_two_builds_are_identical_and_the_second_needs_no_network(built_dist):
+    before = _digest(built_dist)
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--offline"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert _digest(built_dist) == before
+
+
+def test_a_vendor_patch_that_no_longer_applies_stops_the_build():
+    sys.path.insert(0, str(ROOT))
+    import build
+    tree = build.Tree()
+    tree.add("vendor/pyscript/core-abc.js", b"nothing to patch here")
+    with pytest.raises(build.BuildError, match="expected 2 occurrence"):
+        tree.patch("pyscript/core-*.js", "https://cdn.jsdelivr.net/x", "/vendor/x", 2, "test")
+
+
+def test_a_wheel_with_the_wrong_hash_is_refused(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    import build
+    (tmp_path / "requirements-browser.txt").write_text("segno==1.6.6 --hash=sha256:" + "0" * 64 + "\n")
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "WHEEL_CACHE", build.WHEEL_CACHE)  # the real cache: it holds the real segno wheel
+    with pytest.raises(build.BuildError, match="offline"):
+        build.fetch_wheels(offline=True)
