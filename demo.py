@@ -45,7 +45,7 @@ def main() -> int:
         context = launch(p, Path(tempfile.mkdtemp(prefix="loop-demo-")), Ports(klaviyo.port, loop.port),
                          headless=not headed)
         ext = extension_id(context)
-        options = next((pg for pg in context.pages if "/options/" in pg.url), None) or context.new_page()
+        options = context.new_page()
         options.goto(f"chrome-extension://{ext}/options/options.html")
         options.evaluate("k => chrome.storage.local.set({apiKey: k, enabled: true, lookupField: 'email'})", FULL_KEY)
         page = context.new_page()

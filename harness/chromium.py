@@ -93,6 +93,14 @@ def launch(playwright, user_data_dir: Path, ports: Ports, *, headless: bool = Tr
     )
 
 
+def unpacked_extension_id(extension_dir: Path = DIST) -> str:
+    """The id Chromium gives an unpacked extension without a manifest key: derived from its absolute path,
+    known before launch (the enterprise-policy test writes it into the policy file)."""
+    import hashlib
+    digest = hashlib.sha256(str(Path(extension_dir).resolve()).encode()).hexdigest()[:32]
+    return "".join(chr(ord("a") + int(c, 16)) for c in digest)
+
+
 def extension_id(context, timeout_s: float = 15.0) -> str:
     """The id of the loaded extension, read from its service worker's URL."""
     workers = context.service_workers

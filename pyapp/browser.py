@@ -12,6 +12,7 @@ Trust decisions made here:
 from __future__ import annotations
 
 import asyncio
+import json
 
 import js
 from pyodide.ffi import create_proxy, to_js
@@ -217,10 +218,10 @@ class PanelApp:
         root = js.document.documentElement
         root.setAttribute("data-panel-state", state)
         ticket = self.panel.state.ticket
-        if state in ("ready", "no-orders") and ticket is not None and root.dataset.readyKey != ticket.key:
+        if state in ("ready", "no-orders") and ticket is not None and root.getAttribute("data-ready-key") != ticket.key:
             # When each ticket's answer first reached the screen, on the epoch clock the benchmark reads.
-            root.dataset.readyAt = str(js.performance.timeOrigin + js.performance.now())
-            root.dataset.readyKey = ticket.key
+            root.setAttribute("data-ready-at", str(js.performance.timeOrigin + js.performance.now()))
+            root.setAttribute("data-ready-key", ticket.key)
 
     # -- settings --
 
@@ -316,6 +317,22 @@ def _log_task_error(loop, context) -> None:
     exc = context.get("exception")
     text = "".join(traceback.format_exception(exc)) if exc else str(context.get("message"))
     js.console.error("[loop-returns panel] " + text[-4000:])
+
+
+def start_options() -> None:
+    """Entry point of the options page's Python: offers ``loopCheckKey(key) -> Promise<json>`` to options.js."""
+    asyncio.get_event_loop().set_exception_handler(_log_task_error)
+
+    async def check(key: str) -> str:
+        result = await LoopClient(FetchTransport(), key, ClientConfig()).check_key()
+        return json.dumps({"returns": result.returns, "orders": result.orders, "draft_returns": result.draft_returns,
+                           "problem": result.problem, "works": result.key_works})
+
+    def check_key(key):
+        return asyncio.ensure_future(check(str(key)))
+
+    js.globalThis.loopCheckKey = create_proxy(check_key)
+    js.dispatchEvent(js.Event.new("loop:options-python-ready"))
 
 
 def start() -> None:

@@ -63,7 +63,7 @@ def one_run(p, ports, latency: float) -> dict:
     ctx = launch(p, profile, ports)
     try:
         ext = extension_id(ctx)
-        opts = next((pg for pg in ctx.pages if "/options/" in pg.url), None) or ctx.new_page()
+        opts = ctx.new_page()
         opts.goto(f"chrome-extension://{ext}/options/options.html")
         opts.evaluate("k => chrome.storage.local.set({apiKey: k, enabled: true, lookupField: 'email'})", FULL_KEY)
         opts.close()

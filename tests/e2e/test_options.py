@@ -1,0 +1,116 @@
+"""The admin's options page, driven by its labels, and the panel reacting without a reload."""
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from harness.chromium import Ports, launch, unpacked_extension_id
+from harness.loop_standin import FULL_KEY, RETURNS_ONLY_KEY
+
+POLICY_DIR = Path("/etc/chromium/policies/managed")
+
+
+def options(ext):
+    page = ext.context.new_page()
+    page.goto(f"{ext.base}/options/options.html")
+    return page
+
+
+def test_full_key_checks_every_scope_saves_and_is_never_echoed(ext, loop):
+    ext.clear()
+    ticket = ext.open_ticket("101")
+    panel = ext.panel(ticket)
+    ext.wait_state(panel, "not-configured")
+    page = options(ext)
+    page.get_by_label("Loop API key").fill(FULL_KEY)
+    page.get_by_role("button", name="Test connection").click()
+    result = page.locator("#result")
+    result.get_by_text("Returns ✓").wait_for(timeout=30_000)
+    text = result.inner_text()
+    assert "Orders ✓" in text and "Draft Returns (optional) ✓" in text
+    assert all(r.method == "GET" for r in loop.api_requests()) and not loop.drafts  # the check changes nothing
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved.", exact=True).wait_for()
+    assert page.get_by_label("Loop API key").input_value() == ""
+    assert f"…{FULL_KEY[-4:]}" in page.locator("#key-hint").inner_text()
+    assert FULL_KEY not in page.content()
+    ext.wait_state(panel, "ready")  # the open ticket picked the key up without a reload
+
+
+def test_returns_only_key_says_what_is_missing(ext):
+    page = options(ext)
+    page.get_by_label("Loop API key").fill(RETURNS_ONLY_KEY)
+    page.get_by_role("button", name="Test connection").click()
+    page.locator("#result").get_by_text("Orders ✗").wait_for(timeout=30_000)
+    text = page.locator("#result").inner_text()
+    assert "Returns ✓" in text and "cannot create return links" in text
+
+
+def test_bad_key_needs_confirmation_and_remove_key_turns_the_panel_off(ext):
+    ticket = ext.open_ticket("101")
+    panel = ext.panel(ticket)
+    ext.wait_state(panel, "ready")
+    page = options(ext)
+    page.get_by_label("Loop API key").fill("lr_typo_key")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save anyway").wait_for(timeout=30_000)
+    assert "rejected this key" in page.locator("#result").inner_text()
+    page.get_by_role("button", name="Cancel").click()
+    assert "…9f2c41"[-4:] in page.locator("#key-hint").inner_text()  # the old key is still the saved one
+    page.get_by_role("button", name="Remove key").click()
+    page.get_by_text("No key saved yet.").wait_for()
+    ext.wait_state(panel, "not-configured")
+
+
+def test_enable_switch_turns_the_panel_off_and_on(ext):
+    ticket = ext.open_ticket("101")
+    panel = ext.panel(ticket)
+    ext.wait_state(panel, "ready")
+    page = options(ext)
+    page.get_by_label("Enable Loop Returns").uncheck()
+    page.get_by_role("button", name="Save").click()
+    ext.wait_state(panel, "not-configured")
+    assert "turned off" in panel.inner_text("main")
+    page.get_by_label("Enable Loop Returns").check()
+    page.get_by_role("button", name="Save").click()
+    ext.wait_state(panel, "ready")
+
+
+@pytest.mark.skipif(not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
+                    reason="writing a machine-wide Chromium policy needs root")
+def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_instance, loop, klaviyo_server):
+    """A real Chromium policy file: managed values win, show as set by the administrator and are read-only."""
+    ext_id = unpacked_extension_id(built_dist)
+    POLICY_DIR.mkdir(parents=True, exist_ok=True)
+    policy = POLICY_DIR / "loop-returns-e2e-test.json"
+    policy.write_text(json.dumps({"3rdparty": {"extensions": {ext_id: {
+        "apiKey": FULL_KEY, "enabled": True, "lookupField": "zip", "lockSettings": True}}}}))
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix="loop-e2e-policy-"))
+        context = launch(playwright_instance, workdir / "profile", Ports(klaviyo_server.port, loop.port))
+        try:
+            page = context.new_page()
+            page.goto(f"chrome-extension://{ext_id}/options/options.html")
+            page.locator("#managed-banner").wait_for(state="visible", timeout=30_000)
+            assert page.get_by_label("Loop API key").is_disabled()
+            assert page.get_by_label("Customer lookup").is_disabled()
+            assert page.get_by_label("Customer lookup").input_value() == "zip"
+            assert page.get_by_role("button", name="Save").is_disabled()
+            assert page.get_by_text("Set by your administrator").first.is_visible()
+            assert FULL_KEY not in page.content()
+            ticket = context.new_page()
+            ticket.goto("https://www.klaviyo.com/inbox/tickets/101")
+            frame = None
+            for _ in range(300):
+                frame = next((f for f in ticket.frames if f.url.startswith(f"chrome-extension://{ext_id}/panel/")), None)
+                if frame:
+                    break
+                ticket.wait_for_timeout(100)
+            frame.wait_for_selector("html[data-panel-state='ready']", timeout=40_000)  # key from policy only
+        finally:
+            context.close()
+    finally:
+        policy.unlink(missing_ok=True)
