@@ -76,8 +76,19 @@ PATCHES = [
      "Pyodide's package fallback base URL is a CDN; the bundled directory is the only source"),
 ]
 # Doc examples inside the stdlib zip that name a CDN; rewritten so the package holds no CDN URL at all.
+# Parts of the stdlib the panel never imports (measured by the e2e suite, which loads every panel feature):
+# dropping them keeps dist/ under its size budget and the zip Pyodide mounts small.
 STDLIB_DROP = ("unittest/", "test/", "idlelib/", "tkinter/", "turtledemo/", "ensurepip/", "pydoc_data/",
-               "lib2to3/", "venv/", "_pyrepl/", "curses/", "dbm/", "sqlite3/", "wsgiref/", "xmlrpc/")
+               "lib2to3/", "venv/", "_pyrepl/", "curses/", "dbm/", "sqlite3/", "wsgiref/", "xmlrpc/",
+               "multiprocessing/", "xml/dom/", "xml/etree/", "pdb.py", "doctest.py", "pydoc.py", "imaplib.py",
+               "pickletools.py", "turtle.py", "smtplib.py", "poplib.py", "ftplib.py", "mailbox.py", "nntplib.py",
+               "_pydecimal.py", "_pyio.py", "difflib.py", "optparse.py", "tomllib/", "profile.py", "cProfile.py",
+               "pstats.py", "trace.py", "tabnanny.py", "pyclbr.py", "timeit.py", "zipapp.py", "webbrowser.py")
+# Codecs: only the ones text in a browser can need; the rest are wrappers around codecs nobody asks for here.
+STDLIB_KEEP_ENCODINGS = {"__init__", "aliases", "ascii", "latin_1", "utf_8", "utf_8_sig", "utf_16", "utf_16_be",
+                         "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "idna", "punycode", "charmap",
+                         "raw_unicode_escape", "unicode_escape", "cp437", "cp1252", "iso8859_1", "iso8859_15", "base64_codec",
+                         "hex_codec", "mbcs", "undefined"}
 STDLIB_REWRITES = {
     "pyodide/http/__init__.py": ("https://cdn.jsdelivr.net/pyodide/v0.24.1/full/pyodide-lock.json",
                                  "https://example.invalid/pyodide-lock.json"),
@@ -192,6 +203,9 @@ def trimmed_stdlib(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for name in zf.namelist():
             if name.endswith("/") or name.startswith(STDLIB_DROP):
+                continue
+            if name.startswith("encodings/") and name.count("/") == 1 and \
+                    name.removeprefix("encodings/").removesuffix(".py") not in STDLIB_KEEP_ENCODINGS:
                 continue
             content = zf.read(name)
             if name in STDLIB_REWRITES:

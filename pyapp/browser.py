@@ -27,6 +27,11 @@ from pyapp.transport import Request, Response, TransportError
 from pyapp.view import VNode
 
 
+def _present(value) -> bool:
+    """JavaScript's null arrives as a JsNull object and undefined as None: both mean "not there"."""
+    return value is not None and type(value).__name__ not in ("JsNull", "JsUndefined")
+
+
 def _js(value):
     return to_js(value, dict_converter=js.Object.fromEntries)
 
@@ -62,7 +67,7 @@ class FetchTransport:
         if length.isdigit() and int(length) > request.max_bytes:
             raise TransportError("too_large")
         chunks, size = [], 0
-        if resp.body is not None:
+        if _present(resp.body):
             reader = resp.body.getReader()
             try:
                 while True:
@@ -100,18 +105,18 @@ class Renderer:
             if not el.readOnly and el.value:
                 typed[el.id] = el.value
         active = doc.activeElement
-        focus_id = active.id if active is not None and active.id and self.root.contains(active) else None
+        focus_id = active.id if _present(active) and active.id and self.root.contains(active) else None
         old_proxies, self.proxies = self.proxies, []
         node = self._build(tree)
         self.root.replaceChildren(node)
         self.root.setAttribute("aria-busy", "false")
         for el_id, value in typed.items():
             el = doc.getElementById(el_id)
-            if el is not None and not el.readOnly:
+            if _present(el) and not el.readOnly:
                 el.value = value
         if focus_id:
             el = doc.getElementById(focus_id)
-            if el is not None:
+            if _present(el):
                 el.focus()
         for proxy in old_proxies:
             proxy.destroy()
@@ -157,7 +162,7 @@ class PanelApp:
         t = translator(lambda key: str(js.chrome.i18n.getMessage(key) or ""))
         services = Services(make_client=self.make_client, copy_text=self.copy_text,
                             insert_reply=self.insert_reply, open_options=self.open_options,
-                            set_collapsed=self.set_collapsed)
+                            set_collapsed=self.set_collapsed, load_package=self.load_package)
         self.panel = Panel(t, services, self.schedule_render)
         self._render_pending = False
         self._snapshot_running = False
@@ -191,7 +196,12 @@ class PanelApp:
                                                                          "text": text}), _js({"frameId": 0}))
         except Exception:  # noqa: BLE001 - content script gone (page navigated away)
             return False
-        return bool(answer is not None and getattr(answer, "ok", False))
+        return bool(_present(answer) and getattr(answer, "ok", False))
+
+    async def load_package(self, name: str) -> None:
+        import pyodide_js  # the bundled lock names the package; it is installed from /vendor/wheels
+
+        await pyodide_js.loadPackage(name)
 
     def set_collapsed(self, collapsed: bool) -> None:
         js.chrome.tabs.sendMessage(self.tab_id, _js({"kind": "layout", "nonce": self.nonce, "collapsed": collapsed}),
@@ -227,14 +237,14 @@ class PanelApp:
 
     async def load_settings(self) -> None:
         local = await js.chrome.storage.local.get(_js(["enabled", "apiKey", "lookupField", "lockSettings"]))
-        self.local = local.to_py() if local is not None else {}
+        self.local = local.to_py() if _present(local) else {}
         self.apply_settings()
         asyncio.ensure_future(self.load_managed())  # slow on first call (~2 s): never before the first render
 
     async def load_managed(self) -> None:
         try:
             managed = await js.chrome.storage.managed.get()
-            self.managed = managed.to_py() if managed is not None else {}
+            self.managed = managed.to_py() if _present(managed) else {}
         except Exception:  # noqa: BLE001 - no policy schema support / no policy
             self.managed = {}
         self.apply_settings()
@@ -267,7 +277,7 @@ class PanelApp:
                 try:
                     reply = await js.chrome.tabs.sendMessage(self.tab_id, _js({"kind": "snapshot", "nonce": self.nonce}),
                                                              _js({"frameId": 0}))
-                    data = reply.to_py() if reply is not None else None
+                    data = reply.to_py() if _present(reply) else None
                 except Exception:  # noqa: BLE001 - content script not there (yet)
                     data = None
                 snap = parse_snapshot(data)
@@ -281,7 +291,7 @@ class PanelApp:
             self._snapshot_running = False
 
     def on_message(self, message, sender, send_response):
-        if sender is None or sender.id != js.chrome.runtime.id or sender.tab is None:
+        if not _present(sender) or sender.id != js.chrome.runtime.id or not _present(sender.tab):
             return
         if sender.tab.id != self.tab_id or sender.frameId != 0:
             return
@@ -297,7 +307,7 @@ class PanelApp:
         js.performance.mark("loop:python-ready")
         js.document.documentElement.setAttribute("data-python", "ready")
         tab = await js.chrome.tabs.getCurrent()
-        self.tab_id = tab.id if tab is not None else None
+        self.tab_id = tab.id if _present(tab) else None
         for target, fn in ((js.chrome.storage.onChanged, self.on_storage_changed),
                            (js.chrome.runtime.onMessage, self.on_message)):
             proxy = create_proxy(fn)

@@ -62,6 +62,7 @@ class Services:
     insert_reply: Callable[[str], Awaitable[bool]]
     open_options: Callable[[], Any]
     set_collapsed: Callable[[bool], Any] = lambda collapsed: None
+    load_package: Callable[[str], Awaitable[None]] = lambda name: _nothing()
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
 
@@ -237,7 +238,6 @@ class Panel:
                 return
             start.eligibility_unknown = verdict is None
             start.link = await client.deep_link(card.name, start.lookup_value)
-            start.qr_data_url = qr_data_url(start.link)
             start.step = "ready"
         except NotFound:
             start.step, start.message_key = "failed", "linkNotFound"
@@ -265,9 +265,12 @@ class Panel:
                 card.start.message_key = "insertFailed"
             self.changed()
 
-    def toggle_qr(self, key: str) -> None:
+    async def toggle_qr(self, key: str) -> None:
         card = self._card(key)
-        if card and card.start:
+        if card and card.start and card.start.link:
+            if card.start.qr_data_url is None:
+                await self.services.load_package("segno")  # only the agents who ask for a QR code pay for it
+                card.start.qr_data_url = qr_data_url(card.start.link)
             card.start.show_qr = not card.start.show_qr
             self.changed()
 
@@ -282,7 +285,14 @@ class Panel:
     def _spawn(self, coro: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # A bug, not a Loop error (those are handled where they happen): report it now, not at GC time.
+            asyncio.get_event_loop().call_exception_handler(
+                {"message": "panel task failed", "exception": task.exception(), "task": task})
 
     # ---- what is on screen ------------------------------------------------------------------------
 
@@ -487,7 +497,7 @@ class Panel:
                          t("copied") if start.copied else t("copyLink"),
                          on={"click": lambda: self._spawn(self.copy_link(key))}),
                        h("button", {"type": "button", "data-action": "show-qr", "aria-expanded": str(start.show_qr).lower()},
-                         t("hideQr") if start.show_qr else t("showQr"), on={"click": lambda: self.toggle_qr(key)})]
+                         t("hideQr") if start.show_qr else t("showQr"), on={"click": lambda: self._spawn(self.toggle_qr(key))})]
             if self.state.has_reply_box:
                 actions.append(h("button", {"type": "button", "data-action": "insert-reply"},
                                  t("inserted") if start.inserted else t("insertReply"),
@@ -508,6 +518,10 @@ class Panel:
                                  h("a", {"href": start.qr_data_url, "download": f"loop-return-{key}.png",
                                          "data-action": "download-qr"}, t("downloadQr"))))
         return h("div", {"class": "start"}, button, content)
+
+
+async def _nothing() -> None:
+    return None
 
 
 def qr_data_url(text: str) -> str:

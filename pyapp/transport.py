@@ -7,12 +7,12 @@ redirect following (a redirect is reported as its 3xx status), and errors that n
 from __future__ import annotations
 
 import asyncio
-import ssl
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import ssl
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,23 @@ class Transport(Protocol):
     async def send(self, request: Request) -> Response: ...
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # a 3xx comes back as a response, never followed
-        return None
-
-
 class UrllibTransport:
-    """CPython transport: urllib in a worker thread, with a deadline checked between reads."""
+    """CPython transport: urllib in a worker thread, with a deadline checked between reads.
 
-    def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
+    urllib is imported here, not at module level: in the browser it would pull http.client and email into
+    the panel's start-up for nothing.
+    """
+
+    def __init__(self, ssl_context: "ssl.SSLContext | None" = None) -> None:
+        import ssl
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):  # a 3xx comes back as a response, never followed
+                return None
+
         self._opener = urllib.request.build_opener(
-            _NoRedirect(), urllib.request.HTTPSHandler(context=ssl_context or ssl.create_default_context()))
+            NoRedirect(), urllib.request.HTTPSHandler(context=ssl_context or ssl.create_default_context()))
 
     async def send(self, request: Request) -> Response:
         try:
@@ -63,6 +69,9 @@ class UrllibTransport:
             raise TransportError("timeout") from None
 
     def _send_blocking(self, request: Request) -> Response:
+        import urllib.error
+        import urllib.request
+
         deadline = time.monotonic() + request.timeout
         req = urllib.request.Request(request.url, data=request.body, method=request.method,
                                      headers=request.headers)

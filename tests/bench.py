@@ -80,7 +80,9 @@ def one_run(p, ports, latency: float) -> dict:
         out["cold: panel page created"] = nav - origin
         if "loop:pyscript-imported" in marks:
             out["cold: PyScript imported"] = marks["loop:pyscript-imported"] - origin
-        out["cold: Python ready (Pyodide + packages + our import)"] = marks["loop:python-ready"] - origin
+        if "loop:interpreter-ready" in marks:
+            out["cold: Pyodide + packages loaded"] = marks["loop:interpreter-ready"] - origin
+        out["cold: Python ready (our modules imported)"] = marks["loop:python-ready"] - origin
         if "loop:snapshot" in marks:
             out["cold: ticket snapshot parsed"] = marks["loop:snapshot"] - origin
         out["cold: first status rendered"] = t_ready - origin

@@ -13,6 +13,9 @@
   const HELPDESK_PATH = /^\/inbox(\/|$)/;
   const SNAPSHOT_LIMIT = 400_000; // characters of markup; a ticket view is far below this
   const MAX_MOUNTS = 5; // a page that keeps removing the panel does not get an endless remount loop
+  // Coalesces a burst of DOM changes into one "page changed". Short, because a ticket switch waits on it;
+  // a snapshot taken before the sidebar finished rendering is followed by another one.
+  const SETTLE_MS = 40;
   const PANEL_URL = chrome.runtime.getURL("panel/panel.html");
   const nonce = crypto.randomUUID();
   let host = null;
@@ -95,7 +98,7 @@
   function onPageMutation() {
     if (!alive()) return teardown();
     clearTimeout(timer);
-    timer = setTimeout(check, 150);
+    timer = setTimeout(check, SETTLE_MS);
   }
 
   function check() {

@@ -6,6 +6,8 @@ import { hooks } from "/vendor/pyscript/core.js";
 
 hooks.worker.onBeforeRunAsync.clear();
 performance.mark("loop:pyscript-imported");
+// Pyodide and the packages are loaded when this fires; the gap to loop:python-ready is our own import.
+hooks.main.onReady.add(() => performance.mark("loop:interpreter-ready"));
 
 const text = document.getElementById("boot-text");
 if (text) text.textContent = chrome.i18n.getMessage("panelLoading") || "Loading…";
