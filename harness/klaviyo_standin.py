@@ -50,8 +50,13 @@ class KlaviyoHandler(RecordingHandler):
             f = SITE / path.removeprefix("/static/")
             ctype = {"js": "text/javascript", "css": "text/css"}.get(f.suffix.lstrip("."), "application/octet-stream")
             self.send(200, f.read_bytes(), ctype)
+        elif path == "/static/page-extra.js":
+            self.send(200, (self.server.page_script or "").encode(), "text/javascript")
         elif path == "/" or path.startswith("/inbox") or path.startswith("/customer-hub"):
-            self.send(200, (SITE / "index.html").read_bytes(), "text/html; charset=utf-8")
+            html = (SITE / "index.html").read_bytes()
+            if self.server.page_script:  # a test's own page script, e.g. a hostile one hunting for the key
+                html = html.replace(b"</head>", b'<script src="/static/page-extra.js"></script></head>')
+            self.send(200, html, "text/html; charset=utf-8")
         elif path == "/favicon.ico":
             self.send(204, b"", "image/x-icon")
         else:
@@ -63,3 +68,4 @@ class KlaviyoStandin(HTTPSServer):
         super().__init__(KlaviyoHandler, port)
         self.tickets = copy.deepcopy(DEMO_TICKETS)
         self.extra_pages: dict[str, tuple[bytes, str]] = {}
+        self.page_script: str | None = None

@@ -172,7 +172,8 @@ class PanelApp:
     # -- services --
 
     def make_client(self, settings: Settings, on_retry) -> LoopClient:
-        return LoopClient(FetchTransport(), settings.api_key, ClientConfig(), on_retry=on_retry)
+        # 8 s: past that an agent has moved on; the panel says Loop did not answer and offers Retry.
+        return LoopClient(FetchTransport(), settings.api_key, ClientConfig(timeout=8.0), on_retry=on_retry)
 
     async def copy_text(self, text: str) -> bool:
         try:

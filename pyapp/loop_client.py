@@ -142,9 +142,9 @@ class LoopClient:
             # Not in Loop's public v1 reference: a 401/404 here means "not offered", not "key broken".
             self._customer_lookup_supported = False
             return None
-        rows = data.get("data") if isinstance(data, dict) else data
+        rows = data.get("data") if isinstance(data, dict) else None
         if not isinstance(rows, list):
-            raise BadResponse("customer lookup without a list", path="/api/v2/returns")
+            raise BadResponse("customer lookup without a data list", path="/api/v2/returns")
         self._customer_lookup_supported = True
         return [r for r in (self._parse_return(row) for row in rows) if r is not None]
 

@@ -418,7 +418,8 @@ class Panel:
                 body.append(h("p", {"class": "muted"}, t("noReturns")))
             body.extend(self._return_view(r) for r in card.returns)
             body.append(self._start_view(card, key))
-        return h("section", {"class": "card", "data-order": card.name, "aria-label": card.name}, head, body)
+        return h("section", {"class": "card", "data-order": card.name, "data-source": card.source,
+                             "aria-label": card.name}, head, body)
 
     def _return_view(self, r: Return) -> VNode:
         t = self.t

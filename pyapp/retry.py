@@ -25,7 +25,9 @@ class RetryPolicy:
         if not idempotent or attempt >= self.max_attempts:
             return False
         if transport_error is not None:
-            return transport_error in ("timeout", "connection")
+            # A timeout is not retried: the agent would wait out the deadline three times before hearing that
+            # Loop does not answer. A refused or reset connection is cheap to try again.
+            return transport_error == "connection"
         return status in RETRYABLE_STATUSES
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float | None:

@@ -113,8 +113,10 @@
 
   function onMessage(message, sender, sendResponse) {
     if (!alive()) return teardown();
-    // Only our own extension's panel, in this tab, holding the nonce it was given.
-    if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(PANEL_URL)) return;
+    // Only our own extension's panel, holding the nonce it was given. (With use_dynamic_url the frame may
+    // report the static or the per-session origin, so the extension id and the page path are compared.)
+    if (sender.id !== chrome.runtime.id || !sender.url) return;
+    if (new URL(sender.url).pathname !== "/panel/panel.html") return;
     if (!message || message.nonce !== nonce) return;
     if (message.kind === "snapshot") {
       sendResponse(snapshot());

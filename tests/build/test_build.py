@@ -32,7 +32,8 @@ def test_permissions_and_csp_are_exactly_as_intended(built_dist):
     assert m["host_permissions"] == ["https://api.loopreturns.com/*"]
     assert m["content_security_policy"] == {"extension_pages": "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'"}
     assert [cs["matches"] for cs in m["content_scripts"]] == [["https://www.klaviyo.com/*"]]
-    assert m["web_accessible_resources"] == [{"resources": ["panel/panel.html"], "matches": ["https://www.klaviyo.com/*"]}]
+    assert m["web_accessible_resources"] == [{"resources": ["panel/panel.html"], "matches": ["https://www.klaviyo.com/*"],
+                                              "use_dynamic_url": True}]
     assert "externally_connectable" not in m and "optional_permissions" not in m
     assert m["options_ui"]["page"] == "options/options.html"
     assert m["storage"]["managed_schema"] == "managed-schema.json"

@@ -275,3 +275,12 @@ def test_the_key_only_ever_travels_in_the_header(loop, make_client):
         assert r.headers["x-authorization"] == canary
         assert canary not in r.path and canary not in str(r.query) and canary.encode() not in r.body
         assert all(canary not in v for k, v in r.headers.items() if k != "x-authorization")
+
+
+def test_a_hanging_read_is_not_retried(loop, make_client):
+    """Three deadlines in a row would leave the agent waiting; one is enough to say Loop does not answer."""
+    loop.customer_lookup = False
+    loop.faults.append(Fault("hang", path="details", seconds=4))
+    with pytest.raises(Timeout):
+        run(make_client(timeout=1.0).order_returns("#1001"))
+    assert len(loop.api_requests("details")) == 1

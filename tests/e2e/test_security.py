@@ -1,0 +1,264 @@
+"""SECURITY.md's checks against the built extension: a hostile page, spoofing and injection, API faults.
+
+A canary key is planted and the Loop stand-in accepts it; every check then looks for it where it must not be.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from harness.loop_standin import Fault
+
+CANARY = "lr_canary_7d41e0c2b9f3a5"
+
+# A page script that hunts for the key everywhere a page can look, records every message, event and
+# mutation, tries to reach our extension pages by their static URL, spoofs our messages and clicks our host.
+HOSTILE = r"""
+(() => {
+  const log = { found: [], messages: [], events: [], mutations: 0, fetches: {}, frames: {}, clicks: 0 };
+  window.__hostile = log;
+  const canary = %(canary)s;
+  const look = (where, value) => {
+    try { if (String(value).includes(canary)) log.found.push(where); } catch (e) {}
+  };
+  addEventListener("message", (e) => { log.messages.push(String(e.origin)); look("message", JSON.stringify(e.data)); }, true);
+  const origDispatch = EventTarget.prototype.dispatchEvent;
+  EventTarget.prototype.dispatchEvent = function (ev) {
+    log.events.push(ev.type); look("event", JSON.stringify(ev.detail ?? null)); return origDispatch.call(this, ev);
+  };
+  new MutationObserver((ms) => {
+    for (const m of ms) {
+      log.mutations++;
+      look("mutation-attr", m.target.getAttribute?.(m.attributeName));
+      for (const n of m.addedNodes) look("mutation-node", n.outerHTML ?? n.textContent);
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  function sweep() {
+    const all = document.querySelectorAll("*");
+    for (const el of all) {
+      for (const a of el.attributes) look("attr", a.value);
+      if (el.shadowRoot) look("open-shadow", el.shadowRoot.innerHTML);
+    }
+    look("html", document.documentElement.outerHTML);
+    for (const k of Object.getOwnPropertyNames(window)) {
+      try { const v = window[k]; if (typeof v === "string") look("window." + k, v); } catch (e) {}
+    }
+    for (let i = 0; i < localStorage.length; i++) look("localStorage", localStorage.getItem(localStorage.key(i)));
+    for (let i = 0; i < sessionStorage.length; i++) look("sessionStorage", sessionStorage.getItem(sessionStorage.key(i)));
+    look("cookie", document.cookie);
+    for (const e of performance.getEntries()) look("performance", e.name);
+  }
+  window.__hostileSweep = sweep;
+  window.__hostileAttack = async (extId) => {
+    for (const path of ["options/options.html", "panel/panel.html", "manifest.json"]) {
+      try { const r = await fetch(`chrome-extension://${extId}/${path}`); log.fetches[path] = r.status; }
+      catch (e) { log.fetches[path] = "refused"; }
+      await new Promise((resolve) => {
+        const f = document.createElement("iframe");
+        f.src = `chrome-extension://${extId}/${path}#spoof`;
+        f.onload = () => { try { log.frames[path] = f.contentDocument ? "readable" : "loaded-opaque"; } catch (e) { log.frames[path] = "opaque"; } resolve(); };
+        f.onerror = () => { log.frames[path] = "error"; resolve(); };
+        document.body.append(f);
+        setTimeout(resolve, 3000);
+      });
+    }
+    for (const msg of [{ kind: "page-changed", nonce: "guess" }, { kind: "snapshot" }, { kind: "insert-reply", text: "x" }])
+      window.postMessage(msg, "*");
+    const host = document.querySelector("loop-returns-panel");
+    for (let i = 0; i < 20; i++) {
+      host?.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: 1300, clientY: 300 }));
+      host?.click();
+      log.clicks++;
+    }
+    sweep();
+    return log;
+  };
+})();
+"""
+
+
+@pytest.fixture
+def hostile(ext, loop, klaviyo_server):
+    loop.keys[CANARY] = {"returns", "orders", "draft_returns"}
+    ext.store(apiKey=CANARY)
+    klaviyo_server.page_script = HOSTILE % {"canary": json.dumps(CANARY)}
+    yield ext
+    klaviyo_server.page_script = None
+
+
+def test_hostile_page_finds_no_key_and_cannot_reach_our_pages(hostile, loop):
+    console: list[str] = []
+    hostile.context.on("console", lambda m: console.append(m.text))
+    page = hostile.open_ticket("101")
+    panel = hostile.panel(page)
+    hostile.wait_state(panel, "ready")
+    c = panel.locator("section.card[data-order='#1002']")
+    c.get_by_role("button", name="Start a return").click()
+    c.get_by_role("button", name="Create return link").click()
+    c.get_by_role("button", name="Copy link").wait_for()
+    before = len(loop.api_requests())
+    log = page.evaluate("id => window.__hostileAttack(id)", hostile.id)
+    page.wait_for_timeout(1500)
+    assert log["found"] == [], log["found"]
+    assert log["fetches"]["options/options.html"] == "refused" and log["fetches"]["manifest.json"] == "refused"
+    assert log["fetches"]["panel/panel.html"] == "refused"  # use_dynamic_url: the static URL is not reachable
+    assert all(v in ("error", "opaque", "loaded-opaque") for v in log["frames"].values()), log["frames"]
+    assert len(loop.api_requests()) == before  # spoofed messages and synthetic clicks caused no call
+    for r in loop.api_requests():
+        assert r.headers.get("x-authorization") == CANARY
+        assert CANARY not in r.path + json.dumps(r.query) and CANARY.encode() not in r.body
+    assert not any(CANARY in line for line in console)
+
+
+def test_page_removing_our_panel_gets_bounded_remounts(hostile, klaviyo_server):
+    page = hostile.open_ticket("101")
+    hostile.panel(page)
+    removed = page.evaluate("""async () => {
+        let n = 0;
+        for (let i = 0; i < 15; i++) {
+          const host = document.querySelector('loop-returns-panel');
+          if (host) { host.remove(); n++; }
+          document.body.append(document.createElement('p'));  // a DOM change, so the content script looks again
+          await new Promise(r => setTimeout(r, 120));
+        }
+        return n;
+    }""")
+    assert 1 <= removed <= 5  # MAX_MOUNTS in the content script
+    assert page.evaluate("document.title").endswith("Klaviyo")  # the page is still alive and responsive
+
+
+INJECTED_TICKET = {
+    "id": "666", "subject": "<img src=x onerror=window.__pwned=1>", "channel": "Email",
+    "customer": {"name": "<script>window.__pwned=1</script>", "email": "jane@example.com"},
+    "orders": [{"name": "#1001\"><img src=x onerror=window.__pwned=1>", "total": "$1", "status": "x"},
+               {"name": "../../admin", "total": "$1", "status": "x"}, {"name": "%2F", "total": "$1", "status": "x"},
+               {"name": "#" + "9" * 10_000, "total": "$1", "status": "x"}, {"name": "#1002", "total": "$1", "status": "x"}],
+    "messages": [{"from": "x", "text": "javascript:alert(1) and <b>#1003</b> " + "A" * 10_000}],
+}
+
+
+def test_injected_names_are_rejected_and_loop_html_is_inert_text(ext, loop, klaviyo_server):
+    klaviyo_server.tickets = [INJECTED_TICKET]
+    evil = "<img src=x onerror=\"window.__pwned=1\">"
+    for r in loop.returns:
+        r["line_items"][0]["title"] = evil
+        r["line_items"][0]["return_reason"] = "<script>window.__pwned=1</script>"
+        r["carrier"] = "<b>Evil</b>"
+        r["status_page_url"] = "javascript:window.__pwned=1"
+    page = ext.open_ticket("666")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    # Only the well-formed sidebar name became an order (Jane's #1001 appears separately, as her history).
+    assert panel.locator("section.card[data-source='ticket'] h3").all_inner_texts() == ["#1002"]
+    paths = [r.path + json.dumps(r.query) for r in loop.api_requests()]
+    assert all("admin" not in p and "%2F" not in p and "<" not in p for p in paths)
+    text = panel.locator("main").inner_text()
+    assert evil in text  # shown, as text
+    assert panel.locator("main img").count() == 0 and panel.locator("main script").count() == 0
+    assert panel.locator("a[href^='javascript:']").count() == 0
+    assert not panel.evaluate("Boolean(window.__pwned)") and not page.evaluate("Boolean(window.__pwned)")
+
+
+FAULTS = [
+    # (fault, expected panel state, words in the message, max requests for the ticket)
+    (Fault("status", status=401, body={"error": {"code": "401", "message": "Unauthorized."}}), "key-rejected", "rejected", 3),
+    (Fault("status", status=403, body={"errors": [{"message": "Forbidden"}]}), "key-rejected", "rejected", 3),
+    (Fault("status", status=429, body={}), "rate-limited", "busy", 3 + 2 * 3),
+    (Fault("status", status=500), "unreachable", "cannot be reached", 3 + 2 * 3),
+    (Fault("status", status=502, body=b"<html>Bad gateway</html>"), "unreachable", "cannot be reached", 9),
+    (Fault("status", status=503), "unreachable", "cannot be reached", 9),
+    (Fault("malformed"), "unreachable", "cannot read", 1),
+    (Fault("html200"), "unreachable", "cannot read", 1),
+    (Fault("error200"), "unreachable", "cannot read", 1),
+    (Fault("wrong_schema"), "unreachable", "cannot read", 1),
+    (Fault("huge"), "unreachable", "cannot read", 1),
+    (Fault("redirect"), "unreachable", "cannot be reached", 1),
+]
+
+
+@pytest.mark.parametrize("fault,state,words,max_requests", FAULTS,
+                         ids=[f"{f.kind}-{f.status}" if f.kind == "status" else f.kind for f, *_ in FAULTS])
+def test_api_faults_give_one_clear_message(ext, loop, fault, state, words, max_requests):
+    loop.faults.append(fault)
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, state, timeout=40)
+    alert = panel.get_by_role("alert").inner_text()
+    assert words in alert
+    for raw in ("Unauthorized.", "<html", "padding", "Server Error", "UNEXPECTED", "Traceback", "undefined"):
+        assert raw not in panel.locator("main").inner_text()
+    assert 1 <= len(loop.api_requests()) <= max_requests
+
+
+def test_hanging_loop_keeps_the_panel_responsive_and_times_out(ext, loop):
+    loop.faults.append(Fault("hang", seconds=12))
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "loading")
+    started = time.monotonic()
+    panel.get_by_role("button", name="Collapse the Loop Returns panel").click()  # handled while Loop hangs
+    ext.wait_state(panel, "collapsed", timeout=2)
+    assert time.monotonic() - started < 2
+    panel.get_by_role("button", name="Expand the Loop Returns panel").click()
+    ext.wait_state(panel, "unreachable", timeout=15)
+    assert "did not answer in time" in panel.get_by_role("alert").inner_text()
+
+
+def test_offline_fails_fast_and_recovers_on_retry(ext, loop):
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    loop.faults.append(Fault("reset"))
+    page.get_by_role("link", name="Max Mustermann: Exchange question").click()
+    started = time.monotonic()
+    ext.wait_state(panel, "unreachable", timeout=15)
+    assert time.monotonic() - started < 6
+    loop.faults.clear()
+    panel.get_by_role("button", name="Retry").click()
+    ext.wait_state(panel, "ready")
+    assert panel.locator("section.card[data-order='#1003']").is_visible()
+
+
+def test_browser_restart_with_the_key_stored(built_dist, playwright_instance, loop, klaviyo_server, tmp_path):
+    from harness.chromium import Ports, extension_id, launch
+    from harness.loop_standin import FULL_KEY
+    ports = Ports(klaviyo_server.port, loop.port)
+    context = launch(playwright_instance, tmp_path / "profile", ports)
+    ext_id = extension_id(context)
+    settings = context.new_page()
+    settings.goto(f"chrome-extension://{ext_id}/options/options.html")
+    settings.evaluate("k => chrome.storage.local.set({apiKey: k})", FULL_KEY)
+    context.close()
+    context = launch(playwright_instance, tmp_path / "profile", ports)
+    try:
+        page = context.new_page()
+        page.goto("https://www.klaviyo.com/inbox/tickets/101")
+        for _ in range(300):
+            frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
+            if frame:
+                break
+            page.wait_for_timeout(100)
+        frame.wait_for_selector("html[data-panel-state='ready']", timeout=40_000)
+    finally:
+        context.close()
+
+
+def test_content_script_answers_only_the_panel_holding_its_nonce(ext):
+    """Another copy of our panel page (opened by an extension context) asks for the ticket with a wrong nonce."""
+    page = ext.open_ticket("101")
+    ext.wait_state(ext.panel(page), "ready")
+    rogue = ext.context.new_page()
+    rogue.goto(f"{ext.base}/panel/panel.html#not-the-nonce")
+    answers = rogue.evaluate("""async () => {
+        const out = [];
+        for (const tab of await chrome.tabs.query({})) {  // no "tabs" permission: ask every tab
+          try {
+            out.push(await chrome.tabs.sendMessage(tab.id, {kind: "snapshot", nonce: "not-the-nonce"}, {frameId: 0}) ?? null);
+          } catch (e) { out.push("no receiver"); }
+        }
+        return out;
+    }""")
+    assert len(answers) >= 2 and "no receiver" in answers  # the tabs were really asked
+    assert all(a in (None, "no receiver") for a in answers), answers
