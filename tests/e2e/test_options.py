@@ -25,6 +25,8 @@ def test_full_key_checks_every_scope_saves_and_is_never_echoed(ext, loop):
     panel = ext.panel(ticket)
     ext.wait_state(panel, "not-configured")
     page = options(ext)
+    assert page.get_by_text("Set by your administrator").first.is_hidden()  # no policy on this machine
+    assert page.get_by_label("Loop API key").is_enabled()
     page.get_by_label("Loop API key").fill(FULL_KEY)
     page.get_by_role("button", name="Test connection").click()
     result = page.locator("#result")

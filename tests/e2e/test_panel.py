@@ -227,3 +227,31 @@ def test_panel_collapses_and_is_keyboard_usable(ext):
     ext.wait_state(panel, "collapsed")
     panel.get_by_role("button", name="Expand the Loop Returns panel").press("Enter")
     ext.wait_state(panel, "ready")
+
+
+def test_dutch_browser_gets_a_dutch_panel(built_dist, playwright_instance, loop, klaviyo_server, tmp_path):
+    """chrome.i18n follows the browser language; "Loop Returns" is a name and stays as it is."""
+    from harness.chromium import Ports, extension_id, launch
+    from harness.loop_standin import FULL_KEY
+    context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port), lang="nl")
+    try:
+        ext_id = extension_id(context)
+        settings = context.new_page()
+        settings.goto(f"chrome-extension://{ext_id}/options/options.html")
+        settings.evaluate("k => chrome.storage.local.set({apiKey: k})", FULL_KEY)
+        assert settings.get_by_label("Loop API-sleutel").is_visible()
+        page = context.new_page()
+        page.goto("https://www.klaviyo.com/inbox/tickets/102")
+        frame = None
+        for _ in range(300):
+            frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
+            if frame:
+                break
+            page.wait_for_timeout(100)
+        frame.wait_for_selector("html[data-panel-state='ready']", timeout=40_000)
+        text = frame.locator("main").inner_text()
+        assert "Loop Returns" in text
+        assert "Gesloten" in text and "Geannuleerd" in text and "Beoordeling nodig" in text
+        assert "Bestelling opzoeken" in text and "Closed" not in text
+    finally:
+        context.close()
