@@ -32,6 +32,7 @@ from pyapp.transport import Request, Response, Transport, TransportError
 API_HOST = "https://api.loopreturns.com"
 HAL_FORMS = "application/prs.hal-forms+json"
 NOT_FOUND_WORDS = re.compile(r"not\s*found|no return|does not exist|unknown order", re.I)
+_NO_RETURN = object()
 NOT_FOUND_CODES = {"NOT_FOUND", "ORDER_NOT_FOUND", "RETURN_NOT_FOUND", "order-not-found"}
 
 
@@ -168,10 +169,15 @@ class LoopClient:
         """Returns of one spelling of an order name; None when Loop says it has nothing for it."""
         if self._confirmed_name_form and form != self._confirmed_name_form:
             return None
-        try:
-            data = await self._cached(("order", name), lambda: self._get(
-                f"/api/{self.config.version}/warehouse/return/details", {"order_name": name}, Scope.RETURNS))
-        except NotFound:
+        async def fetch() -> Any:
+            try:
+                return await self._get(f"/api/{self.config.version}/warehouse/return/details",
+                                       {"order_name": name}, Scope.RETURNS)
+            except NotFound:
+                return _NO_RETURN  # cached like any answer: "no return" is the common case for an order
+
+        data = await self._cached(("order", name), fetch)
+        if data is _NO_RETURN:
             return None
         ret = self._parse_return(data)
         if ret is None:

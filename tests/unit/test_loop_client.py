@@ -284,3 +284,12 @@ def test_a_hanging_read_is_not_retried(loop, make_client):
     with pytest.raises(Timeout):
         run(make_client(timeout=1.0).order_returns("#1001"))
     assert len(loop.api_requests("details")) == 1
+
+
+def test_no_return_answers_are_cached_too(loop, make_client):
+    """Most orders have no return; asking again within the cache time must not cost another request."""
+    loop.customer_lookup = False
+    client = make_client()
+    run(client.returns_for_ticket(None, ["#1001", "#1002"]))
+    run(client.returns_for_ticket(None, ["#1001", "#1002"]))
+    assert len(loop.api_requests("details")) == 2

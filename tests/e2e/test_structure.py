@@ -1,0 +1,46 @@
+"""Structural performance guarantees (not timings): what keeps the panel fast stays in place."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_panel_boots_on_the_inbox_and_survives_ticket_switches(ext):
+    """The panel's Python starts before any ticket is opened, and the same instance serves every ticket."""
+    page = ext.context.new_page()
+    page.goto("https://www.klaviyo.com/inbox/")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "no-ticket")
+    panel.evaluate("window.__bootMarker = 42")
+    for ticket in ("101", "102", "103"):
+        page.locator(f"[data-ticket='{ticket}']").click()
+        panel.wait_for_selector(f"html[data-ready-key='/inbox/tickets/{ticket}']", state="attached", timeout=15_000)
+    assert panel.evaluate("window.__bootMarker") == 42  # never reloaded
+    assert panel.evaluate("performance.getEntriesByName('loop:python-ready').length") == 1
+
+
+def test_one_request_per_order_without_the_customer_lookup(ext, loop):
+    loop.customer_lookup = False
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    details = sorted(r.query["order_name"][0] for r in loop.api_requests("/warehouse/return/details"))
+    assert details == ["#1001", "#1002"]
+    page.get_by_role("link", name="Max Mustermann: Exchange question").click()
+    panel.wait_for_selector("html[data-ready-key='/inbox/tickets/102']", state="attached")
+    page.get_by_role("link", name="Jane Doe: Where is my return?").click()
+    panel.wait_for_selector("html[data-ready-key='/inbox/tickets/101']", state="attached")
+    names = [r.query["order_name"][0] for r in loop.api_requests("/warehouse/return/details")]
+    assert sorted(names) == ["#1001", "#1002", "#1003", "#1004"], names  # back on Jane's ticket: from cache
+
+
+def test_no_synchronous_network_call_in_the_panel():
+    """The panel's Python uses the browser's async fetch; nothing ships that does blocking XHR."""
+    code = "\n".join(p.read_text() for p in (ROOT / "pyapp").glob("*.py"))
+    code += "\n".join(p.read_text() for p in (ROOT / "extension").rglob("*.js"))
+    assert not re.search(r"pyodide_http|open_url|XMLHttpRequest|import requests", code)
+    assert "js.fetch(" in (ROOT / "pyapp" / "browser.py").read_text()
+    wheels = [p.name for p in (ROOT / "dist" / "vendor" / "wheels").glob("*.whl")]
+    assert not any(w.startswith(("pyodide_http", "requests", "urllib3")) for w in wheels)
