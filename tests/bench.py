@@ -86,9 +86,11 @@ def one_run(p, ports, latency: float) -> dict:
         if "loop:snapshot" in marks:
             out["cold: ticket snapshot parsed"] = marks["loop:snapshot"] - origin
         out["cold: first status rendered"] = t_ready - origin
+        out["panel: longest main-thread task, boot (ms)"] = longest_task(frame)
         # switch (same tab, single-page navigation)
         t0 = page.evaluate(f"() => {{ const t = {NOW}; document.querySelector('[data-ticket=\"102\"]').click(); return t; }}")
         out["switch"] = ready_at(frame, "/inbox/tickets/102") - t0
+        out["panel: longest main-thread task, after boot incl. switch (ms)"] = longest_task(frame, after=t_ready - nav)
         heap = frame.evaluate("performance.memory ? performance.memory.usedJSHeapSize : 0")
         out["panel JS heap (MB)"] = heap / 1e6
         out["extension renderer RSS (MB)"] = extension_rss_mb()
@@ -111,6 +113,17 @@ def one_run(p, ports, latency: float) -> dict:
     finally:
         ctx.close()
     return out
+
+
+def longest_task(frame, after: float = 0.0) -> float:
+    """The longest main-thread task the panel ran (Long Tasks API, buffered), optionally after a time."""
+    return frame.evaluate("""after => new Promise(resolve => {
+        let longest = 0;
+        new PerformanceObserver(list => {
+            for (const e of list.getEntries()) if (e.startTime >= after) longest = Math.max(longest, e.duration);
+        }).observe({type: 'longtask', buffered: true});
+        setTimeout(() => resolve(longest), 300);
+    })""", after)
 
 
 def extension_rss_mb() -> float:
@@ -163,7 +176,7 @@ def main() -> int:
     print(f"\nLoop stand-in latency {args.latency * 1000:.0f} ms; {args.runs} fresh profiles; median [min–max]")
     for key in runs[0]:
         values = [r[key] for r in runs if key in r]
-        unit = "" if "(MB)" in key else " ms"
+        unit = "" if "(MB)" in key or "(ms)" in key else " ms"
         print(f"  {key:<55} {statistics.median(values):8.1f}{unit}  [{min(values):.1f}–{max(values):.1f}]")
     print(f"  {'Loop requests per ticket':<55} {statistics.median(requests_per_ticket):8.2f}")
     dist = ROOT / "dist"
