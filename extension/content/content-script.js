@@ -26,7 +26,8 @@
   const alive = () => Boolean(globalThis.chrome?.runtime?.id);
 
   function mount() {
-    if (host?.isConnected || mounts >= MAX_MOUNTS) return;
+    // At document_start there may be no <html> yet; the observer calls again once the parser made it.
+    if (host?.isConnected || mounts >= MAX_MOUNTS || !document.documentElement) return;
     mounts += 1;
     host = document.createElement("loop-returns-panel");
     const shadow = host.attachShadow({ mode: "closed" });
@@ -142,7 +143,7 @@
   }
 
   chrome.runtime.onMessage.addListener(onMessage);
-  observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
   addEventListener("popstate", onPageMutation);
   check();
 })();

@@ -262,3 +262,52 @@ def test_content_script_answers_only_the_panel_holding_its_nonce(ext):
     }""")
     assert len(answers) >= 2 and "no receiver" in answers  # the tabs were really asked
     assert all(a in (None, "no receiver") for a in answers), answers
+
+
+def test_service_worker_stopped_mid_lookup_does_not_matter(ext, loop):
+    """The panel calls Loop itself; stopping the extension's service worker during a slow lookup changes nothing."""
+    loop.faults.append(Fault("delay", path="/api/v2/returns", seconds=2, times=1))
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "loading")
+    cdp = ext.context.new_cdp_session(page)
+    cdp.send("ServiceWorker.enable")
+    cdp.send("ServiceWorker.stopAllWorkers")
+    ext.wait_state(panel, "ready")
+    assert panel.get_by_role("alert").count() == 0
+
+
+def test_extension_reload_leaves_no_broken_panel_behind(built_dist, playwright_instance, loop, klaviyo_server,
+                                                       tmp_path):
+    """On an update/reload the old content script is orphaned: it removes its panel instead of leaving a
+    dead frame, and nothing is thrown at the page. (Recovery after the reload cannot be exercised here:
+    Chromium 156 disables a command-line-loaded extension when it reloads itself, reason
+    "unsupportedDeveloperExtension"; a store or policy install reloads normally and the next page load
+    mounts the new panel, as every other test shows.) Own browser: the reload disables the extension."""
+    from harness.chromium import Ports, extension_id, launch
+    from harness.loop_standin import FULL_KEY
+    context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port))
+    try:
+        ext_id = extension_id(context)
+        settings = context.new_page()
+        settings.goto(f"chrome-extension://{ext_id}/options/options.html")
+        settings.evaluate("k => chrome.storage.local.set({apiKey: k})", FULL_KEY)
+        errors: list[str] = []
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto("https://www.klaviyo.com/inbox/tickets/101")
+        page.wait_for_function("() => document.querySelector('loop-returns-panel')", timeout=10_000)
+        for _ in range(300):
+            frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
+            if frame:
+                break
+            page.wait_for_timeout(100)
+        frame.wait_for_selector("html[data-panel-state='ready']", timeout=40_000)
+        settings.evaluate("() => { setTimeout(() => chrome.runtime.reload(), 50); }")
+        page.wait_for_timeout(2500)
+        page.get_by_role("link", name="Max Mustermann: Exchange question").click()  # the orphan notices
+        page.wait_for_function("() => !document.querySelector('loop-returns-panel')", timeout=5000)
+        assert not [e for e in errors if "context invalidated" in e.lower()], errors
+    finally:
+        context.close()
