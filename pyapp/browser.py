@@ -21,6 +21,7 @@ from pyapp.i18n import translator
 from pyapp.loop_client import ClientConfig, LoopClient
 from pyapp.messages import PageChanged, parse, parse_snapshot
 from pyapp.panel import Panel, Services
+from pyapp.settings import FIELDS as SETTING_FIELDS
 from pyapp.settings import Settings, merge
 from pyapp.ticket_parser import parse_ticket
 from pyapp.transport import Request, Response, TransportError
@@ -237,7 +238,7 @@ class PanelApp:
     # -- settings --
 
     async def load_settings(self) -> None:
-        local = await js.chrome.storage.local.get(_js(["enabled", "apiKey", "lookupField", "lockSettings"]))
+        local = await js.chrome.storage.local.get(_js(list(SETTING_FIELDS)))
         self.local = local.to_py() if _present(local) else {}
         self.apply_settings()
         asyncio.ensure_future(self.load_managed())  # slow on first call (~2 s): never before the first render
@@ -284,7 +285,8 @@ class PanelApp:
                 snap = parse_snapshot(data)
                 if snap is not None:
                     js.performance.mark("loop:snapshot")
-                    ticket = parse_ticket(snap.url, snap.html)
+                    settings = self.panel.state.settings
+                    ticket = parse_ticket(snap.url, snap.html, settings.order_headings if settings else ())
                     asyncio.ensure_future(self.panel.show_ticket(ticket, snap.replyBox))
                 if not self._snapshot_again:
                     break

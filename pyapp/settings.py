@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
 
 LookupField = Literal["zip", "email", "phone"]
-FIELDS = ("enabled", "apiKey", "lookupField", "lockSettings")
+FIELDS = ("enabled", "apiKey", "lookupField", "lockSettings", "orderListHeadings")
 
 
 class Settings(BaseModel):
@@ -20,7 +20,17 @@ class Settings(BaseModel):
     api_key: SecretStr | None = None
     lookup_field: LookupField = "email"
     locked: bool = False
+    order_headings: tuple[str, ...] = ()  # extra "Recent orders" headings, if Klaviyo renames the list
     managed: frozenset[str] = frozenset()  # which fields the administrator set
+
+    @field_validator("order_headings", mode="before")
+    @classmethod
+    def _headings(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            return tuple(str(v).strip()[:80] for v in value[:10] if str(v).strip())
+        return value
 
     @field_validator("api_key", mode="before")
     @classmethod
@@ -53,6 +63,7 @@ def merge(local: dict[str, Any] | None, managed: dict[str, Any] | None) -> Setti
                     set_by_admin.add(name)
     candidate = {"enabled": values.get("enabled", True), "api_key": values.get("apiKey"),
                  "lookup_field": values.get("lookupField", "email"), "locked": values.get("lockSettings", False),
+                 "order_headings": values.get("orderListHeadings", ()),
                  "managed": frozenset(set_by_admin)}
     try:
         return Settings.model_validate(candidate)

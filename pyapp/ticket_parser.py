@@ -133,7 +133,9 @@ class Ticket:
     mentioned: tuple[str, ...] = ()  # only in the conversation, never mixed with ``orders``
 
 
-def parse_ticket(url: str, html: str) -> Ticket:
+def parse_ticket(url: str, html: str, extra_headings: tuple[str, ...] = ()) -> Ticket:
+    """``extra_headings``: the administrator's last resort when Klaviyo renames "Recent orders" (policy
+    setting ``orderListHeadings``), compared like the built-in ones: whole text, any case."""
     path = urlsplit(url).path if isinstance(url, str) else ""
     builder = _TreeBuilder()
     try:
@@ -142,7 +144,7 @@ def parse_ticket(url: str, html: str) -> Ticket:
     except Exception:  # noqa: BLE001 - HTMLParser on hostile input: keep what was built
         pass
     root = builder.root
-    heading, section = _orders_section(root)
+    heading, section = _orders_section(root, {" ".join(h.split()).lower() for h in extra_headings if h.strip()})
     orders = _sidebar_orders(section, heading) if section else []
     sidebar = _sidebar(heading) if heading else None
     email = _email_near(heading) if heading else None
@@ -157,10 +159,10 @@ def parse_ticket(url: str, html: str) -> Ticket:
     return Ticket(key=key, is_ticket=is_ticket, email=email, orders=tuple(orders), mentioned=tuple(mentioned))
 
 
-def _orders_section(root: Node) -> tuple[Node | None, Node | None]:
+def _orders_section(root: Node, extra: set[str] = frozenset()) -> tuple[Node | None, Node | None]:
     for node in root.iter():
-        own = " ".join(c for c in node.children if isinstance(c, str)).strip()
-        if own and ORDERS_HEADINGS.match(" ".join(own.split())):
+        own = " ".join(" ".join(c for c in node.children if isinstance(c, str)).split())
+        if own and (ORDERS_HEADINGS.match(own) or own.lower() in extra):
             # The list is the nearest ancestor that holds more than the heading itself.
             section = node.parent
             for _ in range(4):

@@ -95,9 +95,9 @@ def test_no_secret_in_the_package(built_dist):
 def test_managed_schema_is_valid_and_covers_every_setting(built_dist):
     schema = json.loads((built_dist / "managed-schema.json").read_text())
     assert schema["type"] == "object"
-    assert set(schema["properties"]) == {"enabled", "apiKey", "lookupField", "lockSettings"}
+    assert set(schema["properties"]) == {"enabled", "apiKey", "lookupField", "lockSettings", "orderListHeadings"}
     for prop in schema["properties"].values():
-        assert prop["type"] in ("boolean", "string") and prop.get("title")
+        assert prop["type"] in ("boolean", "string", "array") and prop.get("title")
 
 
 def _digest(dist: Path) -> dict[str, str]:

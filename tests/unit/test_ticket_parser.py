@@ -61,3 +61,11 @@ def test_ticket_key_follows_the_route():
     b = parse_ticket("https://www.klaviyo.com/inbox/view/all/conversations/abc-9", "")
     assert a.key == "/inbox/tickets/101" and a.is_ticket
     assert b.key == "/inbox/view/all/conversations/abc-9"
+
+
+def test_admin_heading_override_is_the_last_resort():
+    """If Klaviyo renames the list, an administrator's policy names the new heading; nothing else changes."""
+    html = "<aside><h2>Overview</h2><p>ava@example.com</p><h4>Order history</h4><ul><li>#1005</li></ul></aside>"
+    assert parse_ticket("https://www.klaviyo.com/inbox/tickets/1", html).orders == ()
+    t = parse_ticket("https://www.klaviyo.com/inbox/tickets/1", html, extra_headings=("order  HISTORY",))
+    assert t.orders == ("#1005",) and t.email == "ava@example.com"
