@@ -84,13 +84,28 @@ def chromium_args(ports: Ports, extension_dir: Path = DIST, net_log: Path | None
 
 def launch(playwright, user_data_dir: Path, ports: Ports, *, headless: bool = True,
            net_log: Path | None = None, lang: str | None = None, extension_dir: Path = DIST):
-    """A persistent Playwright context (extensions need one) running the built extension."""
-    return playwright.chromium.launch_persistent_context(
+    """A persistent Playwright context (extensions need one) running the built extension.
+
+    On a fresh profile the extension's first-install options tab is let open and load before this returns,
+    so callers opening their own tabs do not race with it.
+    """
+    fresh = not (Path(user_data_dir) / "Default").exists()
+    context = playwright.chromium.launch_persistent_context(
         str(user_data_dir), executable_path=find_chromium(), headless=headless,
         args=chromium_args(ports, extension_dir, net_log, lang),
         ignore_default_args=["--disable-extensions"], viewport={"width": 1440, "height": 900},
         locale=lang,
     )
+    if fresh:
+        import time
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            tab = next((pg for pg in context.pages if "/options/options.html" in pg.url), None)
+            if tab is not None:
+                tab.wait_for_load_state()
+                break
+            time.sleep(0.05)
+    return context
 
 
 def unpacked_extension_id(extension_dir: Path = DIST) -> str:

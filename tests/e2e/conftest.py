@@ -32,10 +32,6 @@ def browser(built_dist, playwright_instance, loop_server, klaviyo_server):
     profile = Path(tempfile.mkdtemp(prefix="loop-e2e-profile-"))
     context = launch(playwright_instance, profile, Ports(klaviyo_server.port, loop_server.port))
     context.ext_id = extension_id(context)
-    # First install opens the options page by itself; let that happen before tests open their own tabs.
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not any("/options/" in pg.url for pg in context.pages):
-        time.sleep(0.1)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin="https://www.klaviyo.com")
     yield context
     context.close()
