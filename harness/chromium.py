@@ -123,6 +123,35 @@ def extension_id(context, timeout_s: float = 15.0) -> str:
     return worker.url.split("/")[2]
 
 
+def panel_frame(page, timeout_s: float = 30.0):
+    """The Loop Returns panel's frame on a helpdesk page (its URL path is fixed; its origin may be per-session)."""
+    import time
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
+        if frame is not None:
+            return frame
+        page.wait_for_timeout(50)
+    raise AssertionError("the Loop Returns panel did not appear on the page")
+
+
+def open_ticket_panel(context, url: str, state: str = "ready", timeout_s: float = 40.0):
+    """Open ``url`` in a new tab and wait until the panel shows ``state``; returns (page, panel frame)."""
+    page = context.new_page()
+    page.goto(url)
+    frame = panel_frame(page, timeout_s)
+    frame.wait_for_selector(f"html[data-panel-state='{state}']", state="attached", timeout=timeout_s * 1000)
+    return page, frame
+
+
+def store_settings(context, ext_id: str, **values):
+    """Write extension settings the way the options page does (chrome.storage.local); returns that tab."""
+    page = context.new_page()
+    page.goto(f"chrome-extension://{ext_id}/options/options.html")
+    page.evaluate("v => chrome.storage.local.set(v)", values)
+    return page
+
+
 def net_log_hosts(net_log: Path) -> set[str]:
     """Every host the browser tried to reach, from the net log (tolerates a log cut short at exit)."""
     text = net_log.read_text(encoding="utf-8", errors="replace") if net_log.exists() else ""

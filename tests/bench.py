@@ -30,16 +30,6 @@ from harness.bootstrap import ensure_venv  # noqa: E402
 NOW = "performance.timeOrigin + performance.now()"
 
 
-def panel_frame(page, ext_id: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for f in page.frames:
-            if f.url.startswith(f"chrome-extension://{ext_id}/panel/"):
-                return f
-        page.wait_for_timeout(20)
-    raise RuntimeError("no panel frame")
-
-
 def ready_at(frame, ticket_key: str, timeout: float = 60.0) -> float:
     """Epoch ms at which the panel first rendered the returns of ``ticket_key`` (set by pyapp.browser)."""
     deadline = time.monotonic() + timeout
@@ -55,22 +45,18 @@ def ready_at(frame, ticket_key: str, timeout: float = 60.0) -> float:
 
 
 def one_run(p, ports, latency: float) -> dict:
-    from harness.chromium import extension_id, launch
+    from harness.chromium import extension_id, launch, panel_frame, store_settings
     from harness.loop_standin import FULL_KEY
 
     out = {}
     profile = Path(tempfile.mkdtemp(prefix="loop-bench-"))
     ctx = launch(p, profile, ports)
     try:
-        ext = extension_id(ctx)
-        opts = ctx.new_page()
-        opts.goto(f"chrome-extension://{ext}/options/options.html")
-        opts.evaluate("k => chrome.storage.local.set({apiKey: k, enabled: true, lookupField: 'email'})", FULL_KEY)
-        opts.close()
+        store_settings(ctx, extension_id(ctx), apiKey=FULL_KEY, enabled=True, lookupField="email").close()
         # cold
         page = ctx.new_page()
         page.goto("https://www.klaviyo.com/inbox/tickets/101")
-        frame = panel_frame(page, ext)
+        frame = panel_frame(page)
         origin = page.evaluate("performance.timeOrigin")
         t_ready = ready_at(frame, "/inbox/tickets/101")
         out["cold"] = t_ready - origin
@@ -98,7 +84,7 @@ def one_run(p, ports, latency: float) -> dict:
         # inbox-first: helpdesk open, ticket clicked 3 s later
         page = ctx.new_page()
         page.goto("https://www.klaviyo.com/inbox/")
-        frame = panel_frame(page, ext)
+        frame = panel_frame(page)
         page.wait_for_timeout(3000)
         t0 = page.evaluate(f"() => {{ const t = {NOW}; document.querySelector('[data-ticket=\"103\"]').click(); return t; }}")
         out["inbox-first"] = ready_at(frame, "/inbox/tickets/103") - t0

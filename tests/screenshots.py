@@ -23,7 +23,7 @@ def main() -> int:
     subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
     from playwright.sync_api import sync_playwright
 
-    from harness.chromium import Ports, extension_id, launch
+    from harness.chromium import Ports, extension_id, launch, open_ticket_panel
     from harness.klaviyo_standin import KlaviyoStandin
     from harness.loop_standin import FULL_KEY, Fault, LoopStandin
 
@@ -39,16 +39,7 @@ def main() -> int:
             settings.evaluate("v => chrome.storage.local.clear().then(() => chrome.storage.local.set(v))", values)
 
         def open_ticket(ticket: str, state: str):
-            page = ctx.new_page()
-            page.goto(f"https://www.klaviyo.com/inbox/tickets/{ticket}")
-            frame = None
-            for _ in range(400):
-                frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
-                if frame:
-                    break
-                page.wait_for_timeout(50)
-            frame.wait_for_selector(f"html[data-panel-state='{state}']", timeout=40_000)
-            return page, frame
+            return open_ticket_panel(ctx, f"https://www.klaviyo.com/inbox/tickets/{ticket}", state)
 
         def shot(page, name: str, full: bool = False):
             time.sleep(0.3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from harness.chromium import Ports, extension_id, launch, net_log_hosts
+from harness.chromium import Ports, extension_id, launch, net_log_hosts, panel_frame, store_settings
 from harness.loop_standin import FULL_KEY
 
 STANDIN_HOSTS = {"www.klaviyo.com", "api.loopreturns.com"}
@@ -22,13 +22,10 @@ def test_panel_python_renders_the_ticket_orders_and_nothing_leaves_loopback(
     seen_urls: list[str] = []
     context.on("request", lambda r: seen_urls.append(r.url))
     try:
-        ext_id = extension_id(context)
-        settings = context.new_page()
-        settings.goto(f"chrome-extension://{ext_id}/options/options.html")
-        settings.evaluate("k => chrome.storage.local.set({apiKey: k, enabled: true})", FULL_KEY)
+        store_settings(context, extension_id(context), apiKey=FULL_KEY, enabled=True)
         page = context.new_page()
         page.goto("https://www.klaviyo.com/inbox/tickets/101")
-        panel = next(f for f in _wait_frames(page, ext_id))
+        panel = panel_frame(page)
         panel.wait_for_selector("html[data-python='ready']", timeout=30_000)
         panel.wait_for_selector("[data-order='#1001'] h3", timeout=30_000)
         names = panel.locator("section.card h3").all_inner_texts()
@@ -44,11 +41,3 @@ def test_panel_python_renders_the_ticket_orders_and_nothing_leaves_loopback(
     assert remote and all(u.split("/")[2] in STANDIN_HOSTS for u in remote), remote
     assert any(r.path == "/api/v2/returns" for r in loop.api_requests())
 
-
-def _wait_frames(page, ext_id):
-    for _ in range(300):
-        frames = [f for f in page.frames if f.url.startswith(f"chrome-extension://{ext_id}/panel/")]
-        if frames:
-            return frames
-        page.wait_for_timeout(100)
-    raise AssertionError("panel frame never appeared")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.chromium import Ports, launch, unpacked_extension_id
+from harness.chromium import Ports, launch, open_ticket_panel, unpacked_extension_id
 from harness.loop_standin import FULL_KEY, RETURNS_ONLY_KEY
 
 POLICY_DIR = Path("/etc/chromium/policies/managed")
@@ -103,15 +103,7 @@ def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_in
             assert page.get_by_role("button", name="Save").is_disabled()
             assert page.get_by_text("Set by your administrator").first.is_visible()
             assert FULL_KEY not in page.content()
-            ticket = context.new_page()
-            ticket.goto("https://www.klaviyo.com/inbox/tickets/101")
-            frame = None
-            for _ in range(300):
-                frame = next((f for f in ticket.frames if f.url.startswith(f"chrome-extension://{ext_id}/panel/")), None)
-                if frame:
-                    break
-                ticket.wait_for_timeout(100)
-            frame.wait_for_selector("html[data-panel-state='ready']", timeout=40_000)  # key from policy only
+            open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/101")  # the key comes from policy only
         finally:
             context.close()
     finally:

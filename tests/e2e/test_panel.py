@@ -10,6 +10,14 @@ def card(panel, order: str):
     return panel.locator(f"section.card[data-order='{order}']")
 
 
+def start_return(panel, order: str):
+    """The agent's clicks from an order card to a created link (or to what Loop said instead)."""
+    c = card(panel, order)
+    c.get_by_role("button", name="Start a return").click()
+    c.get_by_role("button", name="Create return link").click()
+    return c
+
+
 def test_return_status_items_and_tracking_link(ext, loop):
     page = ext.open_ticket("101")
     panel = ext.panel(page)
@@ -61,9 +69,7 @@ def test_qr_code_is_rendered_and_downloadable(ext):
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "ready")
-    c = card(panel, "#1002")
-    c.get_by_role("button", name="Start a return").click()
-    c.get_by_role("button", name="Create return link").click()
+    c = start_return(panel, "#1002")
     c.get_by_role("button", name="QR code").click()
     img = c.get_by_role("img", name="QR code of the return link for order #1002")
     img.wait_for()
@@ -80,9 +86,7 @@ def test_insert_into_reply_puts_the_link_at_the_cursor(ext):
     reply.evaluate("el => el.setSelectionRange(31, 31)")
     panel = ext.panel(page)
     ext.wait_state(panel, "ready")
-    c = card(panel, "#1002")
-    c.get_by_role("button", name="Start a return").click()
-    c.get_by_role("button", name="Create return link").click()
+    c = start_return(panel, "#1002")
     c.get_by_role("button", name="Insert into reply").click()
     c.get_by_role("button", name="Inserted").wait_for()
     link = c.get_by_label("Return link for the customer").input_value()
@@ -94,9 +98,7 @@ def test_ineligible_orders_say_why(ext):
     panel = ext.panel(page)
     ext.wait_state(panel, "ready")
     for order, words in [("#1006", "final sale"), ("#1007", "outside the return window")]:
-        c = card(panel, order)
-        c.get_by_role("button", name="Start a return").click()
-        c.get_by_role("button", name="Create return link").click()
+        c = start_return(panel, order)
         assert words in c.locator(".why").inner_text(timeout=15_000)
         assert c.get_by_role("button", name="Copy link").count() == 0
     assert "Expired" in card(panel, "#1005").inner_text()
@@ -127,9 +129,7 @@ def test_eligibility_unknown_without_draft_scope_still_gives_a_link(ext):
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "ready")
-    c = card(panel, "#1002")
-    c.get_by_role("button", name="Start a return").click()
-    c.get_by_role("button", name="Create return link").click()
+    c = start_return(panel, "#1002")
     c.get_by_role("button", name="Copy link").wait_for()
     assert "Draft Returns scope" in c.inner_text()
 
@@ -191,9 +191,7 @@ def test_returns_only_key_explains_missing_orders_scope_on_link(ext):
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "ready")
-    c = card(panel, "#1002")
-    c.get_by_role("button", name="Start a return").click()
-    c.get_by_role("button", name="Create return link").click()
+    c = start_return(panel, "#1002")
     assert "Orders scope" in c.get_by_role("alert").inner_text(timeout=15_000)
 
 
@@ -231,24 +229,13 @@ def test_panel_collapses_and_is_keyboard_usable(ext):
 
 def test_dutch_browser_gets_a_dutch_panel(built_dist, playwright_instance, loop, klaviyo_server, tmp_path):
     """chrome.i18n follows the browser language; "Loop Returns" is a name and stays as it is."""
-    from harness.chromium import Ports, extension_id, launch
+    from harness.chromium import Ports, extension_id, launch, open_ticket_panel, store_settings
     from harness.loop_standin import FULL_KEY
     context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port), lang="nl")
     try:
-        ext_id = extension_id(context)
-        settings = context.new_page()
-        settings.goto(f"chrome-extension://{ext_id}/options/options.html")
-        settings.evaluate("k => chrome.storage.local.set({apiKey: k})", FULL_KEY)
+        settings = store_settings(context, extension_id(context), apiKey=FULL_KEY)
         assert settings.get_by_label("Loop API-sleutel").is_visible()
-        page = context.new_page()
-        page.goto("https://www.klaviyo.com/inbox/tickets/102")
-        frame = None
-        for _ in range(300):
-            frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
-            if frame:
-                break
-            page.wait_for_timeout(100)
-        frame.wait_for_selector("html[data-panel-state='ready']", timeout=40_000)
+        _, frame = open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/102")
         text = frame.locator("main").inner_text()
         assert "Loop Returns" in text
         assert "Gesloten" in text and "Geannuleerd" in text and "Beoordeling nodig" in text

@@ -222,25 +222,15 @@ def test_offline_fails_fast_and_recovers_on_retry(ext, loop):
 
 
 def test_browser_restart_with_the_key_stored(built_dist, playwright_instance, loop, klaviyo_server, tmp_path):
-    from harness.chromium import Ports, extension_id, launch
+    from harness.chromium import Ports, extension_id, launch, open_ticket_panel, store_settings
     from harness.loop_standin import FULL_KEY
     ports = Ports(klaviyo_server.port, loop.port)
     context = launch(playwright_instance, tmp_path / "profile", ports)
-    ext_id = extension_id(context)
-    settings = context.new_page()
-    settings.goto(f"chrome-extension://{ext_id}/options/options.html")
-    settings.evaluate("k => chrome.storage.local.set({apiKey: k})", FULL_KEY)
+    store_settings(context, extension_id(context), apiKey=FULL_KEY)
     context.close()
     context = launch(playwright_instance, tmp_path / "profile", ports)
     try:
-        page = context.new_page()
-        page.goto("https://www.klaviyo.com/inbox/tickets/101")
-        for _ in range(300):
-            frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
-            if frame:
-                break
-            page.wait_for_timeout(100)
-        frame.wait_for_selector("html[data-panel-state='ready']", timeout=40_000)
+        open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/101")  # the stored key still works
     finally:
         context.close()
 
@@ -284,26 +274,17 @@ def test_extension_reload_leaves_no_broken_panel_behind(built_dist, playwright_i
     Chromium 156 disables a command-line-loaded extension when it reloads itself, reason
     "unsupportedDeveloperExtension"; a store or policy install reloads normally and the next page load
     mounts the new panel, as every other test shows.) Own browser: the reload disables the extension."""
-    from harness.chromium import Ports, extension_id, launch
+    from harness.chromium import Ports, extension_id, launch, panel_frame, store_settings
     from harness.loop_standin import FULL_KEY
     context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port))
     try:
-        ext_id = extension_id(context)
-        settings = context.new_page()
-        settings.goto(f"chrome-extension://{ext_id}/options/options.html")
-        settings.evaluate("k => chrome.storage.local.set({apiKey: k})", FULL_KEY)
+        settings = store_settings(context, extension_id(context), apiKey=FULL_KEY)
         errors: list[str] = []
         page = context.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto("https://www.klaviyo.com/inbox/tickets/101")
-        page.wait_for_function("() => document.querySelector('loop-returns-panel')", timeout=10_000)
-        for _ in range(300):
-            frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
-            if frame:
-                break
-            page.wait_for_timeout(100)
-        frame.wait_for_selector("html[data-panel-state='ready']", timeout=40_000)
+        panel_frame(page).wait_for_selector("html[data-panel-state='ready']", state="attached", timeout=40_000)
         settings.evaluate("() => { setTimeout(() => chrome.runtime.reload(), 50); }")
         page.wait_for_timeout(2500)
         page.get_by_role("link", name="Max Mustermann: Exchange question").click()  # the orphan notices
