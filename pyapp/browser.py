@@ -15,7 +15,7 @@ import asyncio
 import json
 
 import js
-from pyodide.ffi import create_proxy, to_js
+from pyodide.ffi import create_once_callable, create_proxy, to_js
 
 from pyapp.i18n import translator
 from pyapp.loop_client import ClientConfig, LoopClient
@@ -217,7 +217,7 @@ class PanelApp:
     def schedule_render(self) -> None:
         if not self._render_pending:
             self._render_pending = True
-            js.requestAnimationFrame(create_proxy(self._render_now))
+            js.requestAnimationFrame(create_once_callable(self._render_now))
 
     def _render_now(self, _ts=None) -> None:
         self._render_pending = False
@@ -240,8 +240,13 @@ class PanelApp:
     async def load_settings(self) -> None:
         local = await js.chrome.storage.local.get(_js(list(SETTING_FIELDS)))
         self.local = local.to_py() if _present(local) else {}
-        self.apply_settings()
-        asyncio.ensure_future(self.load_managed())  # slow on first call (~2 s): never before the first render
+        managed = asyncio.ensure_future(self.load_managed())
+        if self.local.get("apiKey"):
+            self.apply_settings()  # the managed read can take ~2 s after browser start: not on this path
+        else:
+            # No local key: the key may come from policy. Wait for it (bounded) rather than flash "not set up".
+            await asyncio.wait([managed], timeout=5)
+            self.apply_settings()
 
     async def load_managed(self) -> None:
         try:

@@ -100,33 +100,38 @@ class LoopClient:
                 else:
                     wanted = {k: n for k, n in wanted.items() if k not in result.by_order}
 
-        # Phase 1: every order in the spelling the ticket shows, concurrently. Phase 2 (only while Loop has not
-        # confirmed a spelling for this shop): the other spelling for the orders Loop did not find.
+        # Phase 1: every order in the spelling the ticket shows (or the one Loop confirmed for this shop),
+        # concurrently. Phase 2, only while no spelling is confirmed: the other one, for orders not found.
         pending = dict(wanted)
+        plan = {key: self._forms_to_try(name) for key, name in wanted.items()}
         for phase in (0, 1):
             async def one(key: str, name: str) -> None:
+                forms = plan[key]
+                # Not found in phase 0 and Loop meanwhile confirmed that very spelling: it is really "none".
+                if phase >= len(forms) or (phase == 1 and self._confirmed_name_form == forms[0][0]):
+                    result.by_order[key] = []
+                    pending.pop(key, None)
+                    return
+                form, spelled = forms[phase]
                 try:
-                    found = await self._lookup_form(name_forms(name)[phase][1], name_forms(name)[phase][0])
+                    found = await self._lookup_form(spelled, form)
                 except LoopError as err:
                     result.failures[key] = err
                     pending.pop(key, None)
                     return
-                if found is not None or phase == 1:
+                if found is not None or phase == len(forms) - 1:
                     result.by_order[key] = found or []
                     pending.pop(key, None)
 
             await asyncio.gather(*(one(k, n) for k, n in list(pending.items())))
             if not pending:
                 break
-            if self._confirmed_name_form:
-                for key in pending:
-                    result.by_order[key] = []
-                break
         for returns in result.by_order.values():
             returns.sort(key=lambda r: r.created_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
-        auth = [e for e in result.failures.values() if isinstance(e, AuthError)]
-        if auth and len(auth) == len(wanted) and not result.via_customer_lookup:
-            raise auth[0]  # the key itself is rejected: one clear message instead of one per order
+        if wanted and len(result.failures) == len(wanted) and not result.via_customer_lookup:
+            # Every lookup failed (a rejected key, Loop down): one clear message instead of one per order.
+            failures = list(result.failures.values())
+            raise next((e for e in failures if isinstance(e, AuthError)), failures[0])
         return result
 
     async def customer_returns(self, email: str) -> list[Return] | None:
@@ -139,13 +144,16 @@ class LoopClient:
         try:
             data = await self._cached(("customer", email.strip().lower()),
                                       lambda: self._get("/api/v2/returns", params, Scope.RETURNS))
-        except (AuthError, NotFound):
-            # Not in Loop's public v1 reference: a 401/404 here means "not offered", not "key broken".
+        except (AuthError, NotFound, RejectedInput, BadResponse):
+            # Not in Loop's public v1 reference: a refusal or an odd answer here means "use the documented
+            # per-order lookup", not "the key is broken" (a broken key shows there). Loop being down or
+            # rate limited is not a reason to switch: the per-order calls would fail the same way.
             self._customer_lookup_supported = False
             return None
         rows = data.get("data") if isinstance(data, dict) else None
         if not isinstance(rows, list):
-            raise BadResponse("customer lookup without a data list", path="/api/v2/returns")
+            self._customer_lookup_supported = False
+            return None
         self._customer_lookup_supported = True
         return [r for r in (self._parse_return(row) for row in rows) if r is not None]
 
@@ -156,19 +164,20 @@ class LoopClient:
         the order name both with and without '#' (Q1): the name is sent as shown in the ticket, and the other
         form is tried on "not found" only until Loop has confirmed which form this shop uses.
         """
-        forms = name_forms(order_name)
-        if self._confirmed_name_form:
-            forms = [f for f in forms if f[0] == self._confirmed_name_form]
-        for form, name in forms:
+        for form, name in self._forms_to_try(order_name):
             found = await self._lookup_form(name, form)
             if found is not None:
                 return found
         return []
 
+    def _forms_to_try(self, order_name: str) -> list[tuple[str, str]]:
+        forms = name_forms(order_name)
+        if self._confirmed_name_form:
+            return [f for f in forms if f[0] == self._confirmed_name_form]
+        return forms
+
     async def _lookup_form(self, name: str, form: str) -> list[Return] | None:
         """Returns of one spelling of an order name; None when Loop says it has nothing for it."""
-        if self._confirmed_name_form and form != self._confirmed_name_form:
-            return None
         async def fetch() -> Any:
             try:
                 return await self._get(f"/api/{self.config.version}/warehouse/return/details",
@@ -331,14 +340,14 @@ class LoopClient:
             return None
         try:
             return Return.model_validate(row)
-        except ValidationError:
+        except (ValidationError, TypeError, ValueError):
             return None
 
 
 def _validate(model, data: Any, path: str):
     try:
         return model.model_validate(data)
-    except ValidationError:
+    except (ValidationError, TypeError, ValueError):
         raise BadResponse("unexpected shape", path=path) from None
 
 
@@ -382,7 +391,7 @@ def _parse_json(response: Response, path: str) -> Any:
         raise BadResponse("HTML instead of JSON", status=response.status, path=path)
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadResponse("malformed JSON", status=response.status, path=path) from None
 
 
@@ -410,8 +419,15 @@ def _error_codes(data: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
+# Draft errors that say nothing about the order's eligibility: the check could not be made.
+UNKNOWN_ELIGIBILITY_CODES = {"draft-returns-not-enabled", "validation-failed", "error-retrieving-order",
+                             "shop-not-found", "order-lookup-failed-temporarily"}
+
+
 def _eligibility_from_draft(data: dict) -> Eligibility:
     codes = _error_codes({"errors": data.get("errors")}) if data.get("errors") else ()
+    if codes and codes[0] in UNKNOWN_ELIGIBILITY_CODES:
+        return Eligibility(eligible=None)
     if codes:
         reason = Ineligibility.from_code(codes[0])
         if codes[0] in ("order-not-found", "order-lookup-failed"):

@@ -214,8 +214,8 @@ class Return(LoopModel):
     @field_validator("line_items", "labels", mode="before")
     @classmethod
     def _list(cls, value: Any) -> Any:
-        if value is None or isinstance(value, (str, dict)):
-            return []
+        if not isinstance(value, (list, tuple)):
+            return []  # null, a string, a number: Loop's shapes vary; no items is the safe reading
         return [v for v in value if isinstance(v, dict)]
 
     @property

@@ -78,6 +78,7 @@ class PanelState:
     fatal: LoopError | None = None
     search_message: str | None = None
     collapsed: bool = False
+    retry_status: int = 0  # what the client is waiting out: 429 (rate limited) or a failure
 
 
 class Panel:
@@ -118,6 +119,7 @@ class Panel:
         generation = self.generation
         self.state.ticket = ticket
         self.state.cards = {order_key(n): OrderCard(n) for n in ticket.orders}
+        self.state.lookups = {}  # lookups belong to the ticket they were made on
         self.state.fatal = None
         self.state.retrying = False
         if not ticket.is_ticket or self._client is None or not (ticket.orders or ticket.email):
@@ -154,6 +156,7 @@ class Panel:
 
     def _on_retry(self, status: int) -> None:
         self.state.retrying = True
+        self.state.retry_status = status
         self.changed()
 
     # ---- agent actions ----------------------------------------------------------------------------
@@ -187,12 +190,20 @@ class Panel:
         self.changed()
         if self._client is None:
             return
+        generation = self.generation
         try:
             card.returns = await self._client.order_returns(name)
         except LoopError as err:
             card.error = err
             card.returns = []
-        self.changed()
+        if generation == self.generation:
+            self.changed()
+
+    def retry_lookup(self, name: str) -> None:
+        if self._client:
+            self._client.forget()
+        self.state.lookups.pop(order_key(name), None)
+        self._spawn(self.lookup(name))
 
     def toggle_start(self, key: str) -> None:
         card = self._card(key)
@@ -228,6 +239,8 @@ class Panel:
                 if err.scope is not Scope.DRAFT_RETURNS:
                     raise
                 verdict = None  # the key cannot ask; Loop's portal still enforces the policy
+            except NotFound:
+                verdict = None  # no Return Create API on this plan: same as not being able to ask
             if verdict is not None and verdict.reason is Ineligibility.LOOKUP_MISMATCH:
                 start.step, start.message_key = "failed", "whyLookupMismatch"  # let the agent fix the value
                 self.changed()
@@ -236,7 +249,7 @@ class Panel:
                 start.step, start.reason = "ineligible", verdict.reason
                 self.changed()
                 return
-            start.eligibility_unknown = verdict is None
+            start.eligibility_unknown = verdict is None or verdict.eligible is None
             start.link = await client.deep_link(card.name, start.lookup_value)
             start.step = "ready"
         except NotFound:
@@ -302,7 +315,7 @@ class Panel:
                    h("h1", {}, "Loop Returns"),
                    h("button", {"type": "button", "class": "icon", "aria-expanded": str(not s.collapsed).lower(),
                                 "aria-label": t("collapse") if not s.collapsed else t("expand"),
-                                "data-action": "collapse"},
+                                "data-action": "collapse", "id": "collapse"},
                      "–" if not s.collapsed else "+", on={"click": self.toggle_collapsed}))
         if s.collapsed:
             return h("div", {"class": "panel collapsed", "data-state": "collapsed"}, header)
@@ -343,7 +356,8 @@ class Panel:
         elif name == "no-ticket":
             out.append(h("p", {"class": "muted", "role": "status"}, t("noTicket")))
         elif name in ("loading", "rate-limited-retrying"):
-            out.append(self._skeleton(t("retrying") if s.retrying else t("loadingReturns")))
+            waiting = t("retrying") if s.retry_status == 429 else t("retryingUnavailable")
+            out.append(self._skeleton(waiting if s.retrying else t("loadingReturns")))
         elif name == "no-orders":
             out.append(h("p", {"class": "notice", "role": "status"}, t("noOrders")))
         if name == "ready":
@@ -377,14 +391,16 @@ class Panel:
             children.append(h("button", {"type": "button", "data-action": "open-options"}, t("openSettings"),
                               on={"click": self.services.open_options}))
         else:
-            children.append(h("button", {"type": "button", "class": "primary", "data-action": "retry"}, t("retry"),
+            children.append(h("button", {"type": "button", "class": "primary", "data-action": "retry", "id": "retry"},
+                              t("retry"),
                               on={"click": self.retry}))
         return h("div", {"class": "notice error", "role": "alert"}, children)
 
     def _mentions(self, names: tuple[str, ...]) -> VNode:
         t = self.t
         items = [h("li", {}, h("span", {"class": "order-name"}, n),
-                   h("button", {"type": "button", "class": "link", "data-action": "lookup", "data-order": n},
+                   h("button", {"type": "button", "class": "link", "data-action": "lookup", "data-order": n,
+                                "id": f"check-{order_key(n)}"},
                      t("checkReturns"), on={"click": lambda n=n: self._spawn(self.lookup(n))}))
                  for n in names]
         return h("section", {"class": "mentions", "aria-label": t("mentioned")},
@@ -412,7 +428,9 @@ class Panel:
         elif card.error is not None:
             body.append(h("p", {"class": "field-error", "role": "alert"},
                           t(card.error.scope_message_key if isinstance(card.error, AuthError) else card.error.message_key)))
-            body.append(h("button", {"type": "button", "data-action": "retry"}, t("retry"), on={"click": self.retry}))
+            again = (lambda: self.retry_lookup(card.name)) if card.source == "lookup" else self.retry
+            body.append(h("button", {"type": "button", "data-action": "retry", "id": f"retry-{key}"}, t("retry"),
+                          on={"click": again}))
         else:
             if not card.returns:
                 body.append(h("p", {"class": "muted"}, t("noReturns")))
@@ -468,7 +486,8 @@ class Panel:
             return h("p", {"class": "why", "data-why": "active-return"}, t("whyActiveReturn"))
         start = card.start
         button = h("button", {"type": "button", "class": "primary" if start is None else "",
-                              "aria-expanded": "true" if start else "false", "data-action": "start-return"},
+                              "aria-expanded": "true" if start else "false", "data-action": "start-return",
+                              "id": f"start-{key}"},
                    t("startReturn") if start is None else t("cancel"), on={"click": lambda: self.toggle_start(key)})
         if start is None:
             return h("div", {"class": "start"}, button)
@@ -484,7 +503,7 @@ class Panel:
                                            "type": "email" if field_name == "email" else "text",
                                            "inputmode": "tel" if field_name == "phone" else None,
                                            "autocomplete": "off", "maxlength": "120", "required": None}),
-                               h("button", {"type": "submit", "class": "primary",
+                               h("button", {"type": "submit", "class": "primary", "id": f"create-{key}",
                                             "disabled": start.step == "working"},
                                  t("working") if start.step == "working" else t("createLink"))),
                              on={"submit": lambda values: self._spawn(self.create_link(key, values))}))
@@ -494,13 +513,14 @@ class Panel:
             reason = start.reason or Ineligibility.OTHER
             content.append(h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(reason.message_key)))
         elif start.step == "ready" and start.link:
-            actions = [h("button", {"type": "button", "class": "primary", "data-action": "copy-link"},
+            actions = [h("button", {"type": "button", "class": "primary", "data-action": "copy-link", "id": f"copy-{key}"},
                          t("copied") if start.copied else t("copyLink"),
                          on={"click": lambda: self._spawn(self.copy_link(key))}),
-                       h("button", {"type": "button", "data-action": "show-qr", "aria-expanded": str(start.show_qr).lower()},
+                       h("button", {"type": "button", "data-action": "show-qr", "id": f"qr-{key}",
+                                    "aria-expanded": str(start.show_qr).lower()},
                          t("hideQr") if start.show_qr else t("showQr"), on={"click": lambda: self._spawn(self.toggle_qr(key))})]
             if self.state.has_reply_box:
-                actions.append(h("button", {"type": "button", "data-action": "insert-reply"},
+                actions.append(h("button", {"type": "button", "data-action": "insert-reply", "id": f"insert-{key}"},
                                  t("inserted") if start.inserted else t("insertReply"),
                                  on={"click": lambda: self._spawn(self.insert_link(key))}))
             content.append(h("input", {"class": "link-field", "value": start.link, "readonly": True,

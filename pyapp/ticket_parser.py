@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pyapp.order_names import clean_order_name, order_key
 
 MAX_NODES = 40_000
+MAX_ORDERS = 20  # a sidebar lists a handful; more is a hostile or broken page, and each one costs Loop calls
 MAX_DEPTH = 200  # deeper markup is flattened into the node at this depth; keeps every walk shallow
 SKIP_CONTENT = {"script", "style", "template", "noscript", "svg", "textarea", "iframe", "loop-returns-panel"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -177,8 +178,11 @@ def _orders_section(root: Node, extra: set[str] = frozenset()) -> tuple[Node | N
 
 def _sidebar_orders(section: Node, heading: Node) -> list[str]:
     found: list[str] = []
+    seen: set[str] = set()
     heading_text = heading.text()
     for segment in section.segments():
+        if len(found) >= MAX_ORDERS:
+            break
         if segment == heading_text:
             continue
         candidates = []
@@ -189,7 +193,8 @@ def _sidebar_orders(section: Node, heading: Node) -> list[str]:
             candidates.extend(INLINE_HASH.findall(segment))
         for cand in candidates:
             name = clean_order_name(cand)
-            if name and order_key(name) not in {order_key(f) for f in found}:
+            if name and order_key(name) not in seen and len(found) < MAX_ORDERS:
+                seen.add(order_key(name))
                 found.append(name)
     return found
 
@@ -241,17 +246,21 @@ def _first_email(text: str) -> str | None:
 
 def _mentions(root: Node, exclude: set[int]) -> list[str]:
     found: list[str] = []
+    seen: set[str] = set()
 
     def walk(node: Node) -> None:
         if id(node) in exclude or node.tag == "nav" or node.attrs.get("role") in ("navigation", "menu"):
             return
         for child in node.children:
+            if len(found) >= MAX_ORDERS:
+                return
             if isinstance(child, str):
                 for cand in INLINE_HASH.findall(child) + ["#" + n for n in INLINE_WORD.findall(child)]:
                     name = clean_order_name(cand)
-                    if name and order_key(name) not in {order_key(f) for f in found}:
+                    if name and order_key(name) not in seen and len(found) < MAX_ORDERS:
+                        seen.add(order_key(name))
                         found.append(name)
             else:
                 walk(child)
     walk(root)
-    return found[:20]
+    return found

@@ -11,7 +11,7 @@
 (() => {
   "use strict";
   const HELPDESK_PATH = /^\/inbox(\/|$)/;
-  const SNAPSHOT_LIMIT = 400_000; // characters of markup; a ticket view is far below this
+  const SNAPSHOT_LIMIT = 400_000; // characters of markup; past it the middle is cut, keeping head and tail
   const MAX_MOUNTS = 5; // a page that keeps removing the panel does not get an endless remount loop
   // Coalesces a burst of DOM changes into one "page changed". Short, because a ticket switch waits on it;
   // a snapshot taken before the sidebar finished rendering is followed by another one.
@@ -30,10 +30,13 @@
     if (host?.isConnected || mounts >= MAX_MOUNTS || !document.documentElement) return;
     mounts += 1;
     host = document.createElement("loop-returns-panel");
+    // Inline !important: the page's stylesheets cannot hide, fade or click-through our host.
+    host.style.cssText = "position:fixed !important;top:64px !important;right:12px !important;" +
+      "width:360px !important;z-index:2147483000 !important;display:block !important;opacity:1 !important;" +
+      "visibility:visible !important;pointer-events:auto !important;";
     const shadow = host.attachShadow({ mode: "closed" });
     const style = document.createElement("style");
-    style.textContent = `:host{all:initial;position:fixed;top:64px;right:12px;bottom:12px;width:360px;z-index:2147483000;
-      display:block;box-shadow:0 4px 16px rgba(0,0,0,.18);border-radius:8px;overflow:hidden;background:#fff}
+    style.textContent = `:host{all:initial;bottom:12px;box-shadow:0 4px 16px rgba(0,0,0,.18);border-radius:8px;overflow:hidden;background:#fff}
       :host([collapsed]){bottom:auto;height:44px}
       iframe{border:0;width:100%;height:100%;display:block}`;
     const frame = document.createElement("iframe");
@@ -42,6 +45,11 @@
     frame.allow = "clipboard-write";
     shadow.append(style, frame);
     document.documentElement.append(host);
+  }
+
+  // Leaving the helpdesk hides the panel rather than removing it: its Python stays booted for the way back.
+  function setVisible(visible) {
+    if (host) host.style.setProperty("display", visible ? "block" : "none", "important");
   }
 
   function unmount() {
@@ -73,10 +81,11 @@
   function snapshot() {
     // Only the body: our own host hangs off <html>, so it is never part of what the panel parses.
     const html = document.body ? document.body.outerHTML : "";
+    const half = SNAPSHOT_LIMIT / 2; // a sidebar is usually late in the markup: keep the end, not only the start
     return {
       url: location.href,
       title: document.title.slice(0, 500),
-      html: html.length > SNAPSHOT_LIMIT ? html.slice(0, SNAPSHOT_LIMIT) : html,
+      html: html.length > SNAPSHOT_LIMIT ? html.slice(0, half) + html.slice(-half) : html,
       truncated: html.length > SNAPSHOT_LIMIT,
       replyBox: Boolean(findReplyBox()),
     };
@@ -96,8 +105,12 @@
     });
   }
 
-  function onPageMutation() {
+  const inEditor = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest?.("[contenteditable]");
+
+  function onPageMutation(records) {
     if (!alive()) return teardown();
+    // Typing in a rich-text reply box is not a ticket change: no snapshot per keystroke.
+    if (Array.isArray(records) && records.length && records.every((r) => inEditor(r.target))) return;
     clearTimeout(timer);
     timer = setTimeout(check, SETTLE_MS);
   }
@@ -106,9 +119,10 @@
     if (!alive()) return teardown();
     if (HELPDESK_PATH.test(location.pathname)) {
       mount();
+      setVisible(true);
       notifyPanel();
     } else {
-      unmount();
+      setVisible(false);
     }
   }
 

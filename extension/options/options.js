@@ -76,17 +76,25 @@ function show(lines, cls = "") {
 
 async function check(key) {
   show([[t("checking", "Checking the key with Loop…")]]);
-  await startPython();
-  const result = JSON.parse(await globalThis.loopCheckKey(key));
+  let result;
+  try {
+    await startPython();
+    result = JSON.parse(await globalThis.loopCheckKey(key));
+  } catch {
+    show([[t("checkFailed", "The check could not be run. Try again in a moment.")]], "bad");
+    return { works: false, problem: "checkFailed" };
+  }
   const mark = (v) => (v === true ? "✓" : v === false ? "✗" : "?");
-  const line = (name, v, ok, bad) => [`${t(name)} ${mark(v)}: ${v ? t(ok) : t(bad)}`, v ? "ok" : "bad"];
+  const line = (name, v, ok, bad) => (v === null || v === undefined
+    ? [`${t(name)} ?: ${t("scopeUnknown")}`, "warn"]
+    : [`${t(name)} ${mark(v)}: ${v ? t(ok) : t(bad)}`, v ? "ok" : "bad"]);
   const lines = [];
   if (result.problem) lines.push([t(result.problem), "warn"]);
   else if (!result.works) lines.push([t("keyRejectedAll"), "bad"]);
   lines.push(line("scopeReturns", result.returns, "scopeReturnsOk", "scopeReturnsMissing"));
   lines.push(line("scopeOrders", result.orders, "scopeOrdersOk", "scopeOrdersMissing"));
   const drafts = line("scopeDrafts", result.draft_returns, "scopeDraftsOk", "scopeDraftsMissing");
-  if (!result.draft_returns) drafts[1] = "warn"; // optional scope
+  if (result.draft_returns === false) drafts[1] = "warn"; // optional scope
   lines.push(drafts);
   show(lines);
   return result;
@@ -108,6 +116,7 @@ async function save(skipCheck = false) {
   if (typed && !skipCheck) {
     const result = await check(typed);
     if (!result.works) {
+      $("confirm-text").textContent = result.problem ? t("checkUnreachable") : t("confirmText");
       $("confirm").hidden = false;
       $("confirm-save").focus();
       return;

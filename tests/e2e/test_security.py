@@ -169,11 +169,13 @@ FAULTS = [
     (Fault("status", status=500), "unreachable", "cannot be reached", 3 + 2 * 3),
     (Fault("status", status=502, body=b"<html>Bad gateway</html>"), "unreachable", "cannot be reached", 9),
     (Fault("status", status=503), "unreachable", "cannot be reached", 9),
-    (Fault("malformed"), "unreachable", "cannot read", 1),
-    (Fault("html200"), "unreachable", "cannot read", 1),
-    (Fault("error200"), "unreachable", "cannot read", 1),
-    (Fault("wrong_schema"), "unreachable", "cannot read", 1),
-    (Fault("huge"), "unreachable", "cannot read", 1),
+    # An unreadable answer to the (undocumented) customer lookup falls back to the documented per-order
+    # lookup once: 1 + one per order (2), none retried.
+    (Fault("malformed"), "unreachable", "cannot read", 3),
+    (Fault("html200"), "unreachable", "cannot read", 3),
+    (Fault("error200"), "unreachable", "cannot read", 3),
+    (Fault("wrong_schema"), "unreachable", "cannot read", 3),
+    (Fault("huge"), "unreachable", "cannot read", 3),
     (Fault("redirect"), "unreachable", "cannot be reached", 1),
 ]
 

@@ -44,3 +44,28 @@ def test_no_synchronous_network_call_in_the_panel():
     assert "js.fetch(" in (ROOT / "pyapp" / "browser.py").read_text()
     wheels = [p.name for p in (ROOT / "dist" / "vendor" / "wheels").glob("*.whl")]
     assert not any(w.startswith(("pyodide_http", "requests", "urllib3")) for w in wheels)
+
+
+def test_leaving_the_helpdesk_hides_the_panel_and_coming_back_reuses_it(ext):
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    panel.evaluate("window.__bootMarker = 7")
+    host_visible = "() => getComputedStyle(document.querySelector('loop-returns-panel')).display !== 'none'"
+    page.evaluate("() => { history.pushState({}, '', '/customer-hub/overview'); document.body.append('x'); }")
+    page.wait_for_function(f"() => !({host_visible})()", timeout=5000)
+    page.evaluate("() => { history.pushState({}, '', '/inbox/tickets/102'); dispatchEvent(new PopStateEvent('popstate')); }")
+    page.wait_for_function(host_visible, timeout=5000)
+    panel.wait_for_selector("html[data-ready-key='/inbox/tickets/102']", state="attached", timeout=15_000)
+    assert panel.evaluate("window.__bootMarker") == 7  # the same Python, no second boot
+
+
+def test_focus_stays_on_the_button_the_agent_pressed(ext):
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    start = panel.locator("#start-1002")
+    start.focus()
+    page.keyboard.press("Enter")
+    panel.locator("#create-1002").wait_for()
+    assert panel.evaluate("document.activeElement.id") == "start-1002"  # re-rendered, focus kept

@@ -293,3 +293,36 @@ def test_no_return_answers_are_cached_too(loop, make_client):
     run(client.returns_for_ticket(None, ["#1001", "#1002"]))
     run(client.returns_for_ticket(None, ["#1001", "#1002"]))
     assert len(loop.api_requests("details")) == 2
+
+
+def test_a_shop_confirmed_to_use_bare_names_still_finds_hashed_ticket_names(loop, make_client):
+    """Once Loop answered '1001', a later ticket showing '#1003' is asked as '1003', and its return is found."""
+    loop.customer_lookup = False
+    loop.name_form = "bare"
+    client = make_client()
+    run(client.returns_for_ticket(None, ["#1001"]))
+    found = run(client.returns_for_ticket(None, ["#1003", "#1004"]))
+    assert found.by_order["1003"][0].state.value == "closed" and found.by_order["1004"][0].state.value == "review"
+
+
+def test_odd_shapes_and_deep_json_are_bad_responses_not_crashes(loop, make_client):
+    loop.customer_lookup = False
+    loop.returns[0]["line_items"] = 5
+    loop.returns[0]["labels"] = True
+    [ret] = run(make_client().order_returns("#1001"))
+    assert ret.line_items == [] and ret.labels == []
+    loop.faults.append(Fault("status", path="order/link", status=200, body=b"[" * 100_000))
+    with pytest.raises(BadResponse):
+        run(make_client().deep_link("#1002", "jane@example.com"))
+
+
+def test_customer_lookup_with_an_odd_answer_falls_back_to_per_order(loop, make_client):
+    loop.faults.append(Fault("wrong_schema", path="/api/v2/returns"))
+    found = run(make_client().returns_for_ticket("jane@example.com", ["#1001"]))
+    assert not found.via_customer_lookup and found.by_order["1001"][0].state.value == "open"
+
+
+def test_draft_errors_that_say_nothing_about_the_order_leave_eligibility_unknown(loop, make_client):
+    loop.faults.append(Fault("status", path="draft-returns", status=200,
+                             body={"draft_return": None, "errors": [{"code": "draft-returns-not-enabled"}]}))
+    assert run(make_client().eligibility("#1002", "jane@example.com")).eligible is None

@@ -69,3 +69,14 @@ def test_admin_heading_override_is_the_last_resort():
     assert parse_ticket("https://www.klaviyo.com/inbox/tickets/1", html).orders == ()
     t = parse_ticket("https://www.klaviyo.com/inbox/tickets/1", html, extra_headings=("order  HISTORY",))
     assert t.orders == ("#1005",) and t.email == "ava@example.com"
+
+
+def test_a_page_listing_thousands_of_orders_is_capped_and_fast():
+    """Each order costs Loop calls from a budget the whole shop shares: a flood is cut, quickly."""
+    import time
+    html = "<aside><p>a@b.co</p><h4>Recent orders</h4><ul>" + "".join(f"<li>#{n}</li>" for n in range(1000, 4000)) \
+        + "</ul></aside><main><p>" + " ".join(f"#{n}" for n in range(5000, 25000)) + "</p></main>"
+    start = time.monotonic()
+    t = parse_ticket("https://www.klaviyo.com/inbox/tickets/1", html)
+    assert len(t.orders) == 20 and len(t.mentioned) <= 20
+    assert time.monotonic() - start < 2
