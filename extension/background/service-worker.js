@@ -1,8 +1,12 @@
 // Service worker: install-time chores only. It holds no state and relays nothing; the panel reads the key
 // and calls Loop itself (extension pages share the extension's host permissions).
 
-// The key in storage.local is for extension pages only; content scripts must not read it (SECURITY.md).
-chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
+// The key (in storage.local, or pushed by policy into storage.managed) is for extension pages only: content
+// scripts must not be able to read it (SECURITY.md). Chrome 156 accepts this for both areas; older versions
+// without it keep their default, and our content script never asks for the key either way.
+for (const area of [chrome.storage.local, chrome.storage.managed]) {
+  area.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
+}
 
 chrome.runtime.onInstalled.addListener(({ reason }) => {
   if (reason === chrome.runtime.OnInstalledReason.INSTALL) {
