@@ -75,6 +75,7 @@ class LoopClient:
         self._cache: dict[tuple, tuple[float, Any]] = {}
         self._in_flight: dict[tuple, asyncio.Future] = {}
         self._customer_lookup_supported: bool | None = None
+        self._customer_lookup_refused = False  # it answered 401/403: maybe not offered, maybe a bad key
         self._confirmed_name_form: str | None = None  # "hash" or "bare", once Loop answered one of them
 
     def __repr__(self) -> str:
@@ -88,6 +89,12 @@ class LoopClient:
         wanted = {order_key(n): n for n in order_names}
         if email:
             found = await self.customer_returns(email)
+            if found is None and not wanted and self._customer_lookup_refused:
+                # Nothing else to ask on this ticket, and a refusal cannot tell "lookup not offered" from
+                # "key rejected": one read-only probe (cached) says which, so a bad key is not "no orders".
+                await self._cached(("probe", "returns"), lambda: self._get(
+                    *self._returns_probe(), Scope.RETURNS))
+                self._customer_lookup_refused = False  # the key works: the lookup is simply not offered
             if found is not None:
                 result.via_customer_lookup = True
                 for ret in found:
@@ -144,7 +151,11 @@ class LoopClient:
         try:
             data = await self._cached(("customer", email.strip().lower()),
                                       lambda: self._get("/api/v2/returns", params, Scope.RETURNS))
-        except (AuthError, NotFound, RejectedInput, BadResponse):
+        except AuthError:
+            self._customer_lookup_supported = False
+            self._customer_lookup_refused = True
+            return None
+        except (NotFound, RejectedInput, BadResponse):
             # Not in Loop's public v1 reference: a refusal or an odd answer here means "use the documented
             # per-order lookup", not "the key is broken" (a broken key shows there). Loop being down or
             # rate limited is not a reason to switch: the per-order calls would fail the same way.
@@ -232,12 +243,8 @@ class LoopClient:
 
     async def check_key(self) -> ScopeCheck:
         """Which scopes work for this key, using read-only calls (nothing is created in Loop)."""
-        now = self._now()
         probes = {
-            "returns": (f"/api/{self.config.version}/warehouse/return/list",
-                        {"from": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         "to": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "paginate": "true", "pageSize": "1"},
-                        Scope.RETURNS, "application/json"),
+            "returns": (*self._returns_probe(), Scope.RETURNS, "application/json"),
             "orders": (f"/api/{self.config.version}/allowlists", {"paginate": "true", "pageSize": "1"},
                        Scope.ORDERS, "application/json"),
             "draft_returns": (f"/api/{self.config.version}/draft-returns", {"limit": "1"},
@@ -262,6 +269,13 @@ class LoopClient:
         await asyncio.gather(*(probe(n, *p) for n, p in probes.items()))
         return ScopeCheck(returns=results.get("returns"), orders=results.get("orders"),
                           draft_returns=results.get("draft_returns"), problem=problem)
+
+    def _returns_probe(self) -> tuple[str, dict[str, str]]:
+        """The cheapest read that needs the Returns scope: one row of the last hour's returns list."""
+        now = self._now()
+        return (f"/api/{self.config.version}/warehouse/return/list",
+                {"from": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                 "to": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "paginate": "true", "pageSize": "1"})
 
     def forget(self) -> None:
         """Drop cached answers (the agent pressed Retry, or the key changed)."""

@@ -242,3 +242,10 @@ def test_dutch_browser_gets_a_dutch_panel(built_dist, playwright_instance, loop,
         assert "Bestelling opzoeken" in text and "Closed" not in text
     finally:
         context.close()
+
+
+def test_key_rejected_on_a_ticket_with_only_an_email(ext):
+    ext.store(apiKey="lr_wrong_key")
+    page = ext.open_ticket("104")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "key-rejected")

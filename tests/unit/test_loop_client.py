@@ -326,3 +326,14 @@ def test_draft_errors_that_say_nothing_about_the_order_leave_eligibility_unknown
     loop.faults.append(Fault("status", path="draft-returns", status=200,
                              body={"draft_return": None, "errors": [{"code": "draft-returns-not-enabled"}]}))
     assert run(make_client().eligibility("#1002", "jane@example.com")).eligible is None
+
+
+def test_a_rejected_key_on_a_ticket_without_orders_is_reported_not_hidden(loop, make_client):
+    """E-mail only, and the customer lookup answers 401: one probe tells a bad key from 'not offered'."""
+    with pytest.raises(AuthError):
+        run(make_client("lr_wrong").returns_for_ticket("noah@example.com", []))
+    assert [r.path for r in loop.api_requests()] == ["/api/v2/returns", "/api/v1/warehouse/return/list"]
+    loop.clear_log()
+    loop.customer_lookup = False  # a shop without the lookup (404) and a good key: no probe, no error
+    found = run(make_client().returns_for_ticket("noah@example.com", []))
+    assert found.by_order == {} and [r.path for r in loop.api_requests()] == ["/api/v2/returns"]
