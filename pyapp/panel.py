@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 from pyapp.errors import AuthError, LoopError, NotFound, RateLimited, RejectedInput, Scope
 from pyapp.i18n import Translate
 from pyapp.loop_client import LoopClient
-from pyapp.models import Eligibility, Ineligibility, Return, ReturnState
+from pyapp.models import Eligibility, Ineligibility, Return
 from pyapp.order_names import clean_order_name, order_key
 from pyapp.settings import Settings
 from pyapp.ticket_parser import Ticket

@@ -66,6 +66,13 @@ class Ext:
         page.goto(TICKET_URL.format(id=ticket_id))
         return page
 
+    def ready_panel(self, ticket_id: str = "101"):
+        """Open a ticket and wait for its returns in the panel: what most tests start from."""
+        page = self.open_ticket(ticket_id)
+        panel = self.panel(page)
+        self.wait_state(panel, "ready")
+        return page, panel
+
     def panel(self, page, timeout: float = 30.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

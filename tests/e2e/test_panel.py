@@ -19,9 +19,7 @@ def start_return(panel, order: str):
 
 
 def test_return_status_items_and_tracking_link(ext, loop):
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     c = card(panel, "#1001")
     assert c.locator(".badge").inner_text() == "Open"
     text = c.inner_text()
@@ -39,18 +37,14 @@ def test_return_status_items_and_tracking_link(ext, loop):
 
 
 def test_several_returns_newest_first_and_needs_review(ext):
-    page = ext.open_ticket("102")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("102")
     assert card(panel, "#1003").locator(".badge").all_inner_texts() == ["Closed", "Cancelled"]
     assert card(panel, "#1004").locator(".badge").inner_text() == "Needs review"
     assert "open return" in card(panel, "#1004").locator(".why").inner_text()
 
 
 def test_copy_link_puts_the_deep_link_on_the_clipboard(ext, loop):
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
     c.get_by_role("button", name="Start a return").click()
     field = c.get_by_label("Customer e-mail on the order")
@@ -66,9 +60,7 @@ def test_copy_link_puts_the_deep_link_on_the_clipboard(ext, loop):
 
 
 def test_qr_code_is_rendered_and_downloadable(ext):
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
     c.get_by_role("button", name="QR code").click()
     img = c.get_by_role("img", name="QR code of the return link for order #1002")
@@ -94,9 +86,7 @@ def test_insert_into_reply_puts_the_link_at_the_cursor(ext):
 
 
 def test_ineligible_orders_say_why(ext):
-    page = ext.open_ticket("103")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("103")
     for order, words in [("#1006", "final sale"), ("#1007", "outside the return window")]:
         c = start_return(panel, order)
         assert words in c.locator(".why").inner_text(timeout=15_000)
@@ -107,9 +97,7 @@ def test_ineligible_orders_say_why(ext):
 def test_zip_lookup_shop_asks_the_agent_and_wrong_zip_is_explained(ext, loop):
     loop.lookup_field = "zip"
     ext.store(lookupField="zip")
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
     c.get_by_role("button", name="Start a return").click()
     zip_field = c.get_by_label("Shipping ZIP / postal code of the order")
@@ -126,9 +114,7 @@ def test_zip_lookup_shop_asks_the_agent_and_wrong_zip_is_explained(ext, loop):
 
 def test_eligibility_unknown_without_draft_scope_still_gives_a_link(ext):
     ext.store(apiKey=NO_DRAFTS_KEY)
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
     c.get_by_role("button", name="Copy link").wait_for()
     assert "Draft Returns scope" in c.inner_text()
@@ -188,9 +174,7 @@ def test_key_rejected_names_the_scopes(ext, loop):
 
 def test_returns_only_key_explains_missing_orders_scope_on_link(ext):
     ext.store(apiKey=RETURNS_ONLY_KEY)
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
     assert "Orders scope" in c.get_by_role("alert").inner_text(timeout=15_000)
 
@@ -216,9 +200,7 @@ def test_unreachable_offers_retry_and_recovers(ext, loop):
 
 
 def test_panel_collapses_and_is_keyboard_usable(ext):
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     toggle = panel.get_by_role("button", name="Collapse the Loop Returns panel")
     toggle.focus()
     panel.page.keyboard.press("Enter")

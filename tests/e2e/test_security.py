@@ -147,9 +147,7 @@ def test_injected_names_are_rejected_and_loop_html_is_inert_text(ext, loop, klav
         r["line_items"][0]["return_reason"] = "<script>window.__pwned=1</script>"
         r["carrier"] = "<b>Evil</b>"
         r["status_page_url"] = "javascript:window.__pwned=1"
-    page = ext.open_ticket("666")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("666")
     # Only the well-formed sidebar name became an order (Jane's #1001 appears separately, as her history).
     assert panel.locator("section.card[data-source='ticket'] h3").all_inner_texts() == ["#1002"]
     paths = [r.path + json.dumps(r.query) for r in loop.api_requests()]
@@ -209,9 +207,7 @@ def test_hanging_loop_keeps_the_panel_responsive_and_times_out(ext, loop):
 
 
 def test_offline_fails_fast_and_recovers_on_retry(ext, loop):
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     loop.faults.append(Fault("reset"))
     page.get_by_role("link", name="Max Mustermann: Exchange question").click()
     started = time.monotonic()

@@ -23,9 +23,7 @@ def test_panel_boots_on_the_inbox_and_survives_ticket_switches(ext):
 
 def test_one_request_per_order_without_the_customer_lookup(ext, loop):
     loop.customer_lookup = False
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     details = sorted(r.query["order_name"][0] for r in loop.api_requests("/warehouse/return/details"))
     assert details == ["#1001", "#1002"]
     page.get_by_role("link", name="Max Mustermann: Exchange question").click()
@@ -47,9 +45,7 @@ def test_no_synchronous_network_call_in_the_panel():
 
 
 def test_leaving_the_helpdesk_hides_the_panel_and_coming_back_reuses_it(ext):
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     panel.evaluate("window.__bootMarker = 7")
     host_visible = "() => getComputedStyle(document.querySelector('loop-returns-panel')).display !== 'none'"
     page.evaluate("() => { history.pushState({}, '', '/customer-hub/overview'); document.body.append('x'); }")
@@ -61,9 +57,7 @@ def test_leaving_the_helpdesk_hides_the_panel_and_coming_back_reuses_it(ext):
 
 
 def test_focus_stays_on_the_button_the_agent_pressed(ext):
-    page = ext.open_ticket("101")
-    panel = ext.panel(page)
-    ext.wait_state(panel, "ready")
+    page, panel = ext.ready_panel("101")
     start = panel.locator("#start-1002")
     start.focus()
     page.keyboard.press("Enter")
