@@ -2,6 +2,8 @@
 // field, shows as "Set by your administrator" and locks those fields (or all of them with lockSettings).
 // The key check is Python (pyapp.loop_client.LoopClient.check_key), started the first time it is needed so
 // that the page itself opens at once. The key is never written back into the page: only its last 4 characters.
+import { startPython } from "/shared/start-python.js";
+
 const FIELDS = ["enabled", "apiKey", "lookupField", "lockSettings"];
 const $ = (id) => document.getElementById(id);
 const t = (key, fallback = "") => chrome.i18n.getMessage(key) || fallback;
@@ -49,16 +51,10 @@ chrome.storage.onChanged.addListener((changes, area) => {
   render();
 });
 
-function startPython() {
+function pythonReady() {
   python ||= new Promise((resolve, reject) => {
     addEventListener("loop:options-python-ready", resolve, { once: true });
-    import("/vendor/pyscript/core.js").then(({ hooks }) => {
-      hooks.worker.onBeforeRunAsync.clear(); // see panel/boot.js: Function() is forbidden by the CSP
-      const script = document.createElement("script");
-      script.type = "py";
-      script.src = "/options/main.py";
-      document.body.append(script);
-    }, reject);
+    startPython("/options/main.py").catch(reject);
   });
   return python;
 }
@@ -78,7 +74,7 @@ async function check(key) {
   show([[t("checking", "Checking the key with Loop…")]]);
   let result;
   try {
-    await startPython();
+    await pythonReady();
     result = JSON.parse(await globalThis.loopCheckKey(key));
   } catch {
     show([[t("checkFailed", "The check could not be run. Try again in a moment.")]], "bad");
