@@ -263,19 +263,19 @@ class Panel:
         self.changed()
 
     async def copy_link(self, key: str) -> None:
-        card = self._card(key)
-        if card and card.start and card.start.link:
-            card.start.copied = await self.services.copy_text(card.start.link)
-            if not card.start.copied:
-                card.start.message_key = "copyFailed"
-            self.changed()
+        await self._hand_over(key, self.services.copy_text, "copied", "copyFailed")
 
     async def insert_link(self, key: str) -> None:
+        await self._hand_over(key, self.services.insert_reply, "inserted", "insertFailed")
+
+    async def _hand_over(self, key: str, action: Callable[[str], Awaitable[bool]], done: str, failed: str) -> None:
+        """Give the link to the agent (clipboard, reply box); say so, or say to do it by hand."""
         card = self._card(key)
         if card and card.start and card.start.link:
-            card.start.inserted = await self.services.insert_reply(card.start.link)
-            if not card.start.inserted:
-                card.start.message_key = "insertFailed"
+            ok = await action(card.start.link)
+            setattr(card.start, done, ok)
+            if not ok:
+                card.start.message_key = failed
             self.changed()
 
     async def toggle_qr(self, key: str) -> None:
