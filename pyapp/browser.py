@@ -314,14 +314,14 @@ class PanelApp:
     async def run(self) -> None:
         js.performance.mark("loop:python-ready")
         js.document.documentElement.setAttribute("data-python", "ready")
-        tab = await js.chrome.tabs.getCurrent()
-        self.tab_id = tab.id if _present(tab) else None
         for target, fn in ((js.chrome.storage.onChanged, self.on_storage_changed),
                            (js.chrome.runtime.onMessage, self.on_message)):
             proxy = create_proxy(fn)
             self._listeners.append(proxy)
             target.addListener(proxy)
-        await self.load_settings()
+        # Independent round trips to the browser: ask for both at once on the start-up path.
+        tab, _ = await asyncio.gather(js.chrome.tabs.getCurrent(), self.load_settings())
+        self.tab_id = tab.id if _present(tab) else None
         if self.tab_id is not None:
             await self.snapshot()
 
