@@ -6,12 +6,17 @@ allowlists, draft-returns (+ /<id>/cancel).
 
 Quirks reproduced: ids as integers in details and strings in lists; ``YYYY-MM-DD HH:MM:SS`` in details and
 ISO-8601 elsewhere; ``"N/A"`` for missing carrier / tracking / label status; reasons wrapped in quotes;
-"not found" as HTTP 200 with an ``error`` body; 401 in both documented shapes; one return per order from
-details (the newest) even when the order has several.
+"not found" from details as HTTP 200 ``{"message": "No return found with this ID"}`` without an ``id``
+(Gladly's fixture; ``not_found_shape = "error"`` gives the older ``{"error": {...}}`` form); draft-return
+errors as HTTP 422 ``{"errors": [{"code", "message"}]}`` (Gladly 1.6.2, Loop's Submit page); 401 in both
+documented shapes; one return per order from details (the newest) even when the order has several; unknown
+routes answer a gateway 404.
 
 Tests steer it through attributes: ``keys`` (key -> scopes), ``latency``, ``faults`` (see ``Fault``),
-``name_form`` (which order-name spelling details accepts), ``customer_lookup`` (v2 on/off) and read
-``requests`` (everything received, headers included) and ``drafts`` (every draft return and its state).
+``name_form`` (which order-name spelling details accepts), ``customer_lookup`` (v2 on/off),
+``customer_filter_ignored`` (v2 answers every customer's rows, as a broken filter would), ``drafts_enabled``
+(the Draft Returns beta, off for most shops), and read ``requests`` (everything received, headers included)
+and ``drafts`` (every draft return and its state).
 """
 from __future__ import annotations
 
@@ -201,7 +206,8 @@ class LoopHandler(RecordingHandler):
         email = (rec.query.get("customer_email") or [""])[0].lower()
         since = (rec.query.get("from") or ["1970-01-01"])[0]
         limit = int((rec.query.get("limit") or ["10"])[0])
-        rows = [r for r in self.server.returns if r["customer"] == email and r["updated_at"][:10] >= since]
+        rows = [r for r in self.server.returns
+                if (self.server.customer_filter_ignored or r["customer"] == email) and r["updated_at"][:10] >= since]
         rows.sort(key=lambda r: r["updated_at"], reverse=True)
         self.json(200, {"status": "success", "query": {"from": since, "to": None, "customer_email": email,
                                                         "filter": "updated_at", "limit": limit, "offset": 0},
@@ -217,7 +223,9 @@ class LoopHandler(RecordingHandler):
             order = self.find_order(name)
             rows = [r for r in self.server.returns if order and r["order_name"] == order["name"]]
         if not rows:
-            return self.json(200, {"error": {"message": "No return found with this ID."}})
+            if self.server.not_found_shape == "error":
+                return self.json(200, {"error": {"message": "No return found with this ID."}})
+            return self.json(200, {"message": "No return found with this ID"})
         newest = max(rows, key=lambda r: r["created_at"])
         self.json(200, to_details_shape(newest))
 
@@ -258,13 +266,15 @@ class LoopHandler(RecordingHandler):
         if rec.method == "GET":
             return self.json(200, {"_embedded": {"draft_returns": []}, "_links": {}}, {"Content-Type": "application/prs.hal-forms+json"})
         body = self.body_json(rec)
+        if not self.server.drafts_enabled:
+            return self.draft_error("draft-returns-not-enabled", "Draft returns are not enabled for this shop.")
         order = self.find_order(str(body.get("order_name") or ""))
         if not order:
-            return self.json(200, {"draft_return": None, "context": None,
-                                   "errors": [{"code": "order-not-found", "message": "Order not found."}]})
+            return self.draft_error("order-not-found", "Order not found.")
         if not self.lookup_matches(order, str(body.get("secondary_input") or "")):
-            return self.json(200, {"draft_return": None, "context": None,
-                                   "errors": [{"code": "secondary-input-mismatch", "message": "Lookup mismatch."}]})
+            return self.draft_error("secondary-input-mismatch", "The secondary input does not match the order.")
+        if order["eligibility"] == "returns-unavailable-for-order":
+            return self.draft_error("returns-unavailable-for-order", "Returns are unavailable for this order.")
         draft_id = f"dr_{uuid.uuid4().hex[:12]}"
         self.server.drafts[draft_id] = {"order": order["name"], "state": "created"}
         line_ids = [int(re.sub(r"\D", "", order["name"])) * 100 + n for n in range(order["items"])]
@@ -279,6 +289,9 @@ class LoopHandler(RecordingHandler):
         self.json(200, {"draft_return": {"id": draft_id, "return_id": None, "state": "created", "currency": "USD",
                                          "return_policy": {"id": 7, "name": "Standard", "return_window_days": 30}},
                         "context": context, "links": {}, "errors": []})
+
+    def draft_error(self, code: str, message: str) -> None:
+        self.json(422, {"errors": [{"code": code, "message": message}]})
 
     def cancel_draft(self, rec: Recorded, draft_id: str) -> None:
         draft = self.server.drafts.get(draft_id)
@@ -350,6 +363,9 @@ class LoopStandin(HTTPSServer):
         self.faults: list[Fault] = []
         self.name_form = "both"
         self.customer_lookup = True
+        self.customer_filter_ignored = False
+        self.drafts_enabled = True
+        self.not_found_shape = "message"
         self.lookup_field = "email"
         self.orders = demo_orders()
         self.returns = demo_returns()
