@@ -1,126 +1,162 @@
-"""Read a Klaviyo Helpdesk ticket from the page's markup: its orders, the customer's e-mail, and the orders
-the conversation mentions.
+"""Read a Klaviyo Helpdesk ticket from the page's structure: its orders, the customer's e-mail, and the orders
+the open conversation mentions.
 
-Trust: the markup comes from a page we do not control and may be hostile. It is parsed as text, never
-rendered; every order name passes ``clean_order_name`` before it can reach a request; sizes are capped.
+The content script sends the page as a compact tree (``["tag", {attrs}, child, ...]``, text as strings, only the
+attributes in ``TREE_ATTRS``), JSON-encoded: ``json.loads`` is C code, and one pass builds the tree and notes
+the few places the analysis looks at, so a 400 kB page costs the panel milliseconds. ``pyapp.ticket_markup``
+builds the same tree from HTML for tests and tools.
 
-Klaviyo publishes no DOM contract and its class names are hashed, so nothing here depends on a class name.
-The sidebar's order list is found by its visible heading ("Recent orders") and the structure around it; the
-customer's e-mail is the first address found walking up from that list (the Overview sidebar holds the
-profile); mentions come from the rest of the ticket, never from navigation, the reply box or our own panel.
+Trust: the page may be hostile. Everything is text, never rendered; every order name passes
+``clean_order_name`` before it can reach a request; sizes and depth are capped, every walk is linear and every
+pattern bounded. The one part that runs patterns over free text, the mention scan, also stops at a time
+budget: a customer's e-mail must not be able to freeze the panel, and the sidebar's orders and e-mail, read
+first, are never lost to it.
+
+Klaviyo publishes no DOM contract and its class names are hashed, so nothing here depends on a class name or
+on markers: only on what a person sees. The sidebar's order list is found by its visible heading ("Recent
+orders") and the structure around it; the customer's e-mail is the first address found walking up from that
+list (the Overview sidebar holds the profile). Mentions come only from the open ticket's conversation: a region
+labelled as the conversation / messages (else the page's main region), never from the inbox list and its
+previews, search results, navigation, the reply box or the agent's own draft.
 """
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from pyapp.order_names import clean_order_name, order_key
 
 MAX_NODES = 40_000
 MAX_ORDERS = 20  # a sidebar lists a handful; more is a hostile or broken page, and each one costs Loop calls
-MAX_DEPTH = 200  # deeper markup is flattened into the node at this depth; keeps every walk shallow
-SKIP_CONTENT = {"script", "style", "template", "noscript", "svg", "textarea", "iframe", "loop-returns-panel"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-ORDERS_HEADINGS = re.compile(r"^(recent orders|orders|recente bestellingen|bestellingen)$", re.I)
-EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+(?![\w@-])")
+MAX_DEPTH = 200  # deeper markup keeps its text in the deepest allowed node; keeps every walk shallow
+MAX_RUN = 5_000  # characters of one text run searched for order names: a message, not a novel
+BUDGET_S = 0.08  # for the mention scan; past it, the mentions found so far are kept and the rest skipped
+# Attributes the parser reads; the content script sends only these (extension/content/content-script.js).
+TREE_ATTRS = ("role", "aria-label", "aria-current", "aria-selected", "href", "contenteditable", "data-testid")
+SKIP_CONTENT = {"script", "style", "template", "noscript", "svg", "textarea", "iframe", "select", "option"}
+# The order list's visible headings. The content script anchors the panel under the same list: both read this
+# tuple (build.py writes it into extension/shared/contract.js).
+ORDER_LIST_HEADINGS = ("recent orders", "orders", "recente bestellingen", "bestellingen")
+EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}(?![\w@-])")
 # "#1001" inside a sentence: the name must end at a space, punctuation or the end of the text.
 INLINE_HASH = re.compile(r"(?<![\w#&])#[A-Za-z0-9][A-Za-z0-9_-]{0,30}(?=$|[\s.,;:!?)\]])")
-INLINE_WORD = re.compile(r"\border(?:\s+(?:number|no\.?|nr\.?))?\s*#?\s*(\d{3,12})(?=$|[\s.,;:!?)\]])", re.I)
+# "order 1001", "order nr. 1001", "order #1001". Runs of spaces are collapsed before matching and bounded here:
+# an unbounded \s* before an optional '#' backtracks quadratically on a long run of spaces.
+INLINE_WORD = re.compile(r"\border(?: (?:number|no\.?|nr\.?))? ?#? ?(\d{3,12})(?=$|[\s.,;:!?)\]])", re.I)
 STANDALONE_BARE = re.compile(r"[A-Za-z]{0,5}-?\d{3,12}(?:-[A-Za-z0-9]{1,5})?")
 TICKET_PATH = re.compile(r"^/inbox/(?:.*/)?(?:tickets?|conversations?)/([A-Za-z0-9_-]{1,64})")
+CONVERSATION_LABEL = re.compile(r"\b(?:conversation|messages?|thread|gesprek|berichten)\b", re.I)
+PROFILE_LABEL = re.compile(r"overview|customer|profile|details|klant|overzicht", re.I)
+# Roles and tags that are the helpdesk's own chrome, never the customer's words.
+CHROME_ROLES = {"navigation", "menu", "menubar", "listbox", "option", "search", "searchbox", "combobox", "tablist",
+                "tab", "toolbar", "textbox", "banner", "complementary", "dialog", "alertdialog", "tooltip"}
+CHROME_TAGS = {"nav", "aside", "form", "input", "button", "label", "footer"}
 
 
-@dataclass
 class Node:
-    tag: str
-    attrs: dict[str, str]
-    parent: "Node | None"
-    children: list["Node | str"] = field(default_factory=list)
+    __slots__ = ("tag", "attrs", "parent", "children")
+
+    def __init__(self, tag: str, attrs: dict[str, str], parent: "Node | None") -> None:
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Node | str] = []
+
+    def segments(self) -> Iterator[str]:
+        """Each text run, whitespace collapsed, in document order: the visible pieces a person reads."""
+        stack: list[Node | str] = [self]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                text = " ".join(item.split())
+                if text:
+                    yield text
+            else:
+                stack.extend(reversed(item.children))
 
     def text(self) -> str:
-        parts: list[str] = []
+        return " ".join(self.segments())
 
-        def walk(node: Node) -> None:
-            for child in node.children:
-                if isinstance(child, str):
-                    parts.append(child)
-                else:
-                    walk(child)
-        walk(self)
-        return " ".join(" ".join(parts).split())
-
-    def segments(self) -> list[str]:
-        """Each text run, in document order: the visible pieces a person reads one by one."""
-        out: list[str] = []
-
-        def walk(node: Node) -> None:
-            for child in node.children:
-                if isinstance(child, str):
-                    if child.strip():
-                        out.append(" ".join(child.split()))
-                else:
-                    walk(child)
-        walk(self)
-        return out
-
-    def iter(self):
+    def iter(self) -> Iterator["Node"]:
         stack = [self]
         while stack:
             node = stack.pop()
             yield node
             stack.extend(reversed([c for c in node.children if isinstance(c, Node)]))
 
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root", {}, None)
-        self.current = self.root
-        self.skip_depth = 0
-        self.count = 0
-        self.depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if self.skip_depth:
-            if tag in SKIP_CONTENT:
-                self.skip_depth += 1
-            return
-        if tag in SKIP_CONTENT:
-            self.skip_depth = 1
-            return
-        if self.count >= MAX_NODES:
-            return
-        self.count += 1
-        if self.depth >= MAX_DEPTH:
-            return
-        node = Node(tag, {k: (v or "") for k, v in attrs}, self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if self.skip_depth:
-            if tag in SKIP_CONTENT:
-                self.skip_depth -= 1
-            return
-        node = self.current
-        while node is not self.root and node.tag != tag:
+    def ancestors(self) -> Iterator["Node"]:
+        node = self.parent
+        while node is not None:
+            yield node
             node = node.parent
-        if node is not self.root:
-            depth = 0
-            walker = node.parent
-            while walker is not self.root:
-                depth += 1
-                walker = walker.parent
-            self.current = node.parent
-            self.depth = depth
 
-    def handle_data(self, data):
-        if not self.skip_depth and data.strip():
-            self.current.children.append(data)
+
+class Page:
+    """The page tree plus the places the analysis looks at, noted while the tree is built."""
+
+    def __init__(self) -> None:
+        self.root = Node("#root", {}, None)
+        self.headings: list[tuple[str, Node]] = []  # (own words, lower-cased, node) of elements with short text
+        self.regions: list[Node] = []  # labelled or landmark elements: conversation, main, profile candidates
+
+    @classmethod
+    def from_json(cls, text: str) -> "Page":
+        """The content script's tree, defensively: wrong types are dropped, depth and size are capped."""
+        page = cls()
+        try:
+            data = json.loads(text) if isinstance(text, str) else None
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, list):
+            page._build(data)
+        return page
+
+    def _build(self, data: list) -> None:
+        count = 0
+        # Each element is appended to its parent when met, so every node's children keep document order; its
+        # own children are read when it comes off the stack.
+        stack: list[tuple[Node, list, int]] = [(self.root, [data], 0)]
+        while stack:
+            parent, items, depth = stack.pop()
+            for item in items:
+                if isinstance(item, str):
+                    if item.strip():
+                        parent.children.append(item[:MAX_RUN])
+                    continue
+                if not (isinstance(item, list) and item and isinstance(item[0], str)) or count >= MAX_NODES:
+                    continue
+                tag = item[0].lower()[:32]
+                if tag in SKIP_CONTENT:
+                    continue
+                if depth >= MAX_DEPTH:  # deeper markup: its text stays in the deepest allowed node
+                    parent.children.extend(_texts(item[2:]))
+                    continue
+                count += 1
+                raw = item[1] if len(item) > 1 and isinstance(item[1], dict) else {}
+                attrs = {k: v[:500] for k, v in raw.items() if k in TREE_ATTRS and isinstance(v, str)}
+                node = Node(tag, attrs, parent)
+                parent.children.append(node)
+                children = item[2:]
+                if attrs.get("role") or attrs.get("aria-label") or attrs.get("data-testid") or tag in ("main", "aside"):
+                    self.regions.append(node)
+                own = [c for c in children if isinstance(c, str)]
+                if own and sum(map(len, own)) < 160:  # a heading candidate: its own words, not its children's
+                    self.headings.append((" ".join(" ".join(own).split()).lower(), node))
+                stack.append((node, children, depth + 1))
+
+
+def _texts(items: list) -> list[str]:
+    out: list[str] = []
+    stack = list(reversed(items))
+    while stack and len(out) < 100:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item[:MAX_RUN])
+        elif isinstance(item, list):
+            stack.extend(reversed(item[2:]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -132,48 +168,62 @@ class Ticket:
     email: str | None = None
     orders: tuple[str, ...] = ()  # from the customer / order sidebar
     mentioned: tuple[str, ...] = ()  # only in the conversation, never mixed with ``orders``
+    customer_found: bool = True  # the order list or the customer's profile is on screen (not still loading)
+    route_confirmed: bool = False  # the sidebar shows the ticket id the URL names: it is this ticket's sidebar
+    complete: bool = True  # False when the time budget cut the mention scan short
 
 
-def parse_ticket(url: str, html: str, extra_headings: tuple[str, ...] = ()) -> Ticket:
-    """``extra_headings``: the administrator's last resort when Klaviyo renames "Recent orders" (policy
-    setting ``orderListHeadings``), compared like the built-in ones: whole text, any case."""
+class _Budget:
+    def __init__(self, clock: Callable[[], float], seconds: float) -> None:
+        self.clock, self.deadline, self.spent = clock, clock() + seconds, False
+
+    def over(self) -> bool:
+        if not self.spent and self.clock() > self.deadline:
+            self.spent = True
+        return self.spent
+
+
+def parse_ticket(url: str, page: "Page | str", extra_headings: tuple[str, ...] = (), *,
+                 clock: Callable[[], float] = time.perf_counter, budget_s: float = BUDGET_S) -> Ticket:
+    """``page``: the content script's tree (JSON text) or a built ``Page``. ``extra_headings``: the
+    administrator's last resort when Klaviyo renames "Recent orders" (policy setting ``orderListHeadings``),
+    compared like the built-in ones: whole text, any case."""
+    budget = _Budget(clock, budget_s)
+    if not isinstance(page, Page):
+        page = Page.from_json(page)
     path = urlsplit(url).path if isinstance(url, str) else ""
-    builder = _TreeBuilder()
-    try:
-        builder.feed(html if isinstance(html, str) else "")
-        builder.close()
-    except Exception:  # noqa: BLE001 - HTMLParser on hostile input: keep what was built
-        pass
-    root = builder.root
-    heading, section = _orders_section(root, {" ".join(h.split()).lower() for h in extra_headings if h.strip()})
+    headings = set(ORDER_LIST_HEADINGS) | {" ".join(h.split()).lower() for h in extra_headings if h.strip()}
+    heading = next((node for text, node in page.headings if text in headings), None)
+    section = _list_under(heading) if heading else None
     orders = _sidebar_orders(section, heading) if section else []
-    sidebar = _sidebar(heading) if heading else None
-    email = _email_near(heading) if heading else None
+    sidebar, email = _sidebar(heading) if heading else (None, None)
+    profile = None
     if email is None:
-        email = _profile_email(root)
-    mentioned = _mentions(root, exclude={id(sidebar)} if sidebar else set())
+        profile, email = _profile(page)
+    mentioned = [] if budget.over() else _mentions(page, {id(n) for n in (sidebar, profile) if n}, budget)
     seen = {order_key(o) for o in orders}
     mentioned = [m for m in mentioned if order_key(m) not in seen]
     match = TICKET_PATH.match(path)
     key = match.group(0) if match else path
-    is_ticket = bool(match) or bool(orders) or email is not None
-    return Ticket(key=key, is_ticket=is_ticket, email=email, orders=tuple(orders), mentioned=tuple(mentioned))
+    confirmed = bool(match and sidebar and _shows_token(sidebar, match.group(1)))
+    return Ticket(key=key, is_ticket=bool(match) or bool(orders) or email is not None, email=email,
+                  orders=tuple(orders), mentioned=tuple(mentioned),
+                  customer_found=heading is not None or profile is not None or email is not None,
+                  route_confirmed=confirmed, complete=not budget.over())
 
 
-def _orders_section(root: Node, extra: set[str] = frozenset()) -> tuple[Node | None, Node | None]:
-    for node in root.iter():
-        own = " ".join(" ".join(c for c in node.children if isinstance(c, str)).split())
-        if own and (ORDERS_HEADINGS.match(own) or own.lower() in extra):
-            # The list is the nearest ancestor that holds more than the heading itself.
-            section = node.parent
-            for _ in range(4):
-                if section is None:
-                    break
-                if len(section.text()) > len(node.text()) + 2:
-                    return node, section
-                section = section.parent
-            return node, None
-    return None, None
+def _list_under(heading: Node) -> Node | None:
+    """The nearest ancestor of the heading that holds more than the heading itself: the order list."""
+    limit = len(heading.text()) + 2
+    for n, section in enumerate(heading.ancestors()):
+        if n >= 4:
+            break
+        total = 0
+        for segment in section.segments():
+            total += len(segment) + 1
+            if total > limit:
+                return section
+    return None
 
 
 def _sidebar_orders(section: Node, heading: Node) -> list[str]:
@@ -190,7 +240,7 @@ def _sidebar_orders(section: Node, heading: Node) -> list[str]:
         if standalone and (standalone.startswith("#") or STANDALONE_BARE.fullmatch(standalone)):
             candidates.append(standalone)
         else:
-            candidates.extend(INLINE_HASH.findall(segment))
+            candidates.extend(INLINE_HASH.findall(segment[:MAX_RUN]))
         for cand in candidates:
             name = clean_order_name(cand)
             if name and order_key(name) not in seen and len(found) < MAX_ORDERS:
@@ -199,68 +249,113 @@ def _sidebar_orders(section: Node, heading: Node) -> list[str]:
     return found
 
 
-def _sidebar(heading: Node) -> Node | None:
-    """The smallest ancestor of the orders heading that also holds the customer's e-mail."""
-    node = heading.parent
-    for _ in range(10):
-        if node is None:
-            return None
-        if EMAIL.search(node.text()) or _mailto(node):
-            return node
-        node = node.parent
-    return None
+def _sidebar(heading: Node) -> tuple[Node | None, str | None]:
+    """The smallest ancestor of the orders heading that also holds the customer's e-mail, and that e-mail."""
+    for n, node in enumerate(heading.ancestors()):
+        if n >= 10:
+            break
+        email = _email_in(node)
+        if email:
+            return node, email
+    return None, None
 
 
-def _email_near(heading: Node) -> str | None:
-    sidebar = _sidebar(heading)
-    if sidebar is None:
-        return None
-    return _mailto(sidebar) or _first_email(sidebar.text())
+def _profile(page: Page) -> tuple[Node | None, str | None]:
+    """No order list: the outermost aside / region labelled as the overview or customer profile that holds an
+    e-mail. A region without an e-mail has none in its descendants either, so they are skipped: nested
+    labelled regions cost one read, not one per level."""
+    rejected: set[int] = set()
+    for node in page.regions:
+        label = node.attrs.get("aria-label", "") + " " + node.attrs.get("data-testid", "")
+        if not (node.tag == "aside" or node.attrs.get("role") == "complementary" or PROFILE_LABEL.search(label)):
+            continue
+        if any(id(a) in rejected for a in node.ancestors()):
+            continue
+        email = _email_in(node)
+        if email:
+            return node, email
+        rejected.add(id(node))
+    return None, None
 
 
-def _profile_email(root: Node) -> str | None:
-    """No order list: the e-mail of an aside / region labelled as the overview or customer profile."""
-    for node in root.iter():
-        label = (node.attrs.get("aria-label", "") + " " + node.attrs.get("data-testid", "")).lower()
-        if node.tag == "aside" or any(w in label for w in ("overview", "customer", "profile")):
-            email = _mailto(node) or _first_email(node.text())
-            if email:
-                return email
-    return None
-
-
-def _mailto(node: Node) -> str | None:
+def _email_in(node: Node) -> str | None:
+    """A mailto: link's address, else the first address in the text, reading no further than needed."""
     for n in node.iter():
         href = n.attrs.get("href", "")
-        if n.tag == "a" and href.lower().startswith("mailto:"):
-            email = _first_email(href[7:].split("?")[0])
-            if email:
-                return email
+        if n.tag == "a" and href[:7].lower() == "mailto:":
+            m = EMAIL.search(href[7:].split("?")[0][:320])
+            if m:
+                return m.group(0).lower()
+    for segment in node.segments():
+        if "@" in segment:
+            m = EMAIL.search(segment)
+            if m:
+                return m.group(0).lower()
     return None
 
 
-def _first_email(text: str) -> str | None:
-    m = EMAIL.search(text)
-    return m.group(0).lower() if m else None
+def _shows_token(node: Node, token: str) -> bool:
+    if len(token) < 3:
+        return False
+    word = re.compile(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])")
+    return any(word.search(s) for s in node.segments())
 
 
-def _mentions(root: Node, exclude: set[int]) -> list[str]:
+def _is_chrome(node: Node) -> bool:
+    """The helpdesk's own controls, lists and editors: never part of what the customer wrote."""
+    attrs = node.attrs
+    if node.tag in CHROME_TAGS or attrs.get("role") in CHROME_ROLES:
+        return True
+    editable = attrs.get("contenteditable")
+    if editable is not None and editable.lower() != "false":
+        return True  # a rich-text reply box: the agent's own draft
+    return node.tag == "a" and "/inbox/" in attrs.get("href", "")  # an inbox list item, a search hit
+
+
+def _conversation_roots(page: Page) -> list[Node]:
+    """The region(s) holding the open ticket's messages: labelled ones (outermost), else the main region."""
+    labelled, mains = [], []
+    for node in page.regions:
+        role = node.attrs.get("role", "")
+        if role in ("log", "feed") or CONVERSATION_LABEL.search(node.attrs.get("aria-label", "")):
+            labelled.append(node)
+        elif node.tag == "main" or role == "main":
+            mains.append(node)
+    chosen = {id(n) for n in labelled or mains[:1]}
+    return [n for n in labelled or mains[:1]
+            if not any(id(a) in chosen or _is_chrome(a) for a in n.ancestors()) and not _is_chrome(n)]
+
+
+def _list_of_items(node: Node) -> bool:
+    """A list whose entries carry aria-current / aria-selected is a list of tickets or tabs, not a message."""
+    for child in node.children:
+        if isinstance(child, Node):
+            if "aria-current" in child.attrs or "aria-selected" in child.attrs:
+                return True
+            if any(isinstance(g, Node) and "aria-current" in g.attrs for g in child.children):
+                return True
+    return False
+
+
+def _mentions(page: Page, exclude: set[int], budget: _Budget) -> list[str]:
     found: list[str] = []
     seen: set[str] = set()
-
-    def walk(node: Node) -> None:
-        if id(node) in exclude or node.tag == "nav" or node.attrs.get("role") in ("navigation", "menu"):
-            return
-        for child in node.children:
-            if len(found) >= MAX_ORDERS:
-                return
-            if isinstance(child, str):
-                for cand in INLINE_HASH.findall(child) + ["#" + n for n in INLINE_WORD.findall(child)]:
-                    name = clean_order_name(cand)
-                    if name and order_key(name) not in seen and len(found) < MAX_ORDERS:
-                        seen.add(order_key(name))
-                        found.append(name)
-            else:
-                walk(child)
-    walk(root)
+    stack: list[Node | str] = list(reversed(_conversation_roots(page)))
+    steps = 0
+    while stack and len(found) < MAX_ORDERS:
+        steps += 1
+        if steps % 256 == 0 and budget.over():
+            break
+        item = stack.pop()
+        if isinstance(item, str):
+            text = " ".join(item.split())
+            for cand in INLINE_HASH.findall(text) + ["#" + n for n in INLINE_WORD.findall(text)]:
+                name = clean_order_name(cand)
+                if name and order_key(name) not in seen and len(found) < MAX_ORDERS:
+                    seen.add(order_key(name))
+                    found.append(name)
+            continue
+        if id(item) in exclude or _is_chrome(item) or _list_of_items(item):
+            continue
+        stack.extend(reversed(item.children))
     return found
