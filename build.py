@@ -168,7 +168,8 @@ for w in job['wheels']:
 # and KEEP_SOURCE below: every panel and options feature runs in the e2e suite, which is what shows
 # nothing else is needed. Third-party wheels keep their cold modules as .py.
 PYC_PROBE_IMPORTS = ["pyapp.browser", "pyapp.ticket_parser", "pyapp.panel", "pyapp.loop_client",
-                     "pyodide._package_loader", "tarfile", "zipfile", "json"]  # Pyodide installs wheels with these
+                     "pyodide._package_loader", "tarfile", "zipfile", "json",  # Pyodide installs wheels with these
+                     "html"]  # PyScript's own pyscript.display imports it on every start
 # Small modules some library may import lazily on an error or rare path.
 KEEP_SOURCE = ["copy", "pprint", "reprlib", "textwrap", "difflib", "string", "locale", "gettext", "calendar",
                "_strptime", "zoneinfo", "secrets", "hmac", "glob", "fnmatch", "queue", "numbers", "heapq",

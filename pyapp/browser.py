@@ -19,10 +19,11 @@ from pyodide.ffi import create_once_callable, create_proxy, to_js
 
 from pyapp.i18n import translator
 from pyapp.loop_client import ClientConfig, LoopClient
-from pyapp.messages import PageChanged, parse, parse_snapshot
+from pyapp.messages import PageChanged, parse, parse_insert_answer, parse_snapshot
 from pyapp.panel import Panel, Services
 from pyapp.settings import FIELDS as SETTING_FIELDS
 from pyapp.settings import Settings, merge
+from pyapp.ticket_follower import TicketFollower
 from pyapp.ticket_parser import parse_ticket
 from pyapp.transport import Request, Response, TransportError
 from pyapp.view import VNode
@@ -165,6 +166,8 @@ class PanelApp:
                             insert_reply=self.insert_reply, open_options=self.open_options,
                             set_collapsed=self.set_collapsed, load_package=self.load_package)
         self.panel = Panel(t, services, self.schedule_render)
+        self.follower = TicketFollower()
+        self._look_again = None
         self._render_pending = False
         self._snapshot_running = False
         self._snapshot_again = False
@@ -192,13 +195,16 @@ class PanelApp:
             area.remove()
             return ok
 
-    async def insert_reply(self, text: str) -> bool:
+    async def insert_reply(self, text: str, ticket: str) -> str:
+        message = {"kind": "insert-reply", "nonce": self.nonce, "text": text, "ticket": ticket}
         try:
-            answer = await js.chrome.tabs.sendMessage(self.tab_id, _js({"kind": "insert-reply", "nonce": self.nonce,
-                                                                         "text": text}), _js({"frameId": 0}))
+            answer = await js.chrome.tabs.sendMessage(self.tab_id, _js(message), _js({"frameId": 0}))
+            parsed = parse_insert_answer(answer.to_py() if _present(answer) else None)
         except Exception:  # noqa: BLE001 - content script gone (page navigated away)
-            return False
-        return bool(_present(answer) and getattr(answer, "ok", False))
+            return "no-answer"
+        if parsed is None:
+            return "no-answer"
+        return "ok" if parsed.ok else (parsed.reason or "failed")
 
     async def load_package(self, name: str) -> None:
         import pyodide_js  # the bundled lock names the package; it is installed from /vendor/wheels
@@ -230,8 +236,9 @@ class PanelApp:
         root = js.document.documentElement
         root.setAttribute("data-panel-state", state)
         ticket = self.panel.state.ticket
-        if state in ("ready", "no-orders") and ticket is not None and root.getAttribute("data-ready-key") != ticket.key:
-            # When each ticket's answer first reached the screen, on the epoch clock the benchmark reads.
+        answered = state in ("ready", "no-orders") or self.panel.first_status_shown()
+        if answered and ticket is not None and root.getAttribute("data-ready-key") != ticket.key:
+            # When each ticket's first answer reached the screen, on the epoch clock the benchmark reads.
             root.setAttribute("data-ready-at", str(js.performance.timeOrigin + js.performance.now()))
             root.setAttribute("data-ready-key", ticket.key)
 
@@ -291,12 +298,24 @@ class PanelApp:
                 if snap is not None:
                     js.performance.mark("loop:snapshot")
                     settings = self.panel.state.settings
-                    ticket = parse_ticket(snap.url, snap.html, settings.order_headings if settings else ())
-                    asyncio.ensure_future(self.panel.show_ticket(ticket, snap.replyBox))
+                    ticket = parse_ticket(snap.url, snap.tree, settings.order_headings if settings else ())
+                    reading = self.follower.read(ticket)
+                    self._schedule_look_again(reading.look_again_at)
+                    asyncio.ensure_future(self.panel.show_ticket(reading, snap.replyBox))
                 if not self._snapshot_again:
                     break
         finally:
             self._snapshot_running = False
+
+    def _schedule_look_again(self, at: float | None) -> None:
+        """Half-switched page that then stops changing: read it again when the follower's wait is over."""
+        if self._look_again is not None:
+            self._look_again.cancel()
+            self._look_again = None
+        if at is not None:
+            loop = asyncio.get_event_loop()
+            delay = max(0.0, at - self.follower.now()) + 0.05
+            self._look_again = loop.call_later(delay, lambda: asyncio.ensure_future(self.snapshot()))
 
     def on_message(self, message, sender, send_response):
         if not _present(sender) or sender.id != js.chrome.runtime.id or not _present(sender.tab):

@@ -8,7 +8,8 @@
     ├── Unavailable            5xx, connection refused, offline, redirect away from Loop
     │   └── Timeout            no complete answer before the deadline
     └── BadResponse            not JSON, HTML, an error inside a 200 body, or the wrong shape
-        └── TooLarge           the body passed the size cap
+        ├── TooLarge           the body passed the size cap
+        └── UnknownRoute       a gateway 404: Loop does not know the address (an API version or route gone)
 
 Errors carry the HTTP status and the request path, never the body, the headers or the key: their ``str`` is
 safe to log, and none of it is ever shown to the agent raw (the panel shows ``message_key``'s sentence).
@@ -91,5 +92,11 @@ class TooLarge(BadResponse):
     message_key = "errBadResponse"
 
 
+class UnknownRoute(BadResponse):
+    """Not "no returns": an order without returns is answered with 200; a 404 means the request went wrong."""
+
+    message_key = "errUnknownRoute"
+
+
 __all__ = ["Scope", "LoopError", "AuthError", "NotFound", "RejectedInput", "RateLimited", "Unavailable",
-           "Timeout", "BadResponse", "TooLarge"]
+           "Timeout", "BadResponse", "TooLarge", "UnknownRoute"]

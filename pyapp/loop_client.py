@@ -6,8 +6,9 @@ parsed defensively and validated by ``pyapp.models`` (extra fields ignored). The
 URL.
 
 Budget: Loop allows 300 requests a minute per key, shared by every agent of the shop. A ticket costs one call
-when the customer lookup (the v2 list by e-mail that Loop's Gladly app uses) works, and otherwise one call per
-order; answers are cached for ``cache_ttl`` seconds and identical lookups in flight are shared.
+for the customer lookup (the v2 list by e-mail that Loop's Gladly app uses) plus one per listed order that the
+lookup did not return (it may sit under another e-mail, or be older than the lookup's window); without the
+lookup, one per order. Answers are cached for ``cache_ttl`` seconds and identical lookups in flight are shared.
 """
 from __future__ import annotations
 
@@ -18,13 +19,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from pydantic import SecretStr, ValidationError
 
 from pyapp.errors import (AuthError, BadResponse, LoopError, NotFound, RateLimited, RejectedInput, Scope,
-                          Timeout, TooLarge, Unavailable)
-from pyapp.models import DeepLink, Eligibility, Ineligibility, QrCode, Return, ScopeCheck
+                          Timeout, TooLarge, Unavailable, UnknownRoute)
+from pyapp.models import DeepLink, Eligibility, Ineligibility, Return, ScopeCheck, Unchecked
 from pyapp.order_names import name_forms, order_key
 from pyapp.retry import RetryPolicy
 from pyapp.transport import Request, Response, Transport, TransportError
@@ -32,7 +33,6 @@ from pyapp.transport import Request, Response, Transport, TransportError
 API_HOST = "https://api.loopreturns.com"
 HAL_FORMS = "application/prs.hal-forms+json"
 NOT_FOUND_WORDS = re.compile(r"not\s*found|no return|does not exist|unknown order", re.I)
-_NO_RETURN = object()
 NOT_FOUND_CODES = {"NOT_FOUND", "ORDER_NOT_FOUND", "RETURN_NOT_FOUND", "order-not-found"}
 
 
@@ -76,15 +76,22 @@ class LoopClient:
         self._in_flight: dict[tuple, asyncio.Future] = {}
         self._customer_lookup_supported: bool | None = None
         self._customer_lookup_refused = False  # it answered 401/403: maybe not offered, maybe a bad key
-        self._confirmed_name_form: str | None = None  # "hash" or "bare", once Loop answered one of them
+        # Learned from the answer to an agent's click (the Draft Returns API is a beta, off for most shops):
+        # once it is known to be off or out of the key's scopes, eligibility is not asked again.
+        self._drafts_unavailable: Unchecked | None = None
 
     def __repr__(self) -> str:
         return f"LoopClient(base_url={self.config.base_url!r}, key=SecretStr('**********'))"
 
     # ---- public API -------------------------------------------------------------------------------
 
-    async def returns_for_ticket(self, email: str | None, order_names: list[str]) -> TicketReturns:
-        """All returns the panel shows for a ticket: the customer's, plus any of the listed orders'."""
+    async def returns_for_ticket(self, email: str | None, order_names: list[str],
+                                 on_progress: Callable[[TicketReturns, set[str]], None] | None = None) -> TicketReturns:
+        """All returns the panel shows for a ticket: the customer's, plus those of every listed order.
+
+        ``on_progress(result, pending)`` is told what the customer lookup found before the listed orders it
+        did not return are asked for one by one (``pending``: their keys), so the panel can show it at once.
+        """
         result = TicketReturns()
         wanted = {order_key(n): n for n in order_names}
         if email:
@@ -99,66 +106,48 @@ class LoopClient:
                 result.via_customer_lookup = True
                 for ret in found:
                     result.by_order.setdefault(order_key(ret.order_name or ""), []).append(ret)
-                complete = len(found) < self.config.customer_limit
-                if complete:
-                    for key in wanted:
-                        result.by_order.setdefault(key, [])
-                    wanted = {}
-                else:
-                    wanted = {k: n for k, n in wanted.items() if k not in result.by_order}
+        missing = {k: n for k, n in wanted.items() if k not in result.by_order}
+        if on_progress is not None and result.by_order:
+            on_progress(result, set(missing))
 
-        # Phase 1: every order in the spelling the ticket shows (or the one Loop confirmed for this shop),
-        # concurrently. Phase 2, only while no spelling is confirmed: the other one, for orders not found.
-        pending = dict(wanted)
-        plan = {key: self._forms_to_try(name) for key, name in wanted.items()}
-        for phase in (0, 1):
-            async def one(key: str, name: str) -> None:
-                forms = plan[key]
-                # Not found in phase 0 and Loop meanwhile confirmed that very spelling: it is really "none".
-                if phase >= len(forms) or (phase == 1 and self._confirmed_name_form == forms[0][0]):
-                    result.by_order[key] = []
-                    pending.pop(key, None)
-                    return
-                form, spelled = forms[phase]
-                try:
-                    found = await self._lookup_form(spelled, form)
-                except LoopError as err:
-                    result.failures[key] = err
-                    pending.pop(key, None)
-                    return
-                if found is not None or phase == len(forms) - 1:
-                    result.by_order[key] = found or []
-                    pending.pop(key, None)
+        async def one(key: str, name: str) -> None:
+            try:
+                result.by_order[key] = await self.order_returns(name)
+            except LoopError as err:
+                result.failures[key] = err
 
-            await asyncio.gather(*(one(k, n) for k, n in list(pending.items())))
-            if not pending:
-                break
+        await asyncio.gather(*(one(k, n) for k, n in missing.items()))
         for returns in result.by_order.values():
             returns.sort(key=lambda r: r.created_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
-        if wanted and len(result.failures) == len(wanted) and not result.via_customer_lookup:
+        if missing and len(result.failures) == len(missing) and not result.via_customer_lookup:
             # Every lookup failed (a rejected key, Loop down): one clear message instead of one per order.
             failures = list(result.failures.values())
             raise next((e for e in failures if isinstance(e, AuthError)), failures[0])
         return result
 
     async def customer_returns(self, email: str) -> list[Return] | None:
-        """Every return of a customer in one call, or None when this key/shop does not offer the lookup."""
+        """Every return of a customer in one call, or None when this key/shop does not offer the lookup.
+
+        Only rows whose customer e-mail is this customer's are kept (case-insensitive), as Loop's Gladly app
+        does after the same call: another shopper's return must never reach a ticket, whatever Loop's filter did.
+        """
         if self._customer_lookup_supported is False:
             return None
+        wanted = email.strip().lower()
         since = (self._now() - timedelta(days=self.config.customer_lookback_days)).strftime("%Y-%m-%d")
         params = {"filter": "updated_at", "limit": str(self.config.customer_limit), "from": since,
-                  "customer_email": email.strip().lower()}
+                  "customer_email": wanted}
         try:
-            data = await self._cached(("customer", email.strip().lower()),
+            data = await self._cached(("customer", wanted),
                                       lambda: self._get("/api/v2/returns", params, Scope.RETURNS))
         except AuthError:
             self._customer_lookup_supported = False
             self._customer_lookup_refused = True
             return None
         except (NotFound, RejectedInput, BadResponse):
-            # Not in Loop's public v1 reference: a refusal or an odd answer here means "use the documented
-            # per-order lookup", not "the key is broken" (a broken key shows there). Loop being down or
-            # rate limited is not a reason to switch: the per-order calls would fail the same way.
+            # Not in Loop's public v1 reference: a refusal, an unknown route or an odd answer here means "use
+            # the documented per-order lookup", not "the key is broken" (a broken key shows there). Loop being
+            # down or rate limited is not a reason to switch: the per-order calls would fail the same way.
             self._customer_lookup_supported = False
             return None
         rows = data.get("data") if isinstance(data, dict) else None
@@ -166,44 +155,41 @@ class LoopClient:
             self._customer_lookup_supported = False
             return None
         self._customer_lookup_supported = True
-        return [r for r in (self._parse_return(row) for row in rows) if r is not None]
+        mine = [row for row in rows if isinstance(row, dict) and _customer_of(row) == wanted]
+        return [r for r in (self._parse_return(row) for row in mine) if r is not None]
 
-    async def order_returns(self, order_name: str) -> list[Return]:
+    async def order_returns(self, order_name: str, *, other_spelling: bool = False) -> list[Return]:
         """The returns Loop reports for one order name ([] when it has none).
 
-        Get Return Details answers with a single return per order (shared/loop-api.md Q3). Loop's docs show
-        the order name both with and without '#' (Q1): the name is sent as shown in the ticket, and the other
-        form is tried on "not found" only until Loop has confirmed which form this shop uses.
+        Get Return Details answers with a single return per order (shared/loop-api.md Q3). The name is sent as
+        shown (every public client sends ``#1001``); ``other_spelling`` also tries it with the '#' removed or
+        added when the first answer is "no return": only for a name the agent typed, never on the automatic
+        path, whose budget is one call per order.
         """
-        for form, name in self._forms_to_try(order_name):
-            found = await self._lookup_form(name, form)
-            if found is not None:
+        forms = name_forms(order_name) if other_spelling else name_forms(order_name)[:1]
+        for _, name in forms:
+            found = await self._details(name)
+            if found:
                 return found
         return []
 
-    def _forms_to_try(self, order_name: str) -> list[tuple[str, str]]:
-        forms = name_forms(order_name)
-        if self._confirmed_name_form:
-            return [f for f in forms if f[0] == self._confirmed_name_form]
-        return forms
-
-    async def _lookup_form(self, name: str, form: str) -> list[Return] | None:
-        """Returns of one spelling of an order name; None when Loop says it has nothing for it."""
-        async def fetch() -> Any:
+    async def _details(self, name: str) -> list[Return]:
+        async def fetch() -> list[Return]:
             try:
-                return await self._get(f"/api/{self.config.version}/warehouse/return/details",
+                data = await self._get(f"/api/{self.config.version}/warehouse/return/details",
                                        {"order_name": name}, Scope.RETURNS)
             except NotFound:
-                return _NO_RETURN  # cached like any answer: "no return" is the common case for an order
+                return []  # "no return" is the common case for an order: cached like any answer
+            if not isinstance(data, dict):
+                raise BadResponse("return details that are not an object", path="/warehouse/return/details")
+            if data.get("id") in (None, ""):
+                return []  # {"message": "No return found with this ID"} (Gladly's fixture): no return
+            ret = self._parse_return(data)
+            if ret is None:
+                raise BadResponse("return details without a readable return", path="/warehouse/return/details")
+            return [ret]
 
-        data = await self._cached(("order", name), fetch)
-        if data is _NO_RETURN:
-            return None
-        ret = self._parse_return(data)
-        if ret is None:
-            raise BadResponse("return details without a return", path="/warehouse/return/details")
-        self._confirmed_name_form = form
-        return [ret]
+        return list(await self._cached(("order", name), fetch))
 
     async def deep_link(self, order_name: str, lookup_value: str, gift: bool = False) -> str:
         """A link that signs the customer into the returns portal for this order (Orders scope)."""
@@ -214,32 +200,40 @@ class LoopClient:
             raise BadResponse("deep link without an https url", path="/order/link")
         return link.url
 
-    async def qr_code(self, order_name: str, lookup_value: str, size: int = 300) -> QrCode:
-        body = {"name": order_name, "zip": lookup_value, "type": "png", "size": size}
-        data = await self._send("POST", f"/api/{self.config.version}/order/qr", Scope.ORDERS, json_body=body)
-        qr = _validate(QrCode, data, "/order/qr")
-        if not qr.deeplink_url:
-            raise BadResponse("QR answer without an https deep link", path="/order/qr")
-        return qr
-
     async def eligibility(self, order_name: str, lookup_value: str) -> Eligibility:
         """Ask Loop's Return Create API whether the order can be returned; the draft is always cancelled.
 
-        Raises AuthError(scope=DRAFT_RETURNS) when the key lacks the Draft Returns scopes.
+        Never raises for the check itself: when it cannot be made (the shop has no Draft Returns API, the key
+        lacks its scopes, Loop did not answer, Loop answered a code whose meaning is unknown) the result says
+        so in ``unchecked`` and the caller still makes the link; Loop's portal applies the policy anyway.
         """
+        if self._drafts_unavailable is not None:
+            return Eligibility(eligible=None, unchecked=self._drafts_unavailable)
         path = f"/api/{self.config.version}/draft-returns"
         body = {"order_name": order_name, "secondary_input": lookup_value, "is_gift": False}
-        data = await self._send("POST", path, Scope.DRAFT_RETURNS, json_body=body, errors_in_body_ok=True,
-                                accept="application/json")
+        try:
+            data = await self._send("POST", path, Scope.DRAFT_RETURNS, json_body=body, errors_in_body_ok=True,
+                                    accept="application/json")
+        except AuthError:
+            self._drafts_unavailable = Unchecked.NO_SCOPE
+            return Eligibility(eligible=None, unchecked=Unchecked.NO_SCOPE)
+        except UnknownRoute:
+            self._drafts_unavailable = Unchecked.DRAFTS_OFF
+            return Eligibility(eligible=None, unchecked=Unchecked.DRAFTS_OFF)
+        except LoopError:
+            return Eligibility(eligible=None, unchecked=Unchecked.NO_ANSWER)
         if not isinstance(data, dict):
-            raise BadResponse("draft return answer is not an object", path=path)
+            return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
         draft = data.get("draft_return") if isinstance(data.get("draft_return"), dict) else {}
         draft_id = draft.get("id")
         try:
-            return _eligibility_from_draft(data)
+            verdict = _eligibility_from_draft(data)
         finally:
             if draft_id is not None:
                 await self._cancel_draft(str(draft_id))
+        if verdict.unchecked is Unchecked.DRAFTS_OFF:
+            self._drafts_unavailable = Unchecked.DRAFTS_OFF
+        return verdict
 
     async def check_key(self) -> ScopeCheck:
         """Which scopes work for this key, using read-only calls (nothing is created in Loop)."""
@@ -260,7 +254,8 @@ class LoopClient:
                 results[name] = True
             except AuthError:
                 results[name] = False
-            except NotFound:
+            except (NotFound, UnknownRoute, RejectedInput):
+                # The Draft Returns API is a beta a shop may not have (draft-returns-not-enabled, no route).
                 results[name] = False if name == "draft_returns" else None
             except LoopError as err:
                 results[name] = None
@@ -377,7 +372,11 @@ def _interpret(response: Response, path: str, scope: Scope, errors_in_body_ok: b
         raise Unavailable("server error", status=status, path=path)
     data = _parse_json(response, path)
     if status == 404:
-        raise NotFound("not found", status=status, path=path)
+        if any(c in NOT_FOUND_CODES for c in _error_codes(data)):
+            raise NotFound("not found", status=status, path=path)
+        raise UnknownRoute("no such route", status=status, path=path)  # a gateway 404, not "no returns"
+    if status in (400, 409, 422) and errors_in_body_ok and isinstance(data, dict):
+        return data  # the caller reads Loop's errors[].code itself (draft returns answer 422 with them)
     if status in (400, 409, 422):
         codes = _error_codes(data)
         if any(c in NOT_FOUND_CODES for c in codes):
@@ -433,20 +432,19 @@ def _error_codes(data: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-# Draft errors that say nothing about the order's eligibility: the check could not be made.
-UNKNOWN_ELIGIBILITY_CODES = {"draft-returns-not-enabled", "validation-failed", "error-retrieving-order",
-                             "shop-not-found", "order-lookup-failed-temporarily"}
-
-
 def _eligibility_from_draft(data: dict) -> Eligibility:
+    """Loop's answer to creating a draft return, in either shape: errors (HTTP 422, or inside a 200), or a
+    draft whose context lists the items that can and cannot be returned."""
     codes = _error_codes({"errors": data.get("errors")}) if data.get("errors") else ()
-    if codes and codes[0] in UNKNOWN_ELIGIBILITY_CODES:
-        return Eligibility(eligible=None)
+    for code in codes:
+        if code == "draft-returns-not-enabled":
+            return Eligibility(eligible=None, unchecked=Unchecked.DRAFTS_OFF)
+        reason = Ineligibility.from_code(code)
+        if reason is not None:
+            return Eligibility(eligible=False, reason=reason)
     if codes:
-        reason = Ineligibility.from_code(codes[0])
-        if codes[0] in ("order-not-found", "order-lookup-failed"):
-            reason = Ineligibility.NOT_FOUND
-        return Eligibility(eligible=False, reason=reason)
+        # validation-failed, unsupported-feature, error-retrieving-order, …: nothing said about the order.
+        return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
     context = data.get("context") if isinstance(data.get("context"), dict) else {}
     ok = context.get("items_eligible_to_return") or []
     not_ok = context.get("items_not_eligible_to_return") or []
@@ -454,16 +452,24 @@ def _eligibility_from_draft(data: dict) -> Eligibility:
     not_ok = not_ok if isinstance(not_ok, list) else []
     if ok:
         return Eligibility(eligible=True, eligible_items=len(ok), ineligible_items=len(not_ok))
-    reason = Ineligibility.OTHER
+    if not not_ok:
+        return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
     for item in not_ok:
-        if isinstance(item, dict) and item.get("ineligibility_code"):
-            reason = Ineligibility.from_code(str(item["ineligibility_code"]))
-            break
-    return Eligibility(eligible=False, reason=reason, ineligible_items=len(not_ok))
+        if isinstance(item, dict):
+            reason = Ineligibility.from_code(str(item.get("ineligibility_code") or ""))
+            if reason is not None:
+                return Eligibility(eligible=False, reason=reason, ineligible_items=len(not_ok))
+    # Every item is ineligible for a reason this panel cannot name: make the link and say the portal decides.
+    return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER, ineligible_items=len(not_ok))
 
 
-def host_of(url: str) -> str:
-    return urlsplit(url).hostname or ""
+def _customer_of(row: dict) -> str | None:
+    """The customer e-mail of a return row: ``customer`` in Loop's rows (``customer_email`` in some samples)."""
+    for key in ("customer", "customer_email"):
+        value = row.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()
+    return None
 
 
 __all__ = ["API_HOST", "ClientConfig", "LoopClient", "TicketReturns"]

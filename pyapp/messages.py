@@ -22,13 +22,21 @@ class PageChanged(Message):
 
 
 class Snapshot(Message):
-    """Content script's answer to the panel's snapshot request."""
+    """Content script's answer to the panel's snapshot request: the page's visible structure as a JSON tree
+    (``pyapp.ticket_parser``), bounded there to 40,000 elements and 400,000 characters of text."""
 
     url: str = Field(max_length=4096)
     title: str = Field(max_length=1000)
-    html: str = Field(max_length=400_000)
+    tree: str = Field(max_length=2_000_000)
     truncated: bool
     replyBox: bool = False
+
+
+class InsertAnswer(Message):
+    """Content script's answer to "insert-reply": ``ok``, or why not (``reason``)."""
+
+    ok: bool
+    reason: str | None = Field(default=None, max_length=40)
 
 
 REGISTRY: dict[str, type[Message]] = {"page-changed": PageChanged}
@@ -50,5 +58,12 @@ def parse(payload: Any) -> Message | None:
 def parse_snapshot(payload: Any) -> Snapshot | None:
     try:
         return Snapshot.model_validate(payload)
+    except ValidationError:
+        return None
+
+
+def parse_insert_answer(payload: Any) -> InsertAnswer | None:
+    try:
+        return InsertAnswer.model_validate(payload)
     except ValidationError:
         return None

@@ -304,12 +304,9 @@ class DeepLink(LoopModel):
     url: HttpsUrl = None
 
 
-class QrCode(LoopModel):
-    qr: HttpsUrl = None
-    deeplink_url: HttpsUrl = None
-
-
 class Ineligibility(StrEnum):
+    """Why Loop will not start a return for an order, in the words the panel uses."""
+
     ACTIVE_RETURN = "active-return"
     OUTSIDE_WINDOW = "outside-window"
     FINAL_SALE = "final-sale"
@@ -318,6 +315,8 @@ class Ineligibility(StrEnum):
     LOOKUP_MISMATCH = "lookup-mismatch"
     ALREADY_RETURNED = "already-returned"
     BLOCKED = "blocked"
+    UNAVAILABLE = "unavailable"
+    ADDRESS = "address"
     OTHER = "other"
 
     @property
@@ -325,28 +324,60 @@ class Ineligibility(StrEnum):
         return {"active-return": "whyActiveReturn", "outside-window": "whyOutsideWindow",
                 "final-sale": "whyFinalSale", "not-fulfilled": "whyNotFulfilled",
                 "order-not-found": "whyOrderNotFound", "lookup-mismatch": "whyLookupMismatch",
-                "already-returned": "whyAlreadyReturned", "blocked": "whyBlocked"}.get(self.value, "whyOther")
+                "already-returned": "whyAlreadyReturned", "blocked": "whyBlocked",
+                "unavailable": "whyUnavailable", "address": "whyAddress"}.get(self.value, "whyOther")
 
     @classmethod
-    def from_code(cls, code: str | None) -> "Ineligibility":
-        text = (code or "").strip().lower().replace("_", "-")
-        table = {
-            "final-sale": cls.FINAL_SALE, "outside-return-window": cls.OUTSIDE_WINDOW,
-            "return-window-expired": cls.OUTSIDE_WINDOW, "outside-window": cls.OUTSIDE_WINDOW,
-            "not-fulfilled": cls.NOT_FULFILLED, "unfulfilled": cls.NOT_FULFILLED,
-            "order-not-fulfilled": cls.NOT_FULFILLED, "order-not-found": cls.NOT_FOUND,
-            "secondary-input-mismatch": cls.LOOKUP_MISMATCH, "already-returned": cls.ALREADY_RETURNED,
-            "returned": cls.ALREADY_RETURNED, "blocklisted": cls.BLOCKED, "blocked": cls.BLOCKED,
-            "returns-unavailable-for-order": cls.OTHER, "active-return": cls.ACTIVE_RETURN,
-        }
-        return table.get(text, cls.OTHER)
+    def from_code(cls, code: str | None) -> "Ineligibility | None":
+        """A code Loop sends (draft errors, ``ineligibility_code``), or None when its meaning is not known.
+
+        Loop documents the draft error codes (shared/loop-api.md); of ``ineligibility_code`` only ``final-sale``
+        appears in its docs and in Gladly's app. The other spellings are the likely ones, read generously: an
+        unknown code is not guessed at, the caller treats it as "not checked" and still makes the link.
+        """
+        text = (code or "").strip().lower().replace("_", "-").replace(" ", "-")
+        return _CODES.get(text)
+
+
+_CODES = {
+    "final-sale": Ineligibility.FINAL_SALE, "final-sale-item": Ineligibility.FINAL_SALE,
+    "outside-return-window": Ineligibility.OUTSIDE_WINDOW, "return-window-expired": Ineligibility.OUTSIDE_WINDOW,
+    "outside-window": Ineligibility.OUTSIDE_WINDOW, "past-return-window": Ineligibility.OUTSIDE_WINDOW,
+    "return-window-closed": Ineligibility.OUTSIDE_WINDOW, "outside-of-return-window": Ineligibility.OUTSIDE_WINDOW,
+    "not-fulfilled": Ineligibility.NOT_FULFILLED, "unfulfilled": Ineligibility.NOT_FULFILLED,
+    "order-not-fulfilled": Ineligibility.NOT_FULFILLED, "not-yet-fulfilled": Ineligibility.NOT_FULFILLED,
+    "order-not-found": Ineligibility.NOT_FOUND, "order-lookup-failed": Ineligibility.NOT_FOUND,
+    "secondary-input-mismatch": Ineligibility.LOOKUP_MISMATCH,
+    "already-returned": Ineligibility.ALREADY_RETURNED, "returned": Ineligibility.ALREADY_RETURNED,
+    "item-already-returned": Ineligibility.ALREADY_RETURNED,
+    "active-return": Ineligibility.ACTIVE_RETURN, "return-in-progress": Ineligibility.ACTIVE_RETURN,
+    "pending-return": Ineligibility.ACTIVE_RETURN, "open-return": Ineligibility.ACTIVE_RETURN,
+    "blocklisted": Ineligibility.BLOCKED, "blocked": Ineligibility.BLOCKED, "blocklist": Ineligibility.BLOCKED,
+    "returns-unavailable-for-order": Ineligibility.UNAVAILABLE,
+    "returns-unavailable-from-order-address": Ineligibility.ADDRESS,
+}
+
+
+class Unchecked(StrEnum):
+    """Why eligibility could not be asked: the link is still made, and the panel says so in one quiet line."""
+
+    DRAFTS_OFF = "drafts-off"  # the shop has no Draft Returns API (a beta, off by default)
+    NO_SCOPE = "no-scope"  # the key lacks the Draft Returns scopes
+    UNKNOWN_ANSWER = "unknown-answer"  # Loop answered with a code whose meaning is not known
+    NO_ANSWER = "no-answer"  # Loop did not answer the check (down, slow, rate limited)
+
+    @property
+    def message_key(self) -> str:
+        return {"drafts-off": "uncheckedDraftsOff", "no-scope": "uncheckedNoScope",
+                "unknown-answer": "uncheckedUnknown", "no-answer": "uncheckedNoAnswer"}[self.value]
 
 
 class Eligibility(LoopModel):
-    """Whether Loop would let the customer start a return now; ``None`` when it could not be asked."""
+    """Whether Loop would let the customer start a return now; ``eligible`` is None when it was not checked."""
 
     eligible: bool | None
     reason: Ineligibility | None = None
+    unchecked: Unchecked | None = None
     eligible_items: int = 0
     ineligible_items: int = 0
 

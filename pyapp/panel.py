@@ -1,11 +1,19 @@
 """The agent's panel: what it shows for each state, and what each button does. Pure Python; the browser
 adapter hands it settings and tickets and puts its ``view()`` on screen after every ``changed()``.
 
-States are never blank: not configured, no ticket, loading, no orders, no returns, key rejected, rate limited
-(retrying), Loop unreachable (Retry). Loop's errors reach the agent only as one sentence each.
+States are never blank: not configured, no ticket, reading the ticket, loading, no orders, no returns, key
+rejected, rate limited (retrying), Loop unreachable (Retry). Loop's errors reach the agent only as one sentence
+each.
 
 A ticket switch bumps ``generation``; an answer that arrives for an older generation is dropped, so a slow
-lookup for the previous ticket never lands on the new one.
+lookup for the previous ticket never lands on the new one. What the panel shows of a ticket comes through
+``pyapp.ticket_follower`` (never a mix of two tickets).
+
+Initiate return, as Klaviyo's article describes it: one click, then the share choices (Copy link, QR code,
+Insert into reply). When the order's lookup value is on the ticket (the e-mail, for a shop whose portal looks
+orders up by e-mail) the click goes straight to "Checking with Loop…" and on to the choices; otherwise the
+panel asks for the value inline. Eligibility is learned on that click (Loop tells it only by creating a draft
+return): an ineligible order shows the reason instead, and its button stays hidden from then on.
 """
 from __future__ import annotations
 
@@ -14,33 +22,43 @@ import base64
 import io
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Any, Awaitable, Callable
 
-from pyapp.errors import AuthError, LoopError, NotFound, RateLimited, RejectedInput, Scope
+from pyapp.errors import AuthError, LoopError, NotFound, RateLimited, RejectedInput
 from pyapp.i18n import Translate
-from pyapp.loop_client import LoopClient
-from pyapp.models import Eligibility, Ineligibility, Return
+from pyapp.loop_client import LoopClient, TicketReturns
+from pyapp.models import Ineligibility, Return, Unchecked
 from pyapp.order_names import clean_order_name, order_key
 from pyapp.settings import Settings
+from pyapp.ticket_follower import Reading
 from pyapp.ticket_parser import Ticket
 from pyapp.view import VNode, h
 
 ADMIN_RETURN_URL = "https://admin.loopreturns.com/returns/{id}"  # the link Loop's Gladly app gives agents
 
 
+class Step(StrEnum):
+    """Where one order's Initiate return flow is."""
+
+    ASK = "ask"  # the lookup value is not on the ticket (or Loop did not match it): the agent types it
+    CHECKING = "checking"  # "Checking with Loop…": eligibility, then the deep link
+    READY = "ready"  # the share choices: Copy link, QR code, Insert into reply
+    FAILED = "failed"  # Loop could not make the link; one sentence and Try again
+
+
 @dataclass
 class StartReturn:
-    """The "Start a return" flow of one order."""
+    """The Initiate return flow of one order."""
 
-    step: str = "form"  # form | working | ready | ineligible | failed
+    step: Step = Step.ASK
     lookup_value: str = ""
     link: str | None = None
     qr_data_url: str | None = None
     show_qr: bool = False
     copied: bool = False
     inserted: bool = False
-    reason: Ineligibility | None = None
-    eligibility_unknown: bool = False
+    unchecked: Unchecked | None = None  # why eligibility was not checked (the link is made all the same)
     message_key: str | None = None
 
 
@@ -59,7 +77,7 @@ class Services:
 
     make_client: Callable[[Settings, Callable[[int], None]], LoopClient]
     copy_text: Callable[[str], Awaitable[bool]]
-    insert_reply: Callable[[str], Awaitable[bool]]
+    insert_reply: Callable[[str, str], Awaitable[str]]  # (link, ticket key) -> "ok" or why not
     open_options: Callable[[], Any]
     set_collapsed: Callable[[bool], Any] = lambda collapsed: None
     load_package: Callable[[str], Awaitable[None]] = lambda name: _nothing()
@@ -70,6 +88,8 @@ class Services:
 class PanelState:
     settings: Settings | None = None
     ticket: Ticket | None = None
+    customer_known: bool = False  # the ticket's orders and e-mail are this ticket's (ticket_follower)
+    loaded_for: tuple | None = None  # the (e-mail, orders) the cards were looked up for
     has_reply_box: bool = False
     cards: dict[str, OrderCard] = field(default_factory=dict)
     lookups: dict[str, OrderCard] = field(default_factory=dict)
@@ -90,6 +110,8 @@ class Panel:
         self.generation = 0
         self._client: LoopClient | None = None
         self._tasks: set[asyncio.Task] = set()
+        # Orders Loop said cannot be returned, and why: their Initiate return stays hidden while the tab is open.
+        self.ineligible: dict[str, Ineligibility] = {}
 
     # ---- inputs from the browser ---------------------------------------------------------------------
 
@@ -101,40 +123,55 @@ class Panel:
             self._client = settings.configured and self.services.make_client(settings, self._on_retry) or None
             self.state.fatal = None
             self.state.lookups.clear()
+            self.ineligible.clear()  # another key may be another shop
             if self.state.ticket is not None:
-                ticket, self.state.ticket = self.state.ticket, None
-                self._spawn(self.show_ticket(ticket, self.state.has_reply_box))
+                self._reload()
         self.changed()
 
-    async def show_ticket(self, ticket: Ticket, has_reply_box: bool = False) -> None:
-        """A (possibly new) ticket is on screen: look up its orders unless it is the one already shown."""
-        same = (self.state.ticket is not None and self.state.ticket.key == ticket.key
-                and self.state.ticket.orders == ticket.orders and self.state.ticket.email == ticket.email)
-        self.state.has_reply_box = has_reply_box
-        if same:
-            self.state.ticket = ticket
+    async def show_ticket(self, reading: Reading, has_reply_box: bool = False) -> None:
+        """The page was read again: follow it to another ticket, or look up this ticket's orders once they
+        are known (and again if its order list changes); mentions follow as they come."""
+        s, ticket = self.state, reading.ticket
+        s.has_reply_box = has_reply_box
+        if s.ticket is None or s.ticket.key != ticket.key:
+            self.generation += 1  # a switch: nothing of the previous ticket stays, late answers are dropped
+            s.cards, s.lookups, s.loaded_for = {}, {}, None
+            s.fatal, s.loading, s.retrying = None, False, False
+        s.ticket, s.customer_known = ticket, reading.customer_known
+        if not (reading.customer_known and ticket.is_ticket and self._client is not None
+                and (ticket.orders or ticket.email)):
+            self.changed()
+            return
+        wanted = (ticket.email, ticket.orders)
+        if wanted == s.loaded_for:
             self.changed()
             return
         self.generation += 1
         generation = self.generation
-        self.state.ticket = ticket
-        self.state.cards = {order_key(n): OrderCard(n) for n in ticket.orders}
-        self.state.lookups = {}  # lookups belong to the ticket they were made on
-        self.state.fatal = None
-        self.state.retrying = False
-        if not ticket.is_ticket or self._client is None or not (ticket.orders or ticket.email):
-            self.state.loading = False
-            self.changed()
-            return
-        self.state.loading = True
+        s.loaded_for = wanted
+        s.cards = {order_key(n): s.cards.get(order_key(n)) or OrderCard(n) for n in ticket.orders}
+        s.fatal, s.loading, s.retrying = None, True, False
         self.changed()
         await self._load(generation, ticket)
+
+    def _reload(self) -> None:
+        """Look the shown ticket up again (Retry, a new key)."""
+        if self.state.ticket is not None:
+            self.state.loaded_for = None
+            reading = Reading(self.state.ticket, self.state.customer_known, True)
+            self._spawn(self.show_ticket(reading, self.state.has_reply_box))
 
     async def _load(self, generation: int, ticket: Ticket) -> None:
         client = self._client
         assert client is not None
+
+        def progress(found: TicketReturns, pending: set[str]) -> None:
+            if generation == self.generation:
+                self._fill(found, pending)
+                self.changed()
+
         try:
-            found = await client.returns_for_ticket(ticket.email, list(ticket.orders))
+            found = await client.returns_for_ticket(ticket.email, list(ticket.orders), on_progress=progress)
         except LoopError as err:
             if generation != self.generation:
                 return
@@ -145,14 +182,19 @@ class Panel:
         if generation != self.generation:
             return  # the agent moved on to another ticket
         self.state.loading = self.state.retrying = False
+        self._fill(found, set())
+        self.changed()
+
+    def _fill(self, found: TicketReturns, pending: set[str]) -> None:
         for key, card in self.state.cards.items():
+            if key in pending:
+                continue
             card.returns = found.by_order.get(key, [])
             card.error = found.failures.get(key)
         for key, returns in found.by_order.items():
             if key not in self.state.cards and returns:
                 name = returns[0].order_name or key
                 self.state.cards[key] = OrderCard(name, returns=returns, source="history")
-        self.changed()
 
     def _on_retry(self, status: int) -> None:
         self.state.retrying = True
@@ -164,9 +206,7 @@ class Panel:
     def retry(self) -> None:
         if self._client:
             self._client.forget()
-        ticket, self.state.ticket = self.state.ticket, None
-        if ticket:
-            self._spawn(self.show_ticket(ticket, self.state.has_reply_box))
+        self._reload()
 
     def search(self, values: dict[str, str]) -> None:
         text = (values.get("order") or "").strip()
@@ -192,7 +232,7 @@ class Panel:
             return
         generation = self.generation
         try:
-            card.returns = await self._client.order_returns(name)
+            card.returns = await self._client.order_returns(name, other_spelling=True)
         except LoopError as err:
             card.error = err
             card.returns = []
@@ -205,77 +245,104 @@ class Panel:
         self.state.lookups.pop(order_key(name), None)
         self._spawn(self.lookup(name))
 
-    def toggle_start(self, key: str) -> None:
-        card = self._card(key)
-        if card is None:
-            return
-        if card.start is None:
-            settings = self.state.settings
-            prefill = ""
-            if settings and settings.lookup_field == "email" and self.state.ticket and self.state.ticket.email:
-                prefill = self.state.ticket.email
-            card.start = StartReturn(lookup_value=prefill)
-        else:
-            card.start = None
-        self.changed()
+    def _lookup_value_on_ticket(self) -> str:
+        """The order's lookup value when the ticket shows it: the customer's e-mail, for e-mail shops."""
+        settings, ticket = self.state.settings, self.state.ticket
+        if settings and settings.lookup_field == "email" and ticket and ticket.email:
+            return ticket.email
+        return ""
 
-    async def create_link(self, key: str, values: dict[str, str]) -> None:
+    async def initiate(self, key: str) -> None:
+        """Initiate return: straight to the share choices when the lookup value is known, else ask for it."""
         card = self._card(key)
-        if card is None or card.start is None or self._client is None:
+        if card is None or key in self.ineligible:
             return
-        start = card.start
-        start.lookup_value = (values.get("lookup") or start.lookup_value or "").strip()
-        if not start.lookup_value or len(start.lookup_value) > 120:
-            start.step, start.message_key = "form", "lookupNeeded"
+        if card.start is not None:
+            card.start = None  # the same button closes the flow again ("Cancel")
             self.changed()
             return
-        start.step, start.message_key = "working", None
+        value = self._lookup_value_on_ticket()
+        card.start = StartReturn(step=Step.CHECKING if value else Step.ASK, lookup_value=value)
         self.changed()
-        client = self._client
+        if value:
+            await self._make_link(key, card, value)
+
+    async def submit_lookup(self, key: str, values: dict[str, str]) -> None:
+        """The agent typed the lookup value (Enter or the button)."""
+        card = self._card(key)
+        if card is None or card.start is None or card.start.step is Step.CHECKING:
+            return
+        value = (values.get("lookup") or "").strip()
+        card.start.lookup_value = value or card.start.lookup_value
+        if not value or len(value) > 120:
+            card.start.step, card.start.message_key = Step.ASK, "lookupNeeded"
+            self.changed()
+            return
+        card.start.step, card.start.message_key = Step.CHECKING, None
+        self.changed()
+        await self._make_link(key, card, value)
+
+    async def try_again(self, key: str) -> None:
+        card = self._card(key)
+        if card is not None and card.start is not None and card.start.step is Step.FAILED:
+            card.start.step, card.start.message_key = Step.CHECKING, None
+            self.changed()
+            await self._make_link(key, card, card.start.lookup_value)
+
+    async def _make_link(self, key: str, card: OrderCard, value: str) -> None:
+        client, generation, start = self._client, self.generation, card.start
+        if client is None or start is None:
+            return
+        verdict = await client.eligibility(card.name, value)
+        if generation != self.generation or card.start is not start:
+            return  # the agent moved on, or cancelled
+        if verdict.reason is Ineligibility.LOOKUP_MISMATCH:
+            start.step, start.message_key = Step.ASK, self._mismatch_key()
+            self.changed()
+            return
+        if verdict.eligible is False:
+            self.ineligible[key] = verdict.reason or Ineligibility.OTHER
+            card.start = None  # the reason replaces the share choices; the button stays hidden from now on
+            self.changed()
+            return
+        start.unchecked = verdict.unchecked
         try:
-            try:
-                verdict: Eligibility | None = await client.eligibility(card.name, start.lookup_value)
-            except AuthError as err:
-                if err.scope is not Scope.DRAFT_RETURNS:
-                    raise
-                verdict = None  # the key cannot ask; Loop's portal still enforces the policy
-            except NotFound:
-                verdict = None  # no Return Create API on this plan: same as not being able to ask
-            if verdict is not None and verdict.reason is Ineligibility.LOOKUP_MISMATCH:
-                start.step, start.message_key = "failed", "whyLookupMismatch"  # let the agent fix the value
+            link = await client.deep_link(card.name, value)
+        except (NotFound, RejectedInput) as err:
+            # Loop has no order under that name with that value, or refused the value: let the agent correct it.
+            if generation == self.generation and card.start is start:
+                start.step = Step.ASK
+                start.message_key = "linkNotFound" if isinstance(err, NotFound) else "linkRejected"
                 self.changed()
-                return
-            if verdict is not None and verdict.eligible is False:
-                start.step, start.reason = "ineligible", verdict.reason
-                self.changed()
-                return
-            start.eligibility_unknown = verdict is None or verdict.eligible is None
-            start.link = await client.deep_link(card.name, start.lookup_value)
-            start.step = "ready"
-        except NotFound:
-            start.step, start.message_key = "failed", "linkNotFound"
-        except RejectedInput:
-            start.step, start.message_key = "failed", "linkRejected"
-        except AuthError as err:
-            start.step, start.message_key = "failed", err.scope_message_key
+            return
         except LoopError as err:
-            start.step, start.message_key = "failed", err.message_key
-        self.changed()
+            if generation == self.generation and card.start is start:
+                start.step = Step.FAILED
+                start.message_key = err.scope_message_key if isinstance(err, AuthError) else err.message_key
+                self.changed()
+            return
+        if generation == self.generation and card.start is start:
+            start.link, start.step = link, Step.READY
+            self.changed()
+
+    def _mismatch_key(self) -> str:
+        field_name = self.state.settings.lookup_field if self.state.settings else "email"
+        return f"mismatch_{field_name}"
 
     async def copy_link(self, key: str) -> None:
-        await self._hand_over(key, self.services.copy_text, "copied", "copyFailed")
-
-    async def insert_link(self, key: str) -> None:
-        await self._hand_over(key, self.services.insert_reply, "inserted", "insertFailed")
-
-    async def _hand_over(self, key: str, action: Callable[[str], Awaitable[bool]], done: str, failed: str) -> None:
-        """Give the link to the agent (clipboard, reply box); say so, or say to do it by hand."""
         card = self._card(key)
         if card and card.start and card.start.link:
-            ok = await action(card.start.link)
-            setattr(card.start, done, ok)
-            if not ok:
-                card.start.message_key = failed
+            card.start.copied = await self.services.copy_text(card.start.link)
+            card.start.message_key = None if card.start.copied else "copyFailed"
+            self.changed()
+
+    async def insert_link(self, key: str) -> None:
+        """Into the reply box of the ticket the link was made for, and no other (the content script checks)."""
+        card, ticket = self._card(key), self.state.ticket
+        if card and card.start and card.start.link and ticket is not None:
+            outcome = await self.services.insert_reply(card.start.link, ticket.key)
+            card.start.inserted = outcome == "ok"
+            card.start.message_key = {"ok": None, "other-ticket": "insertOtherTicket"}.get(outcome, "insertFailed")
             self.changed()
 
     async def toggle_qr(self, key: str) -> None:
@@ -322,6 +389,10 @@ class Panel:
         return h("div", {"class": "panel", "data-state": self.state_name()}, header,
                  h("div", {"class": "body"}, self._body()))
 
+    def first_status_shown(self) -> bool:
+        """Some order of the ticket already shows what Loop said (the rest may still be loading)."""
+        return any(c.returns is not None for c in self.state.cards.values()) and self.state.fatal is None
+
     def state_name(self) -> str:
         s = self.state
         if s.collapsed:
@@ -334,6 +405,8 @@ class Panel:
             return {AuthError: "key-rejected", RateLimited: "rate-limited"}.get(type(s.fatal), "unreachable")
         if s.ticket is None or not s.ticket.is_ticket:
             return "no-ticket"
+        if not s.customer_known:
+            return "reading"
         if s.loading:
             return "rate-limited-retrying" if s.retrying else "loading"
         if not s.cards:
@@ -355,6 +428,8 @@ class Panel:
             out.append(self._fatal(s.fatal))
         elif name == "no-ticket":
             out.append(h("p", {"class": "muted", "role": "status"}, t("noTicket")))
+        elif name == "reading":
+            out.append(self._skeleton(t("readingTicket")))
         elif name in ("loading", "rate-limited-retrying"):
             waiting = t("retrying") if s.retry_status == 429 else t("retryingUnavailable")
             out.append(self._skeleton(waiting if s.retrying else t("loadingReturns")))
@@ -367,7 +442,7 @@ class Panel:
             if history:
                 out.append(h("h2", {"class": "section"}, t("otherOrders")))
                 out.extend(self._card_view(c) for c in history)
-        if s.ticket and s.ticket.mentioned and s.fatal is None and name not in ("loading", "rate-limited-retrying"):
+        if s.ticket and s.ticket.mentioned and s.fatal is None and name in ("ready", "no-orders"):
             out.append(self._mentions(s.ticket.mentioned))
         if s.lookups:
             out.append(h("h2", {"class": "section"}, t("lookupResults")))
@@ -484,61 +559,78 @@ class Panel:
         active = next((r for r in card.returns or [] if r.state.is_active), None)
         if active is not None:
             return h("p", {"class": "why", "data-why": "active-return"}, t("whyActiveReturn"))
+        reason = self.ineligible.get(key)
+        if reason is not None:
+            return h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(reason.message_key))
         start = card.start
-        button = h("button", {"type": "button", "class": "primary" if start is None else "",
-                              "aria-expanded": "true" if start else "false", "data-action": "start-return",
-                              "id": f"start-{key}"},
-                   t("startReturn") if start is None else t("cancel"), on={"click": lambda: self.toggle_start(key)})
         if start is None:
-            return h("div", {"class": "start"}, button)
-        settings = self.state.settings
-        field_name = settings.lookup_field if settings else "email"
+            return h("div", {"class": "start"},
+                     h("button", {"type": "button", "class": "primary", "aria-expanded": "false",
+                                  "data-action": "initiate-return", "id": f"start-{key}"},
+                       t("startReturn"), on={"click": lambda: self._spawn(self.initiate(key))}))
         content: list[Any] = []
-        if start.step in ("form", "working", "failed"):
-            input_id = f"lookup-{key}"
-            content.append(h("form", {"class": "start-form", "data-action": "create-link"},
-                             h("label", {"for": input_id}, t(f"lookup_{field_name}")),
-                             h("div", {"class": "row"},
-                               h("input", {"id": input_id, "name": "lookup", "value": start.lookup_value,
-                                           "type": "email" if field_name == "email" else "text",
-                                           "inputmode": "tel" if field_name == "phone" else None,
-                                           "autocomplete": "off", "maxlength": "120", "required": None}),
-                               h("button", {"type": "submit", "class": "primary", "id": f"create-{key}",
-                                            "disabled": start.step == "working"},
-                                 t("working") if start.step == "working" else t("createLink"))),
-                             on={"submit": lambda values: self._spawn(self.create_link(key, values))}))
-            if start.message_key:
-                content.append(h("p", {"class": "field-error", "role": "alert"}, t(start.message_key)))
-        elif start.step == "ineligible":
-            reason = start.reason or Ineligibility.OTHER
-            content.append(h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(reason.message_key)))
-        elif start.step == "ready" and start.link:
-            actions = [h("button", {"type": "button", "class": "primary", "data-action": "copy-link", "id": f"copy-{key}"},
-                         t("copied") if start.copied else t("copyLink"),
-                         on={"click": lambda: self._spawn(self.copy_link(key))}),
-                       h("button", {"type": "button", "data-action": "show-qr", "id": f"qr-{key}",
-                                    "aria-expanded": str(start.show_qr).lower()},
-                         t("hideQr") if start.show_qr else t("showQr"), on={"click": lambda: self._spawn(self.toggle_qr(key))})]
-            if self.state.has_reply_box:
-                actions.append(h("button", {"type": "button", "data-action": "insert-reply", "id": f"insert-{key}"},
-                                 t("inserted") if start.inserted else t("insertReply"),
-                                 on={"click": lambda: self._spawn(self.insert_link(key))}))
-            content.append(h("input", {"class": "link-field", "value": start.link, "readonly": True,
-                                       "aria-label": t("returnLink")}))
-            content.append(h("div", {"class": "actions"}, actions))
-            if start.copied:
-                content.append(h("p", {"class": "ok", "role": "status"}, t("copiedLong")))
-            if start.message_key:
-                content.append(h("p", {"class": "field-error", "role": "alert"}, t(start.message_key)))
-            if start.eligibility_unknown:
-                content.append(h("p", {"class": "muted"}, t("eligibilityUnknown")))
-            if start.show_qr and start.qr_data_url:
-                content.append(h("div", {"class": "qr"},
-                                 h("img", {"src": start.qr_data_url, "alt": t("qrAlt", order=card.name),
-                                           "width": "200", "height": "200"}),
-                                 h("a", {"href": start.qr_data_url, "download": f"loop-return-{key}.png",
-                                         "data-action": "download-qr"}, t("downloadQr"))))
-        return h("div", {"class": "start"}, button, content)
+        if start.step is Step.CHECKING:
+            content.append(h("p", {"class": "muted", "role": "status", "aria-busy": "true"}, t("checkingWithLoop")))
+        elif start.step is Step.ASK:
+            content.append(self._ask_view(start, key))
+        elif start.step is Step.FAILED:
+            content.append(h("p", {"class": "field-error", "role": "alert"}, t(start.message_key or "errUnexpected")))
+            content.append(h("button", {"type": "button", "data-action": "try-again", "id": f"again-{key}"},
+                             t("tryAgain"), on={"click": lambda: self._spawn(self.try_again(key))}))
+        elif start.step is Step.READY and start.link:
+            content.extend(self._share_view(card, start, key))
+        cancel = h("button", {"type": "button", "class": "link", "aria-expanded": "true",
+                              "data-action": "initiate-return", "id": f"start-{key}"},
+                   t("cancel"), on={"click": lambda: self._spawn(self.initiate(key))})
+        return h("div", {"class": "start"}, content, cancel)
+
+    def _ask_view(self, start: StartReturn, key: str) -> VNode:
+        """The lookup value, asked inline; Enter submits and what the agent typed survives every error."""
+        t = self.t
+        field_name = self.state.settings.lookup_field if self.state.settings else "email"
+        input_id = f"lookup-{key}"
+        return h("form", {"class": "start-form", "data-action": "submit-lookup"},
+                 h("label", {"for": input_id}, t(f"lookup_{field_name}")),
+                 h("div", {"class": "row"},
+                   h("input", {"id": input_id, "name": "lookup", "value": start.lookup_value,
+                               "type": "email" if field_name == "email" else "text",
+                               "inputmode": "tel" if field_name == "phone" else None,
+                               "autocomplete": "off", "maxlength": "120",
+                               "aria-invalid": "true" if start.message_key else None,
+                               "aria-describedby": f"lookup-msg-{key}" if start.message_key else None}),
+                   h("button", {"type": "submit", "class": "primary", "id": f"create-{key}"}, t("createLink"))),
+                 start.message_key and h("p", {"id": f"lookup-msg-{key}", "class": "field-error", "role": "alert"},
+                                         t(start.message_key)),
+                 on={"submit": lambda values: self._spawn(self.submit_lookup(key, values))})
+
+    def _share_view(self, card: OrderCard, start: StartReturn, key: str) -> list[VNode]:
+        """Klaviyo's share choices: Copy link and the QR code, plus Insert into reply."""
+        t = self.t
+        actions = [h("button", {"type": "button", "class": "primary", "data-action": "copy-link", "id": f"copy-{key}"},
+                     t("copied") if start.copied else t("copyLink"),
+                     on={"click": lambda: self._spawn(self.copy_link(key))}),
+                   h("button", {"type": "button", "data-action": "show-qr", "id": f"qr-{key}",
+                                "aria-expanded": str(start.show_qr).lower()},
+                     t("hideQr") if start.show_qr else t("showQr"), on={"click": lambda: self._spawn(self.toggle_qr(key))})]
+        if self.state.has_reply_box:
+            actions.append(h("button", {"type": "button", "data-action": "insert-reply", "id": f"insert-{key}"},
+                             t("inserted") if start.inserted else t("insertReply"),
+                             on={"click": lambda: self._spawn(self.insert_link(key))}))
+        out = [h("div", {"class": "actions"}, actions),
+               h("input", {"class": "link-field", "value": start.link, "readonly": True, "aria-label": t("returnLink")})]
+        if start.copied:
+            out.append(h("p", {"class": "ok", "role": "status"}, t("copiedLong")))
+        if start.message_key:
+            out.append(h("p", {"class": "field-error", "role": "alert"}, t(start.message_key)))
+        if start.unchecked is not None:
+            out.append(h("p", {"class": "muted quiet"}, t(start.unchecked.message_key)))
+        if start.show_qr and start.qr_data_url:
+            out.append(h("div", {"class": "qr"},
+                         h("img", {"src": start.qr_data_url, "alt": t("qrAlt", order=card.name),
+                                   "width": "200", "height": "200"}),
+                         h("a", {"href": start.qr_data_url, "download": f"loop-return-{key}.png",
+                                 "data-action": "download-qr"}, t("downloadQr"))))
+        return out
 
 
 async def _nothing() -> None:

@@ -3,25 +3,36 @@
 // Trust: the page owns this DOM and may be hostile. This script never reads the Loop key, never trusts
 // window messages, and never turns page text into markup. It does three things:
 //   1. mounts the panel (an extension page in an iframe) inside a *closed* shadow root;
-//   2. answers the panel's "snapshot" request with the page's ticket markup, as a string the panel's Python
-//      parses as text (the decision what an order is lives in pyapp/ticket_parser.py, not here);
+//   2. answers the panel's "snapshot" request with the page's visible structure as a compact tree (tag, a few
+//      attributes, text), JSON-encoded; the panel's Python reads it as text (the decision what an order, the
+//      conversation or the sidebar is lives in pyapp/ticket_parser.py, not here);
 //   3. tells the panel when the single-page app changed the ticket, so it asks for a new snapshot.
 // Requests are accepted only from this extension's own panel frame, which proves itself with a nonce that
 // exists only in the iframe URL inside the closed shadow root (the page cannot read it).
 (() => {
   "use strict";
   const HELPDESK_PATH = /^\/inbox(\/|$)/;
-  const SNAPSHOT_LIMIT = 400_000; // characters of markup; past it the middle is cut, keeping head and tail
   const MAX_MOUNTS = 5; // a page that keeps removing the panel does not get an endless remount loop
   // Coalesces a burst of DOM changes into one "page changed". Short, because a ticket switch waits on it;
-  // a snapshot taken before the sidebar finished rendering is followed by another one.
+  // a snapshot taken before the sidebar finished rendering is followed by another one. A page that never
+  // stops mutating still gets one every MAX_WAIT_MS: the debounce has a ceiling, not only a trailing edge.
   const SETTLE_MS = 40;
+  const MAX_WAIT_MS = 200;
+  // The page tree sent to the panel: only what pyapp/ticket_parser.py reads (TREE_ATTRS there), bounded.
+  const TREE_ATTRS = ["role", "aria-label", "aria-current", "aria-selected", "href", "contenteditable", "data-testid"];
+  const TREE_SKIP = new Set(["script", "style", "template", "noscript", "svg", "textarea", "iframe", "select", "option"]);
+  const TREE_MAX_NODES = 40_000;
+  const TREE_MAX_CHARS = 400_000;
+  const TREE_MAX_DEPTH = 200;
+  const RUN_MAX = 5_000;
   const PANEL_URL = chrome.runtime.getURL("panel/panel.html");
   const nonce = crypto.randomUUID();
   let host = null;
   let mounts = 0;
   let lastFingerprint = "";
-  let timer = 0;
+  let settleTimer = 0;
+  let ceilingTimer = 0;
+  let replySelection = null; // where the agent's caret was in the reply box, for Insert into reply
 
   const alive = () => Boolean(globalThis.chrome?.runtime?.id);
 
@@ -65,28 +76,101 @@
     return boxes.find((el) => /reply|message|respon|antwoord/i.test(label(el))) || boxes.at(-1) || null;
   }
 
-  function insertIntoReply(text) {
+  function rememberReplyCaret() {
+    const sel = getSelection();
     const box = findReplyBox();
-    if (!box || typeof text !== "string" || !/^https:\/\/[^\s<>"']{1,2000}$/.test(text)) return false;
+    if (box && sel.rangeCount && box.contains(sel.anchorNode)) replySelection = sel.getRangeAt(0).cloneRange();
+  }
+
+  // The link goes only into the ticket it was made for: a deep link signs a customer into the portal for
+  // that order, and pasted to another customer it would hand them access.
+  const onTicket = (key) => typeof key === "string" && key.startsWith("/inbox/") &&
+    (location.pathname === key || location.pathname.startsWith(key + "/"));
+
+  const shows = (box, text) => (box.value ?? box.innerText ?? "").includes(text);
+
+  function settle(test, ms) {
+    return new Promise((resolve) => {
+      const start = performance.now();
+      const look = () => (test() || performance.now() - start > ms ? resolve(test()) : requestAnimationFrame(look));
+      requestAnimationFrame(look);
+    });
+  }
+
+  // Through the editor's own input path: rich editors (Draft.js, Slate, ProseMirror, Lexical) keep a model and
+  // undo direct DOM writes, and execCommand bypasses their beforeinput handling; all of them take a paste.
+  // A plain contenteditable or textarea takes execCommand, which keeps the browser's undo history.
+  async function insertIntoReply(text, ticket) {
+    if (typeof text !== "string" || !/^https:\/\/[^\s<>"']{1,2000}$/.test(text)) return { ok: false, reason: "bad-text" };
+    if (!onTicket(ticket)) return { ok: false, reason: "other-ticket" };
+    const box = findReplyBox();
+    if (!box) return { ok: false, reason: "no-reply-box" };
     box.focus();
     if (box instanceof HTMLTextAreaElement) {
-      box.setRangeText(text, box.selectionStart, box.selectionEnd, "end");
-      box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText", data: text }));
-    } else {
-      document.execCommand("insertText", false, text); // keeps the editor's own undo history
+      if (!document.execCommand("insertText", false, text) || !shows(box, text)) {
+        box.setRangeText(text, box.selectionStart, box.selectionEnd, "end");
+        box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText", data: text }));
+      }
+      return { ok: shows(box, text) };
     }
-    return true;
+    const sel = getSelection();
+    if (!(sel.rangeCount && box.contains(sel.anchorNode))) {
+      const range = replySelection && box.contains(replySelection.startContainer) ? replySelection : document.createRange();
+      if (range !== replySelection) { range.selectNodeContents(box); range.collapse(false); }
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    const taken = !box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    if (!taken) document.execCommand("insertText", false, text);
+    return { ok: await settle(() => shows(box, text), 600) };
+  }
+
+  // The visible page as [tag, {attrs}, ...children], text as strings. Hidden subtrees (display:none panes an
+  // app keeps for later, collapsed menus) are not what a person sees and are left out.
+  function pageTree() {
+    let nodes = 0;
+    let chars = 0;
+    const visible = (el) => el.checkVisibility?.() !== false || getComputedStyle(el).display === "contents";
+    function walk(el, depth) {
+      const attrs = {};
+      for (const name of TREE_ATTRS) {
+        const v = el.getAttribute(name);
+        if (v !== null) attrs[name] = v.slice(0, 500);
+      }
+      const out = [el.localName, attrs];
+      for (let c = el.firstChild; c && nodes < TREE_MAX_NODES && chars < TREE_MAX_CHARS; c = c.nextSibling) {
+        if (c.nodeType === Node.TEXT_NODE) {
+          if (c.data.trim()) {
+            const run = c.data.slice(0, RUN_MAX);
+            chars += run.length;
+            out.push(run);
+          }
+        } else if (c.nodeType === Node.ELEMENT_NODE && c !== host && !TREE_SKIP.has(c.localName) && visible(c)) {
+          nodes += 1;
+          if (depth >= TREE_MAX_DEPTH) {
+            const run = c.textContent.slice(0, RUN_MAX);
+            chars += run.length;
+            out.push(run);
+          } else {
+            out.push(walk(c, depth + 1));
+          }
+        }
+      }
+      return out;
+    }
+    const tree = document.body ? walk(document.body, 0) : ["body", {}];
+    return { json: JSON.stringify(tree), truncated: nodes >= TREE_MAX_NODES || chars >= TREE_MAX_CHARS };
   }
 
   function snapshot() {
-    // Only the body: our own host hangs off <html>, so it is never part of what the panel parses.
-    const html = document.body ? document.body.outerHTML : "";
-    const half = SNAPSHOT_LIMIT / 2; // a sidebar is usually late in the markup: keep the end, not only the start
+    const tree = pageTree();
     return {
       url: location.href,
       title: document.title.slice(0, 500),
-      html: html.length > SNAPSHOT_LIMIT ? html.slice(0, half) + html.slice(-half) : html,
-      truncated: html.length > SNAPSHOT_LIMIT,
+      tree: tree.json,
+      truncated: tree.truncated,
       replyBox: Boolean(findReplyBox()),
     };
   }
@@ -111,11 +195,15 @@
     if (!alive()) return teardown();
     // Typing in a rich-text reply box is not a ticket change: no snapshot per keystroke.
     if (Array.isArray(records) && records.length && records.every((r) => inEditor(r.target))) return;
-    clearTimeout(timer);
-    timer = setTimeout(check, SETTLE_MS);
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(check, SETTLE_MS);
+    if (!ceilingTimer) ceilingTimer = setTimeout(check, MAX_WAIT_MS);
   }
 
   function check() {
+    clearTimeout(settleTimer);
+    clearTimeout(ceilingTimer);
+    settleTimer = ceilingTimer = 0;
     if (!alive()) return teardown();
     if (HELPDESK_PATH.test(location.pathname)) {
       mount();
@@ -139,7 +227,8 @@
       host?.toggleAttribute("collapsed", Boolean(message.collapsed));
       sendResponse({ ok: true });
     } else if (message.kind === "insert-reply") {
-      sendResponse({ ok: insertIntoReply(message.text) });
+      insertIntoReply(message.text, message.ticket).then(sendResponse, () => sendResponse({ ok: false }));
+      return true; // answered asynchronously, once the editor shows the link
     }
   }
 
@@ -148,6 +237,7 @@
   function teardown() {
     observer.disconnect();
     removeEventListener("popstate", onPageMutation);
+    document.removeEventListener("selectionchange", rememberReplyCaret);
     try {
       chrome.runtime.onMessage.removeListener(onMessage);
     } catch {
@@ -159,5 +249,6 @@
   chrome.runtime.onMessage.addListener(onMessage);
   observer.observe(document, { childList: true, subtree: true, characterData: true });
   addEventListener("popstate", onPageMutation);
+  document.addEventListener("selectionchange", rememberReplyCaret);
   check();
 })();

@@ -20,10 +20,13 @@ def test_panel_python_renders_the_ticket_orders_and_nothing_leaves_loopback(
     net_log = workdir / "netlog.json"
     context = launch(playwright_instance, workdir / "profile", Ports(klaviyo_server.port, loop.port), net_log=net_log)
     seen_urls: list[str] = []
+    errors: list[str] = []
     context.on("request", lambda r: seen_urls.append(r.url))
     try:
         store_settings(context, extension_id(context), apiKey=FULL_KEY, enabled=True)
         page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto("https://www.klaviyo.com/inbox/tickets/101")
         panel = panel_frame(page)
         panel.wait_for_selector("html[data-python='ready']", timeout=30_000)
@@ -31,6 +34,7 @@ def test_panel_python_renders_the_ticket_orders_and_nothing_leaves_loopback(
         names = panel.locator("section.card h3").all_inner_texts()
         assert names[:2] == ["#1001", "#1002"]
         assert panel.evaluate("performance.getEntriesByName('loop:python-ready').length") == 1
+        assert errors == []  # the page's and the panel's consoles: a boot that "works" with a traceback is a bug
     finally:
         context.close()
     hosts = net_log_hosts(net_log)

@@ -14,8 +14,8 @@ def test_panel_boots_on_the_inbox_and_survives_ticket_switches(ext):
     panel = ext.panel(page)
     ext.wait_state(panel, "no-ticket")
     panel.evaluate("window.__bootMarker = 42")
-    for ticket in ("101", "102", "103"):
-        page.locator(f"[data-ticket='{ticket}']").click()
+    for ticket, customer in (("101", "Jane Doe"), ("102", "Max Mustermann"), ("103", "Ava Smith")):
+        page.get_by_role("link", name=customer).click()
         panel.wait_for_selector(f"html[data-ready-key='/inbox/tickets/{ticket}']", state="attached", timeout=15_000)
     assert panel.evaluate("window.__bootMarker") == 42  # never reloaded
     assert panel.evaluate("performance.getEntriesByName('loop:python-ready').length") == 1
@@ -58,8 +58,9 @@ def test_leaving_the_helpdesk_hides_the_panel_and_coming_back_reuses_it(ext):
 
 def test_focus_stays_on_the_button_the_agent_pressed(ext):
     page, panel = ext.ready_panel("101")
-    start = panel.locator("#start-1002")
+    start = panel.get_by_role("button", name="Initiate return").first
     start.focus()
+    focused = panel.evaluate("document.activeElement.id")
     page.keyboard.press("Enter")
-    panel.locator("#create-1002").wait_for()
-    assert panel.evaluate("document.activeElement.id") == "start-1002"  # re-rendered, focus kept
+    panel.get_by_role("button", name="Copy link").wait_for()
+    assert panel.evaluate("document.activeElement.id") == focused  # re-rendered, focus kept (now on Cancel)

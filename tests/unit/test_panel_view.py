@@ -1,14 +1,16 @@
-"""The panel's states and texts on CPython, driven with the real Loop client against the stand-in."""
+"""The panel's states, texts and Initiate return flow on CPython, driven with the real Loop client against the
+stand-in (real HTTPS on loopback); the browser's clipboard and reply box are the only things stood in for."""
 from __future__ import annotations
 
 import asyncio
 
-from harness.loop_standin import FULL_KEY, Fault
+from harness.loop_standin import FULL_KEY, NO_DRAFTS_KEY, Fault
 from harness.tls import client_context
 from pyapp.i18n import file_translator
 from pyapp.loop_client import ClientConfig, LoopClient
-from pyapp.panel import Panel, Services
+from pyapp.panel import Panel, Services, Step
 from pyapp.settings import merge
+from pyapp.ticket_follower import Reading
 from pyapp.ticket_parser import Ticket
 from pyapp.transport import UrllibTransport
 from pyapp.view import VNode
@@ -16,24 +18,41 @@ from pyapp.view import VNode
 from .conftest import run
 
 
-def make_panel(loop, key=FULL_KEY):
-    renders: list[int] = []
+class Browser:
+    """What the panel asks of the browser, recorded: the clipboard and the reply box."""
+
+    def __init__(self) -> None:
+        self.clipboard: list[str] = []
+        self.inserted: list[tuple[str, str]] = []
+        self.page_ticket = "/inbox/tickets/101"
+
+    async def copy(self, text: str) -> bool:
+        self.clipboard.append(text)
+        return True
+
+    async def insert(self, text: str, ticket: str) -> str:
+        if ticket != self.page_ticket:
+            return "other-ticket"
+        self.inserted.append((text, ticket))
+        return "ok"
+
+
+def make_panel(loop, key=FULL_KEY, lookup="email", browser=None):
+    browser = browser or Browser()
 
     def client(settings, on_retry):
         return LoopClient(UrllibTransport(client_context()), settings.api_key,
                           ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0), on_retry=on_retry,
                           sleep=lambda s: asyncio.sleep(0))
 
-    async def no(*_):
-        return False
-
-    panel = Panel(file_translator("en"), Services(client, no, no, lambda: None), lambda: renders.append(1))
-    panel.apply_settings(merge({"apiKey": key} if key else {}, None))
+    panel = Panel(file_translator("en"), Services(client, browser.copy, browser.insert, lambda: None), lambda: None)
+    panel.apply_settings(merge({"apiKey": key, "lookupField": lookup} if key else {}, None))
+    panel.browser = browser
     return panel
 
 
-def ticket(key="/inbox/tickets/101", email="jane@example.com", orders=("#1001", "#1002")):
-    return Ticket(key=key, is_ticket=True, email=email, orders=orders)
+def ticket(key="/inbox/tickets/101", email="jane@example.com", orders=("#1001", "#1002"), known=True):
+    return Reading(Ticket(key=key, is_ticket=True, email=email, orders=orders), known, True)
 
 
 def texts(node: VNode) -> str:
@@ -44,6 +63,8 @@ def test_every_state_has_words_and_never_raw_errors(loop):
     assert "not set up yet" in texts(make_panel(loop, key=None).view())
     p = make_panel(loop)
     assert p.state_name() == "no-ticket" and "Open a ticket" in texts(p.view())
+    run(p.show_ticket(ticket(known=False)))
+    assert p.state_name() == "reading" and "Reading the ticket" in texts(p.view()) and not loop.api_requests()
     run(p.show_ticket(ticket()))
     view = texts(p.view())
     assert p.state_name() == "ready" and "Open" in view and "Linen Shirt" in view
@@ -75,3 +96,75 @@ def test_search_keeps_bad_input_and_explains(loop):
     p.search({"order": "<img src=x>"})
     assert p.state.search_message == "searchInvalid" and "not an order name" in texts(p.view())
     assert not loop.api_requests()
+
+
+def test_initiate_return_goes_straight_to_the_share_choices_when_the_email_is_on_the_ticket(loop):
+    p = make_panel(loop)
+    run(p.show_ticket(ticket()))
+    run(p.initiate("1002"))
+    start = p.state.cards["1002"].start
+    assert start.step is Step.READY and start.link.startswith("https://demo-shop.loopreturns.com/#/link/")
+    view = texts(p.view())
+    assert "Copy link" in view and "QR code" in view and "Customer e-mail" not in view
+    run(p.copy_link("1002"))
+    assert p.browser.clipboard == [start.link]
+    assert [r.path for r in loop.api_requests("draft-returns")][0].endswith("/draft-returns")  # checked first
+
+
+def test_a_zip_shop_asks_inline_and_keeps_what_was_typed(loop):
+    loop.lookup_field = "zip"
+    p = make_panel(loop, lookup="zip")
+    run(p.show_ticket(ticket()))
+    run(p.initiate("1002"))
+    assert p.state.cards["1002"].start.step is Step.ASK and not loop.api_requests("draft-returns")
+    run(p.submit_lookup("1002", {"lookup": "99999"}))
+    start = p.state.cards["1002"].start
+    assert start.step is Step.ASK and start.lookup_value == "99999" and start.message_key == "mismatch_zip"
+    assert "not with this ZIP" in texts(p.view())
+    run(p.submit_lookup("1002", {"lookup": "10001"}))
+    assert p.state.cards["1002"].start.step is Step.READY
+
+
+def test_an_ineligible_order_says_why_and_its_button_stays_hidden(loop):
+    p = make_panel(loop)
+    run(p.show_ticket(ticket(email="ava@example.com", orders=("#1006", "#1007"))))
+    run(p.initiate("1006"))
+    assert p.state.cards["1006"].start is None and "final sale" in texts(p.view())
+    run(p.show_ticket(ticket("/inbox/tickets/2", "jane@example.com", ("#1001",))))  # away and back again
+    run(p.show_ticket(ticket(email="ava@example.com", orders=("#1006", "#1007"))))
+    view = p.view()
+    assert "final sale" in texts(view)
+    assert not [n for n in _all(view) if n.attrs.get("id") == "start-1006"]  # no Initiate return for it
+    assert [n for n in _all(view) if n.attrs.get("id") == "start-1007"]
+    before = len(loop.api_requests("draft-returns"))
+    run(p.initiate("1006"))
+    assert len(loop.api_requests("draft-returns")) == before  # not asked again
+
+
+def test_eligibility_that_cannot_be_checked_still_gives_the_link_with_a_quiet_line(loop):
+    loop.drafts_enabled = False
+    p = make_panel(loop)
+    run(p.show_ticket(ticket()))
+    run(p.initiate("1002"))
+    assert p.state.cards["1002"].start.step is Step.READY
+    assert "no Draft Returns API" in texts(p.view())
+    p2 = make_panel(loop, key=NO_DRAFTS_KEY)
+    run(p2.show_ticket(ticket()))
+    run(p2.initiate("1002"))
+    assert p2.state.cards["1002"].start.link and "lacks the Draft Returns scope" in texts(p2.view())
+
+
+def test_insert_into_reply_is_refused_for_another_ticket(loop):
+    p = make_panel(loop)
+    run(p.show_ticket(ticket()))
+    run(p.initiate("1002"))
+    p.browser.page_ticket = "/inbox/tickets/102"  # the page switched while the panel still showed 101
+    run(p.insert_link("1002"))
+    assert p.browser.inserted == [] and "made for another ticket" in texts(p.view())
+
+
+def _all(node: VNode):
+    yield node
+    for c in node.children:
+        if isinstance(c, VNode):
+            yield from _all(c)
