@@ -201,3 +201,19 @@ def test_a_gateway_404_is_an_error_not_no_returns(admin, ext, loop):
     ext.wait_state(panel, "unreachable")
     assert "did not recognise the request" in panel.get_by_role("alert").inner_text()
     assert "No returns" not in panel.locator("main").inner_text()
+
+
+def test_a_page_that_never_stops_mutating_still_settles_on_the_new_ticket(admin, ext, klaviyo_server):
+    """A live clock ticking every 20 ms would starve a trailing-only debounce: the snapshot has a ceiling."""
+    klaviyo_server.page_script = """addEventListener('DOMContentLoaded', () => {
+        const clock = document.createElement('div'); document.body.append(clock);
+        setInterval(() => { clock.textContent = String(Date.now()); }, 20);
+    });"""
+    try:
+        page, panel = ext.ready_panel("101")
+        open_in_inbox(page, "Max Mustermann")
+        panel.wait_for_selector("html[data-ready-key='/inbox/tickets/102'][data-panel-state='ready']",
+                                state="attached", timeout=10_000)
+        assert card(panel, "#1003").is_visible()
+    finally:
+        klaviyo_server.page_script = None
