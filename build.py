@@ -387,9 +387,24 @@ def wheel_lock_entry(file_name: str, data: bytes) -> tuple[str, dict]:
     }
 
 
+def contract_js() -> bytes:
+    """What the content script shares with the panel's Python, written from the Python side: one list of the
+    order list's headings (the parser finds the list by them, the content script anchors the panel under it),
+    the page-tree attributes the parser reads, and its size bounds."""
+    sys.path.insert(0, str(ROOT))
+    from pyapp import ticket_parser as tp
+
+    data = {"orderListHeadings": list(tp.ORDER_LIST_HEADINGS), "treeAttrs": list(tp.TREE_ATTRS),
+            "treeSkip": sorted(tp.SKIP_CONTENT), "maxRun": tp.MAX_RUN, "maxNodes": tp.MAX_NODES,
+            "maxDepth": tp.MAX_DEPTH}
+    return ("// Written by build.py from pyapp/ticket_parser.py; do not edit. Shared by the content scripts.\n"
+            "globalThis.loopReturnsContract = Object.freeze(" + json.dumps(data, sort_keys=True) + ");\n").encode()
+
+
 def assemble(offline: bool) -> Tree:
     ensure_node_modules(offline)
     tree = Tree()
+    tree.add("shared/contract.js", contract_js())
     manifest = json.loads((ROOT / "manifest.json").read_text())
     tree.add("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n")
 

@@ -126,5 +126,5 @@ class KlaviyoStandin(HTTPSServer):
         self.list_delay = 0.05
         self.conversation_delay = 0.15
         self.sidebar_delay = 0.35
-        self.config = {"staleSidebar": True, "sidebarRerenderMs": 4000}
+        self.config = {"staleSidebar": True, "sidebarRerenderMs": 4000, "sidebar": True}
         self.clear_log()

@@ -15,7 +15,7 @@ import asyncio
 import json
 
 import js
-from pyodide.ffi import create_once_callable, create_proxy, to_js
+from pyodide.ffi import create_proxy, to_js
 
 from pyapp.i18n import translator
 from pyapp.loop_client import ClientConfig, LoopClient
@@ -27,6 +27,13 @@ from pyapp.ticket_follower import TicketFollower
 from pyapp.ticket_parser import parse_ticket
 from pyapp.transport import Request, Response, TransportError
 from pyapp.view import VNode
+
+
+PANEL_COLLAPSED = "panelCollapsed"  # not a setting: how the agent left the panel, kept in storage.local
+
+
+def _ignore(*_args) -> None:
+    """A promise rejection nobody needs to act on (the content script is gone with the page)."""
 
 
 def _present(value) -> bool:
@@ -212,8 +219,8 @@ class PanelApp:
         await pyodide_js.loadPackage(name)
 
     def set_collapsed(self, collapsed: bool) -> None:
-        js.chrome.tabs.sendMessage(self.tab_id, _js({"kind": "layout", "nonce": self.nonce, "collapsed": collapsed}),
-                                   _js({"frameId": 0}))
+        # Remembered for the next ticket and tab; the frame's height follows the content (frame-size.js).
+        js.chrome.storage.local.set(_js({PANEL_COLLAPSED: collapsed}))
 
     def open_options(self) -> None:
         js.chrome.runtime.openOptionsPage()
@@ -221,9 +228,11 @@ class PanelApp:
     # -- rendering --
 
     def schedule_render(self) -> None:
+        # The event loop, not requestAnimationFrame: a frame that is not rendered (the panel hidden on the inbox
+        # page, still booting there) gets no animation frames, and the DOM must be up to date when it is shown.
         if not self._render_pending:
             self._render_pending = True
-            js.requestAnimationFrame(create_once_callable(self._render_now))
+            asyncio.get_event_loop().call_soon(self._render_now)
 
     def _render_now(self, _ts=None) -> None:
         self._render_pending = False
@@ -245,8 +254,9 @@ class PanelApp:
     # -- settings --
 
     async def load_settings(self) -> None:
-        local = await js.chrome.storage.local.get(_js(list(SETTING_FIELDS)))
+        local = await js.chrome.storage.local.get(_js([*SETTING_FIELDS, PANEL_COLLAPSED]))
         self.local = local.to_py() if _present(local) else {}
+        self.panel.state.collapsed = self.local.pop(PANEL_COLLAPSED, False) is True
         managed = asyncio.ensure_future(self.load_managed())
         if self.local.get("apiKey"):
             self.apply_settings()  # the managed read can take ~2 s after browser start: not on this path
@@ -264,7 +274,19 @@ class PanelApp:
         self.apply_settings()
 
     def apply_settings(self) -> None:
-        self.panel.apply_settings(merge(self.local, self.managed))
+        settings = merge(self.local, self.managed)
+        headings_changed = self.panel.state.settings is None or \
+            self.panel.state.settings.order_headings != settings.order_headings
+        self.panel.apply_settings(settings)
+        if headings_changed:
+            self.send_headings()
+
+    def send_headings(self) -> None:
+        """The admin's extra order-list headings: the content script anchors the panel under that list too."""
+        settings = self.panel.state.settings
+        if settings is not None and settings.order_headings and self.tab_id is not None:
+            message = {"kind": "layout", "nonce": self.nonce, "headings": list(settings.order_headings)}
+            js.chrome.tabs.sendMessage(self.tab_id, _js(message), _js({"frameId": 0})).catch(_ignore)
 
     def on_storage_changed(self, changes, area) -> None:
         changed = changes.to_py()
@@ -272,6 +294,8 @@ class PanelApp:
         if target is None:
             return
         for key, change in changed.items():
+            if key not in SETTING_FIELDS:
+                continue
             if "newValue" in change:
                 target[key] = change["newValue"]
             else:
@@ -342,6 +366,7 @@ class PanelApp:
         tab, _ = await asyncio.gather(js.chrome.tabs.getCurrent(), self.load_settings())
         self.tab_id = tab.id if _present(tab) else None
         if self.tab_id is not None:
+            self.send_headings()
             await self.snapshot()
 
 

@@ -10,7 +10,7 @@
 // - hashed class names and no markers for the extension: no ticket ids on panes, no test ids. What a person
 //   sees (the URL, headings, text) is all there is to go by.
 "use strict";
-let config = { staleSidebar: true, sidebarRerenderMs: 4000 };
+let config = { staleSidebar: true, sidebarRerenderMs: 4000, sidebar: true };
 let tickets = [];
 let shown = { conversation: null, sidebar: null }; // ticket ids whose data the panes currently show
 let loadSeq = 0;
@@ -50,7 +50,7 @@ function shell() {
     el("main", { class: "mn_77c1" },
       el("section", { class: "il_3f0a" }, el("h2", {}, "Inbox"), search, results, el("ul", { class: "tl_9c2e" })),
       el("section", { class: "c-conv_19ab", "aria-label": "Conversation" }),
-      el("aside", { class: "sb_6a1e", "aria-label": "Details" })));
+      config.sidebar ? el("aside", { class: "sb_6a1e", "aria-label": "Details" }) : null));
 }
 
 function ticketLink(t, current) {
@@ -84,7 +84,7 @@ async function route() {
   renderList();
   const id = ticketIdFromPath();
   const conv = $(".c-conv_19ab");
-  const side = $(".sb_6a1e");
+  const side = $(".sb_6a1e") || document.createElement("aside"); // a layout without a details sidebar
   const seq = ++loadSeq;
   const t = tickets.find((x) => x.id === id);
   document.title = t ? `${t.subject} | Inbox | Klaviyo` : "Inbox | Klaviyo";
@@ -135,7 +135,7 @@ function renderConversation(t, data) {
 
 function renderSidebar() {
   const d = shown.sidebar;
-  if (!d) return;
+  if (!d || !$(".sb_6a1e")) return;
   const orders = el("div", { class: "ol_5d2a" });
   for (const o of d.orders) {
     orders.append(el("div", { class: "ord_44c1" }, el("span", { class: "on_9f" }, o.name),
@@ -248,6 +248,7 @@ Promise.all([api("/api/helpdesk/config"), api("/api/helpdesk/tickets")]).then(([
   config = { ...config, ...c };
   tickets = data.tickets;
   document.getElementById("root").replaceWith(shell());
+  if (!config.sidebar) document.querySelector(".kl-app_x81f2").style.gridTemplateColumns = "64px 300px minmax(0,1fr)";
   route();
   if (config.sidebarRerenderMs > 0) setInterval(renderSidebar, config.sidebarRerenderMs);
 });

@@ -5,7 +5,6 @@ stand-in state and fresh extension settings.
 """
 from __future__ import annotations
 
-import copy
 import tempfile
 import time
 from pathlib import Path
@@ -13,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from harness.chromium import Ports, extension_id, launch
-from harness.klaviyo_standin import DEMO_TICKETS
 from harness.loop_standin import FULL_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,10 +99,9 @@ def ext(browser, loop, klaviyo_server):
     helper = Ext(browser)
     helper.clear()
     helper.store(apiKey=FULL_KEY, enabled=True, lookupField="email")
-    klaviyo_server.tickets = copy.deepcopy(DEMO_TICKETS)
-    klaviyo_server.clear_log()
+    klaviyo_server.reset()
     yield helper
     for page in list(browser.pages):
         if not page.url.startswith("about:"):
             page.close()  # settings tabs too: Chrome would focus an old options tab instead of opening one
-    klaviyo_server.tickets = copy.deepcopy(DEMO_TICKETS)
+    klaviyo_server.reset()

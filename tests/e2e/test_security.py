@@ -10,6 +10,7 @@ import time
 import pytest
 
 from harness.loop_standin import Fault
+from tests.e2e.layout import HOST_JS
 
 CANARY = "lr_canary_7d41e0c2b9f3a5"
 
@@ -66,7 +67,7 @@ HOSTILE = r"""
     }
     for (const msg of [{ kind: "page-changed", nonce: "guess" }, { kind: "snapshot" }, { kind: "insert-reply", text: "x" }])
       window.postMessage(msg, "*");
-    const host = document.querySelector("loop-returns-panel");
+    const host = [...document.documentElement.children].find((e) => e.localName === "div");
     for (let i = 0; i < 20; i++) {
       host?.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: 1300, clientY: 300 }));
       host?.click();
@@ -117,7 +118,7 @@ def test_page_removing_our_panel_gets_bounded_remounts(hostile, klaviyo_server):
     removed = page.evaluate("""async () => {
         let n = 0;
         for (let i = 0; i < 15; i++) {
-          const host = document.querySelector('loop-returns-panel');
+          const host = [...document.documentElement.children].find(e => e.localName === 'div');
           if (host) { host.remove(); n++; }
           document.body.append(document.createElement('p'));  // a DOM change, so the content script looks again
           await new Promise(r => setTimeout(r, 120));
@@ -285,7 +286,7 @@ def test_extension_reload_leaves_no_broken_panel_behind(built_dist, playwright_i
         settings.evaluate("() => { setTimeout(() => chrome.runtime.reload(), 50); }")
         page.wait_for_timeout(2500)
         page.get_by_role("link", name="Max Mustermann: Exchange question").click()  # the orphan notices
-        page.wait_for_function("() => !document.querySelector('loop-returns-panel')", timeout=5000)
+        page.wait_for_function(f"() => !({HOST_JS})()", timeout=5000)
         assert not [e for e in errors if "context invalidated" in e.lower()], errors
     finally:
         context.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.e2e.layout import HOST_JS
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,7 +49,7 @@ def test_no_synchronous_network_call_in_the_panel():
 def test_leaving_the_helpdesk_hides_the_panel_and_coming_back_reuses_it(ext):
     page, panel = ext.ready_panel("101")
     panel.evaluate("window.__bootMarker = 7")
-    host_visible = "() => getComputedStyle(document.querySelector('loop-returns-panel')).display !== 'none'"
+    host_visible = f"() => getComputedStyle(({HOST_JS})()).display !== 'none'"
     page.evaluate("() => { history.pushState({}, '', '/customer-hub/overview'); document.body.append('x'); }")
     page.wait_for_function(f"() => !({host_visible})()", timeout=5000)
     page.evaluate("() => { history.pushState({}, '', '/inbox/tickets/102'); dispatchEvent(new PopStateEvent('popstate')); }")

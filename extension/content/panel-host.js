@@ -1,0 +1,209 @@
+// Where the panel sits: in the page's layout, under the ticket's order list, covering none of the helpdesk.
+//
+// The iframe must never reload (a reload reboots Python: seconds), yet the app re-renders its sidebar and
+// switches tickets at will. So the host lives outside the app's subtree (a child of <html>) and never moves;
+// the page's own layout reserves the room: an empty placeholder under the order list (re-inserted when the
+// app re-renders, which is cheap) whose box the host follows on every scroll, resize and mutation. The host is
+// a plain built-in element (a page can define a custom element's behaviour, and ElementInternals can reach a
+// closed root), its style is restored when the page rewrites it, and it holds a closed shadow root with the
+// extension iframe. The placeholder holds nothing of the panel's data.
+(() => {
+  "use strict";
+  const C = globalThis.loopReturnsContract;
+  const PANEL_URL = chrome.runtime.getURL("panel/panel.html");
+  const DOCK_WIDTH = 360; // the column used where no order list is found on a ticket
+  const DOCK_AFTER_MS = 1500; // how long a ticket may take to show its order list before the panel docks
+  const GAP = 8;
+  const HOST_STYLE = "all:initial !important;position:fixed !important;display:block !important;" +
+    "z-index:2147483000 !important;opacity:1 !important;visibility:visible !important;" +
+    "pointer-events:auto !important;contain:strict !important;";
+
+  let host = null;
+  let frame = null;
+  let placeholder = null;
+  let anchorList = null;
+  let height = 160; // until the panel reports its own
+  let shown = false;
+  let onTicketSince = 0;
+  let extraHeadings = [];
+  let box = { top: 0, left: 0, width: 0, height: 0, frameTop: 0, hidden: true };
+  let scheduled = false;
+  let dockTimer = 0;
+  const hostObserver = new MutationObserver(restyle);
+  const sizes = new ResizeObserver(schedule);
+
+  function create(nonce) {
+    host = document.createElement("div");
+    const shadow = host.attachShadow({ mode: "closed" });
+    const style = document.createElement("style");
+    style.textContent = `.vp{position:absolute;inset:0;overflow:hidden;border-radius:8px;background:#fff;
+        box-shadow:0 0 0 1px #e3e6ea}
+      iframe{position:absolute;left:0;top:0;width:100%;border:0;display:block;color-scheme:light}`;
+    const viewport = document.createElement("div");
+    viewport.className = "vp";
+    frame = document.createElement("iframe");
+    frame.src = `${PANEL_URL}#${nonce}`;
+    frame.title = "Loop Returns";
+    frame.allow = "clipboard-write";
+    viewport.append(frame);
+    shadow.append(style, viewport);
+    restyle();
+    document.documentElement.append(host);
+    hostObserver.observe(host, { attributes: true });
+    sizes.observe(document.documentElement);
+    addEventListener("scroll", schedule, { capture: true, passive: true });
+    addEventListener("resize", schedule, { passive: true });
+    return host;
+  }
+
+  function hostStyle() {
+    if (!shown || box.hidden) return HOST_STYLE + "display:none !important;";
+    return HOST_STYLE + `top:${box.top}px !important;left:${box.left}px !important;` +
+      `width:${box.width}px !important;height:${box.height}px !important;`;
+  }
+
+  // The page may rewrite our host's inline style (to hide, fade or move it): put ours back.
+  function restyle() {
+    const wanted = hostStyle();
+    if (host && host.getAttribute("style") !== wanted) host.setAttribute("style", wanted);
+    // In the page, the frame is as tall as its content; docked, it is the column and scrolls inside.
+    if (frame) frame.style.cssText = `top:${-box.frameTop}px;height:${box.docked ? box.height : height}px;`;
+  }
+
+  // The order list: the nearest ancestor of its visible heading that holds more than the heading (the same
+  // headings, from shared/contract.js, and the same rule as pyapp/ticket_parser.py's _list_under).
+  function findOrderList() {
+    const wanted = new Set([...C.orderListHeadings, ...extraHeadings]);
+    const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || n.data.length > 160 || el === placeholder) continue;
+      const own = [...el.childNodes].filter((c) => c.nodeType === Node.TEXT_NODE).map((c) => c.data).join(" ")
+        .split(/\s+/).filter(Boolean).join(" ").toLowerCase();
+      if (!wanted.has(own) || !el.checkVisibility()) continue;
+      const limit = own.length + 2;
+      let section = el.parentElement;
+      for (let i = 0; section && i < 4; i += 1, section = section.parentElement) {
+        if (section.textContent.trim().length > limit) return section;
+      }
+    }
+    return null;
+  }
+
+  function isContainer(el) {
+    return el === document.body || el.localName === "aside" || el.getAttribute("role") === "complementary" ||
+      /(auto|scroll)/.test(getComputedStyle(el).overflowY);
+  }
+
+  function ensurePlaceholder() {
+    if (placeholder?.isConnected && anchorList?.isConnected) return true;
+    anchorList = findOrderList();
+    if (!anchorList) return false;
+    if (!placeholder) {
+      placeholder = document.createElement("div");
+      placeholder.setAttribute("aria-hidden", "true");
+      sizes.observe(placeholder); // once: observing again would report again, and place() again
+    }
+    // Under the list, inside the same column; if the list is the column itself, at its end.
+    if (isContainer(anchorList) || !anchorList.parentElement) anchorList.append(placeholder);
+    else anchorList.after(placeholder);
+    return true;
+  }
+
+  // The part of the placeholder a person can see: clipped by every scrolling ancestor and the viewport.
+  function visibleRect(el) {
+    const r = el.getBoundingClientRect();
+    let top = Math.max(r.top, 0), left = Math.max(r.left, 0);
+    let bottom = Math.min(r.bottom, innerHeight), right = Math.min(r.right, innerWidth);
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX === "visible" && s.overflowY === "visible") continue;
+      const b = a.getBoundingClientRect();
+      top = Math.max(top, b.top + a.clientTop);
+      left = Math.max(left, b.left + a.clientLeft);
+      bottom = Math.min(bottom, b.top + a.clientTop + a.clientHeight);
+      right = Math.min(right, b.left + a.clientLeft + a.clientWidth);
+    }
+    return { r, top, left, bottom, right };
+  }
+
+  function dock(on) {
+    const html = document.documentElement;
+    if (on) html.style.setProperty("margin-right", `${DOCK_WIDTH}px`, "important");
+    else if (html.style.getPropertyValue("margin-right") === `${DOCK_WIDTH}px`) html.style.removeProperty("margin-right");
+  }
+
+  function place() {
+    scheduled = false;
+    if (!host) return;
+    let next = { ...box, hidden: true };
+    if (shown && ensurePlaceholder()) {
+      dock(false);
+      const wantedHeight = `${height}px`;
+      if (placeholder.style.height !== wantedHeight) {
+        placeholder.style.cssText = `display:block;height:${height}px;margin:${GAP}px 0 0;padding:0;border:0;`;
+      }
+      const v = visibleRect(placeholder);
+      if (v.bottom - v.top >= 1 && v.right - v.left >= 1) {
+        next = { top: v.top, left: v.left, width: v.right - v.left, height: v.bottom - v.top,
+          frameTop: v.top - v.r.top, hidden: false };
+      }
+    } else if (shown && performance.now() - onTicketSince > DOCK_AFTER_MS) {
+      dock(true);
+      next = { top: 0, left: innerWidth - DOCK_WIDTH, width: DOCK_WIDTH, height: innerHeight, frameTop: 0,
+        hidden: false, docked: true };
+    } else if (shown && !dockTimer) {
+      dockTimer = setTimeout(() => { dockTimer = 0; schedule(); }, DOCK_AFTER_MS);
+    }
+    box = next;
+    restyle();
+  }
+
+  function schedule() {
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(place);
+    }
+  }
+
+  // On a ticket: shown, under its order list (or docked). Elsewhere: hidden, but alive (Python stays booted).
+  function show(onTicket) {
+    if (onTicket && !shown) onTicketSince = performance.now();
+    shown = onTicket;
+    if (!onTicket) dock(false);
+    schedule();
+  }
+
+  function setHeight(h) {
+    if (Number.isFinite(h) && h > 0) {
+      height = Math.min(Math.ceil(h), 20_000);
+      schedule();
+    }
+  }
+
+  function setHeadings(list) {
+    if (Array.isArray(list)) {
+      extraHeadings = list.filter((x) => typeof x === "string").slice(0, 10).map((x) => x.trim().toLowerCase());
+      anchorList = null;
+      schedule();
+    }
+  }
+
+  const isOurs = (node) => node === host || node === placeholder;
+
+  function remove() {
+    hostObserver.disconnect();
+    sizes.disconnect();
+    removeEventListener("scroll", schedule, { capture: true });
+    removeEventListener("resize", schedule);
+    dock(false);
+    host?.remove();
+    placeholder?.remove();
+    host = frame = placeholder = anchorList = null;
+  }
+
+  globalThis.loopReturnsPanelHost = {
+    create, show, setHeight, setHeadings, isOurs, remove, schedule,
+    connected: () => Boolean(host?.isConnected),
+  };
+})();

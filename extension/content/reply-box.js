@@ -1,0 +1,80 @@
+// Insert into reply: the link goes into the helpdesk's reply box, where the agent's caret was, and only on the
+// ticket it was made for (a deep link signs a customer into the portal for that order: pasted to another
+// customer it would hand them access).
+(() => {
+  "use strict";
+  let isOurs = () => false;
+  let lastRange = null; // where the agent's caret was in the reply box
+
+  // A visible textarea or rich editor labelled as a reply / message, else the last visible one.
+  function findReplyBox() {
+    const boxes = [...document.querySelectorAll("textarea, [contenteditable='true'], [contenteditable='']")]
+      .filter((el) => !isOurs(el) && el.getClientRects().length > 0);
+    const label = (el) => `${el.getAttribute("aria-label") || ""} ${el.getAttribute("placeholder") || ""}`;
+    return boxes.find((el) => /reply|message|respon|antwoord/i.test(label(el))) || boxes.at(-1) || null;
+  }
+
+  function rememberCaret() {
+    const sel = getSelection();
+    const box = findReplyBox();
+    if (box && sel.rangeCount && box.contains(sel.anchorNode)) lastRange = sel.getRangeAt(0).cloneRange();
+  }
+
+  const onTicket = (key) => typeof key === "string" && key.startsWith("/inbox/") &&
+    (location.pathname === key || location.pathname.startsWith(key + "/"));
+
+  const shows = (box, text) => (box.value ?? box.innerText ?? "").includes(text);
+
+  function settle(test, ms) {
+    return new Promise((resolve) => {
+      const start = performance.now();
+      const look = () => (test() || performance.now() - start > ms ? resolve(test()) : requestAnimationFrame(look));
+      requestAnimationFrame(look);
+    });
+  }
+
+  // Through the editor's own input path: rich editors (Draft.js, Slate, ProseMirror, Lexical) keep a model and
+  // undo direct DOM writes, and Chromium's execCommand bypasses their beforeinput handling; all of them take a
+  // paste. A plain contenteditable or a textarea takes execCommand, which keeps the browser's undo history.
+  async function insert(text, ticket) {
+    if (typeof text !== "string" || !/^https:\/\/[^\s<>"']{1,2000}$/.test(text)) return { ok: false, reason: "bad-text" };
+    if (!onTicket(ticket)) return { ok: false, reason: "other-ticket" };
+    const box = findReplyBox();
+    if (!box) return { ok: false, reason: "no-reply-box" };
+    box.focus();
+    if (box instanceof HTMLTextAreaElement) {
+      if (!document.execCommand("insertText", false, text) || !shows(box, text)) {
+        box.setRangeText(text, box.selectionStart, box.selectionEnd, "end");
+        box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText", data: text }));
+      }
+      return { ok: shows(box, text) };
+    }
+    const sel = getSelection();
+    if (!(sel.rangeCount && box.contains(sel.anchorNode))) {
+      let range = lastRange && box.contains(lastRange.startContainer) ? lastRange : null;
+      if (!range) {
+        range = document.createRange();
+        range.selectNodeContents(box);
+        range.collapse(false);
+      }
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    const taken = !box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    if (!taken) document.execCommand("insertText", false, text);
+    return { ok: await settle(() => shows(box, text), 600) };
+  }
+
+  function start(ours) {
+    isOurs = ours;
+    document.addEventListener("selectionchange", rememberCaret);
+  }
+
+  function stop() {
+    document.removeEventListener("selectionchange", rememberCaret);
+  }
+
+  globalThis.loopReturnsReplyBox = { findReplyBox, insert, start, stop };
+})();

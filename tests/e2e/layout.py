@@ -1,0 +1,44 @@
+"""Measurements of the panel in the page, as a person sees it: which of the page's texts it covers."""
+from __future__ import annotations
+
+# For every visible text of the page (its centre point, inside the viewport): does it fall inside ``box``,
+# and does document.elementFromPoint there still return the text's own element?
+COVERAGE_JS = """box => {
+  const out = { visible: 0, inside: 0, covered: [] };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.data.trim() || !el || !el.checkVisibility()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    for (const r of range.getClientRects()) {
+      const x = r.left + r.width / 2, y = r.top + r.height / 2;
+      if (r.width < 1 || r.height < 1 || x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+      out.visible += 1;
+      if (x < box.x || x > box.x + box.width || y < box.y || y > box.y + box.height) continue;
+      out.inside += 1;
+      const hit = document.elementFromPoint(x, y);
+      if (!(hit && el.contains(hit))) out.covered.push(n.data.trim().slice(0, 40));
+    }
+  }
+  return out;
+}"""
+
+
+# The panel's host, found the way any page script could: the one <div> our content script appends to <html>.
+HOST_JS = "() => [...document.documentElement.children].find(e => e.localName === 'div')"
+
+
+def frame_box(panel) -> dict:
+    box = panel.frame_element().bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 40, box
+    return box
+
+
+def coverage(page, panel) -> dict:
+    return page.evaluate(COVERAGE_JS, frame_box(panel))
+
+
+def box_of(page, text: str) -> dict:
+    """The page box of the element whose own text is ``text`` (the order list's rows, the sidebar)."""
+    return page.get_by_text(text, exact=True).first.bounding_box()
