@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,7 @@ class Recorded:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes = field(repr=False, default=b"")
+    at: float = field(default_factory=time.time)  # when it arrived (epoch seconds, as Date.now() / 1000)
 
 
 class RecordingHandler(BaseHTTPRequestHandler):

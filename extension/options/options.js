@@ -1,15 +1,21 @@
 // Options page: the settings form over chrome.storage.local; enterprise policy (storage.managed) wins field by
 // field, shows as "Set by your administrator" and locks those fields (or all of them with lockSettings).
-// The key check is Python (pyapp.loop_client.LoopClient.check_key), started the first time it is needed so
-// that the page itself opens at once. The key is never written back into the page: only its last 4 characters.
+//
+// Save writes at once: "Saved." appears as soon as storage has the values, with no network call or Python
+// start in front of it, so an admin who closes the tab right after loses nothing. The key check (Python:
+// pyapp.loop_client.LoopClient.check_key, started when the page opens so Test connection is ready by the
+// time a key is pasted) runs afterwards and puts its verdict beside "Saved.". The key is never written back
+// into the page: only its last 4 characters.
 import { startPython } from "/shared/start-python.js";
 
 const FIELDS = ["enabled", "apiKey", "lookupField", "lockSettings"];
+const EDITABLE = ["enabled", "apiKey", "lookupField"];
+const PYTHON_START_TIMEOUT_MS = 30_000;
 const $ = (id) => document.getElementById(id);
 const t = (key, fallback = "") => chrome.i18n.getMessage(key) || fallback;
 let local = {};
 let managed = {};
-let python = null;
+const edited = new Set(); // fields the admin changed and has not saved: storage events never overwrite them
 
 for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n, el.textContent);
 
@@ -20,11 +26,11 @@ function effective() {
 function render() {
   const eff = effective();
   const locked = managed.lockSettings === true;
-  $("enabled").checked = eff.enabled !== false;
-  $("lookupField").value = eff.lookupField || "email";
+  if (!edited.has("enabled")) $("enabled").checked = eff.enabled !== false;
+  if (!edited.has("lookupField")) $("lookupField").value = eff.lookupField || "email";
   const key = eff.apiKey;
   $("key-hint").textContent = key ? t("keySaved").replace("{last4}", String(key).slice(-4)) : t("keyNone");
-  for (const name of ["enabled", "apiKey", "lookupField"]) {
+  for (const name of EDITABLE) {
     const byAdmin = name in managed;
     $(name).disabled = locked || byAdmin;
     document.querySelector(`.admin[data-for="${name}"]`).hidden = !(byAdmin || locked);
@@ -45,55 +51,65 @@ chrome.storage.onChanged.addListener((changes, area) => {
   const target = area === "local" ? local : area === "managed" ? managed : null;
   if (!target) return;
   for (const [k, c] of Object.entries(changes)) {
+    if (!FIELDS.includes(k)) continue;
     if ("newValue" in c) target[k] = c.newValue;
     else delete target[k];
   }
   render();
 });
 
-function pythonReady() {
-  python ||= new Promise((resolve, reject) => {
-    addEventListener("loop:options-python-ready", resolve, { once: true });
-    startPython("/options/main.py").catch(reject);
-  });
-  return python;
-}
+for (const name of EDITABLE) $(name).addEventListener("input", () => edited.add(name));
 
-function show(lines, cls = "") {
+// Python starts when the page opens, off the first paint; a start that fails or hangs gets one sentence.
+const python = new Promise((resolve, reject) => {
+  addEventListener("loop:options-python-ready", resolve, { once: true });
+  setTimeout(() => reject(new Error("python-start-timeout")), PYTHON_START_TIMEOUT_MS);
+  requestAnimationFrame(() => setTimeout(() => startPython("/options/main.py").catch(reject), 0));
+});
+python.catch(() => {}); // reported when a check needs it
+
+function lines(items, cls = "") {
   const list = document.createElement("ul");
-  for (const [text, c] of lines) {
+  for (const [text, c] of items) {
     const li = document.createElement("li");
     li.textContent = text;
     li.className = c || cls;
     list.append(li);
   }
-  $("result").replaceChildren(list);
+  return list;
+}
+
+function show(...nodes) {
+  $("result").replaceChildren(...nodes);
+}
+
+function paragraph(text, cls) {
+  const p = document.createElement("p");
+  p.textContent = text;
+  p.className = cls;
+  return p;
 }
 
 async function check(key) {
-  show([[t("checking", "Checking the key with Loop…")]]);
   let result;
   try {
-    await pythonReady();
+    await python;
     result = JSON.parse(await globalThis.loopCheckKey(key));
   } catch {
-    show([[t("checkFailed", "The check could not be run. Try again in a moment.")]], "bad");
-    return { works: false, problem: "checkFailed" };
+    return { works: false, failed: true, lines: [[t("checkFailed", "The check could not be run. Reload the page to try again."), "bad"]] };
   }
   const mark = (v) => (v === true ? "✓" : v === false ? "✗" : "?");
   const line = (name, v, ok, bad) => (v === null || v === undefined
     ? [`${t(name)} ?: ${t("scopeUnknown")}`, "warn"]
     : [`${t(name)} ${mark(v)}: ${v ? t(ok) : t(bad)}`, v ? "ok" : "bad"]);
-  const lines = [];
-  if (result.problem) lines.push([t(result.problem), "warn"]);
-  else if (!result.works) lines.push([t("keyRejectedAll"), "bad"]);
-  lines.push(line("scopeReturns", result.returns, "scopeReturnsOk", "scopeReturnsMissing"));
-  lines.push(line("scopeOrders", result.orders, "scopeOrdersOk", "scopeOrdersMissing"));
+  const out = [];
+  const summary = result.problem ? [t(result.problem), "warn"] : result.works ? null : [t("keyRejectedAll"), "bad"];
+  out.push(line("scopeReturns", result.returns, "scopeReturnsOk", "scopeReturnsMissing"));
+  out.push(line("scopeOrders", result.orders, "scopeOrdersOk", "scopeOrdersMissing"));
   const drafts = line("scopeDrafts", result.draft_returns, "scopeDraftsOk", "scopeDraftsMissing");
   if (result.draft_returns === false) drafts[1] = "warn"; // optional scope
-  lines.push(drafts);
-  show(lines);
-  return result;
+  out.push(drafts);
+  return { ...result, summary, lines: out };
 }
 
 function typedOrSavedKey() {
@@ -102,42 +118,41 @@ function typedOrSavedKey() {
 
 $("test").addEventListener("click", async () => {
   const key = typedOrSavedKey();
-  if (!key) return show([[t("keyNone")]], "bad");
-  await check(key);
+  if (!key) return show(lines([[t("keyNone")]], "bad"));
+  show(paragraph(t("checking", "Checking the key with Loop…"), ""));
+  const result = await check(key);
+  show(lines(result.summary ? [result.summary, ...result.lines] : result.lines));
 });
 
-async function save(skipCheck = false) {
+async function save() {
   const values = { enabled: $("enabled").checked, lookupField: $("lookupField").value };
   const typed = $("apiKey").value.trim();
-  if (typed && !skipCheck) {
-    const result = await check(typed);
-    if (!result.works) {
-      $("confirm-text").textContent = result.problem ? t("checkUnreachable") : t("confirmText");
-      $("confirm").hidden = false;
-      $("confirm-save").focus();
-      return;
-    }
-  }
   if (typed) values.apiKey = typed;
-  for (const name of Object.keys(managed)) delete values[name];
+  for (const name of Object.keys(managed)) delete values[name]; // what the policy sets is never stored here
   await chrome.storage.local.set(values);
+  edited.clear();
   $("apiKey").value = "";
-  $("confirm").hidden = true;
-  const status = document.createElement("p");
-  status.className = "ok";
-  status.textContent = t("saved", "Saved.");
-  $("result").append(status);
+  render();
+  const saved = paragraph(t("saved", "Saved."), "ok");
+  show(saved);
+  if (!typed) return;
+  const verdict = paragraph(t("checking", "Checking the key with Loop…"), "");
+  show(saved, verdict);
+  const result = await check(typed);
+  if (result.failed) return show(saved, lines(result.lines));
+  const head = result.works ? ["savedKeyWorks", "ok"] : result.problem ? ["savedKeyUnchecked", "warn"]
+    : ["savedKeyRejected", "bad"];
+  const problem = result.problem ? [[t(result.problem), "warn"]] : [];
+  show(saved, paragraph(t(head[0]), head[1]), lines([...problem, ...result.lines]));
 }
 
 $("settings").addEventListener("submit", (e) => {
   e.preventDefault();
-  save().catch(() => show([[t("errUnexpected")]], "bad"));
+  save().catch(() => show(lines([[t("errUnexpected")]], "bad")));
 });
-$("confirm-save").addEventListener("click", () => save(true));
-$("confirm-cancel").addEventListener("click", () => { $("confirm").hidden = true; });
 $("remove").addEventListener("click", async () => {
   await chrome.storage.local.remove("apiKey");
-  show([[t("keyRemoved", "Key removed.")]]);
+  show(lines([[t("keyRemoved", "Key removed.")]]));
 });
 
 load();

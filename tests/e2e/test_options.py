@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness.chromium import Ports, launch, open_ticket_panel, unpacked_extension_id
-from harness.loop_standin import FULL_KEY, RETURNS_ONLY_KEY
+from harness.loop_standin import FULL_KEY, RETURNS_ONLY_KEY, Fault
 
 POLICY_DIR = Path("/etc/chromium/policies/managed")
 
@@ -36,6 +36,7 @@ def test_full_key_checks_every_scope_saves_and_is_never_echoed(ext, loop):
     assert all(r.method == "GET" for r in loop.api_requests()) and not loop.drafts  # the check changes nothing
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved.", exact=True).wait_for()
+    page.get_by_text("Loop accepted this key:").wait_for(timeout=30_000)
     assert page.get_by_label("Loop API key").input_value() == ""
     assert f"…{FULL_KEY[-4:]}" in page.locator("#key-hint").inner_text()
     assert FULL_KEY not in page.content()
@@ -51,20 +52,74 @@ def test_returns_only_key_says_what_is_missing(ext):
     assert "Returns ✓" in text and "cannot create return links" in text
 
 
-def test_bad_key_needs_confirmation_and_remove_key_turns_the_panel_off(ext):
+def test_a_bad_key_is_saved_at_once_and_the_verdict_says_so(ext):
+    """No confirmation dialog between the admin and the save: Loop's verdict comes beside "Saved.", with
+    Remove key at hand."""
     ticket = ext.open_ticket("101")
     panel = ext.panel(ticket)
     ext.wait_state(panel, "ready")
     page = options(ext)
     page.get_by_label("Loop API key").fill("lr_typo_key")
     page.get_by_role("button", name="Save").click()
-    page.get_by_role("button", name="Save anyway").wait_for(timeout=30_000)
-    assert "rejected this key" in page.locator("#result").inner_text()
-    page.get_by_role("button", name="Cancel").click()
-    assert "…9f2c41"[-4:] in page.locator("#key-hint").inner_text()  # the old key is still the saved one
+    page.get_by_text("Saved.", exact=True).wait_for(timeout=2_000)
+    page.get_by_text("Loop rejected this key").wait_for(timeout=30_000)
+    assert "…_key"[-4:] in page.locator("#key-hint").inner_text()  # the typed key is the saved one now
+    ext.wait_state(panel, "key-rejected")
     page.get_by_role("button", name="Remove key").click()
     page.get_by_text("No key saved yet.").wait_for()
     ext.wait_state(panel, "not-configured")
+
+
+def test_closing_the_tab_a_second_after_save_keeps_the_key(ext, loop):
+    """Loop slow to answer the check: the admin closes the tab a second after Save; the key is saved."""
+    ext.clear()
+    loop.latency = 1.5
+    page = options(ext)
+    page.get_by_label("Loop API key").fill(FULL_KEY)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_timeout(1000)
+    page.close()
+    loop.latency = 0
+    ext.ready_panel("101")
+
+
+def test_save_writes_before_any_network_call_and_the_verdict_follows(ext, loop):
+    """Storage has the key before Loop is asked anything, "Saved." shows within a second although Loop takes
+    3 s to answer the check, and the verdict arrives after it."""
+    ext.clear()
+    loop.faults.append(Fault("delay", seconds=3))
+    watcher = ext.settings_page()
+    watcher.evaluate("() => { window.__savedAt = null; chrome.storage.onChanged.addListener((c) => {"
+                     " if (c.apiKey && window.__savedAt === null) window.__savedAt = Date.now(); }); }")
+    page = options(ext)
+    page.wait_for_timeout(500)
+    loop.clear_log()
+    page.get_by_label("Loop API key").fill(FULL_KEY)
+    clicked = page.evaluate("Date.now()")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved.", exact=True).wait_for(timeout=1_000)
+    assert page.evaluate("Date.now()") - clicked < 1000
+    assert "Checking the key" in page.locator("#result").inner_text()  # the verdict is still to come
+    saved_at = watcher.evaluate("window.__savedAt")
+    page.get_by_text("Loop accepted this key:").wait_for(timeout=30_000)
+    first_request = min(r.at for r in loop.api_requests()) * 1000
+    assert saved_at is not None and saved_at <= first_request
+    texts = page.locator("#result > *").all_inner_texts()
+    assert texts[0] == "Saved." and "Loop accepted this key:" in texts[1]
+
+
+def test_a_storage_change_while_the_admin_edits_never_overwrites_the_edit(ext):
+    page = options(ext)
+    page.get_by_label("Customer lookup").select_option(label="Shipping ZIP / postal code")
+    page.get_by_label("Loop API key").fill("lr_new_key_typed")
+    ext.store(lookupField="phone")  # another tab (or the panel) changes storage meanwhile
+    page.wait_for_timeout(300)
+    assert page.get_by_label("Customer lookup").input_value() == "zip"
+    assert page.get_by_label("Loop API key").input_value() == "lr_new_key_typed"
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved.", exact=True).wait_for()
+    stored = page.evaluate("chrome.storage.local.get(['lookupField', 'apiKey'])")
+    assert stored == {"lookupField": "zip", "apiKey": "lr_new_key_typed"}
 
 
 def test_enable_switch_turns_the_panel_off_and_on(ext):
@@ -104,6 +159,33 @@ def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_in
             assert page.get_by_text("Set by your administrator").first.is_visible()
             assert FULL_KEY not in page.content()
             open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/101")  # the key comes from policy only
+        finally:
+            context.close()
+    finally:
+        policy.unlink(missing_ok=True)
+
+
+@pytest.mark.skipif(not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
+                    reason="writing a machine-wide Chromium policy needs root")
+def test_fields_the_policy_sets_are_never_written_to_local_storage(built_dist, playwright_instance, loop,
+                                                                    klaviyo_server):
+    ext_id = unpacked_extension_id(built_dist)
+    POLICY_DIR.mkdir(parents=True, exist_ok=True)
+    policy = POLICY_DIR / "loop-returns-e2e-test.json"
+    policy.write_text(json.dumps({"3rdparty": {"extensions": {ext_id: {"lookupField": "zip"}}}}))
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix="loop-e2e-policy-"))
+        context = launch(playwright_instance, workdir / "profile", Ports(klaviyo_server.port, loop.port))
+        try:
+            page = context.new_page()
+            page.goto(f"chrome-extension://{ext_id}/options/options.html")
+            page.locator("#managed-banner").wait_for(state="visible", timeout=30_000)
+            assert page.get_by_label("Customer lookup").is_disabled()
+            page.get_by_label("Loop API key").fill(FULL_KEY)
+            page.get_by_role("button", name="Save").click()
+            page.get_by_text("Saved.", exact=True).wait_for()
+            stored = page.evaluate("chrome.storage.local.get(null)")
+            assert "lookupField" not in stored and stored["apiKey"] == FULL_KEY
         finally:
             context.close()
     finally:
