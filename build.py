@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
 ZIP_OUT = ROOT / "dist.zip"
+STORE = ROOT / "store-listing"  # what a Chrome Web Store listing needs besides dist.zip
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 CACHE = ROOT / ".cache"
 WHEEL_CACHE = CACHE / "wheels"
 NODE_MODULES = ROOT / "node_modules"
@@ -436,6 +438,32 @@ def assemble(offline: bool) -> Tree:
     return tree
 
 
+def png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def store_listing(tree: Tree) -> dict[str, bytes]:
+    """The store listing's files: the committed 1280x800 screenshots from docs/, the 128 px icon, and the
+    name and descriptions from the locales. Copies only: the build never starts a browser."""
+    files: dict[str, bytes] = {}
+    for shot in sorted(SCREENSHOTS.glob("*.png")):
+        data = shot.read_bytes()
+        if png_size(data) == (1280, 800):
+            files[f"screenshots/{shot.name}"] = data
+    if not files:
+        print("warning: docs/screenshots has no 1280x800 screenshot, so store-listing/ has none "
+              "(python3 -m tests.screenshots makes them).", file=sys.stderr)
+    files["icon-128.png"] = tree.files["icons/icon-128.png"]
+    for lang in ("en", "nl"):
+        messages = json.loads(tree.files[f"_locales/{lang}/messages.json"])
+        text = (f"{messages['extName']['message']}\n\n{messages['extDescription']['message']}\n\n"
+                + (ROOT / "docs" / "store" / f"description.{lang}.txt").read_text(encoding="utf-8"))
+        files[f"{lang}/listing.txt"] = text.encode()
+    return files
+
+
 def write(tree: Tree) -> None:
     if DIST.exists():
         shutil.rmtree(DIST)
@@ -444,6 +472,13 @@ def write(tree: Tree) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     ZIP_OUT.write_bytes(deterministic_zip(tree.files))
+    listing = store_listing(tree)
+    if STORE.exists():
+        shutil.rmtree(STORE)
+    for rel, data in sorted(listing.items()):
+        target = STORE / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def main(argv: list[str] | None = None) -> int:

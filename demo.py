@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from harness.bootstrap import ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402
 
 
 def main() -> int:
@@ -29,6 +29,7 @@ def main() -> int:
     parser.add_argument("--screenshot", default=str(ROOT / "artifacts" / "demo.png"))
     args = parser.parse_args()
 
+    ensure_tools()
     ensure_venv()
     subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
 

@@ -1,15 +1,17 @@
 """`python3 -m tests`: the whole suite (unit, build, end-to-end) on a fresh machine.
 
-Sets up .venv from requirements-dev.txt on first use, builds dist/ once, then runs pytest. Extra arguments go
-to pytest (e.g. `python3 -m tests -k copy -x`). Chromium must be installed (see README).
+Installs what the machine lacks (Node.js/npm and Chromium: with apt-get on Debian/Ubuntu as root, otherwise it
+names the command), sets up .venv from requirements-dev.txt on first use, builds dist/ once, then runs pytest.
+Extra arguments go to pytest (e.g. `python3 -m tests -k copy -x`).
 """
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness.bootstrap import ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402
 
+ensure_tools()
 ensure_venv()
 
 import pytest  # noqa: E402

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness.bootstrap import ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402
 
 NOW = "performance.timeOrigin + performance.now()"
 # Clicks the inbox list item of a customer, as an agent does (the page carries no test ids).
@@ -148,6 +148,7 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.12, help="Loop stand-in latency in seconds")
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
+    ensure_tools()
     ensure_venv()
     import subprocess
     if not args.no_build:

@@ -1,6 +1,8 @@
-"""`python3 -m tests.screenshots`: pictures of the panel in its main states, for docs/screenshots/.
+"""`python3 -m tests.screenshots`: pictures of the panel in the page, in its main states, for docs/screenshots/.
 
-Runs the built extension on the local stand-ins exactly like the end-to-end tests and saves one PNG per state.
+Runs the built extension on the local stand-ins exactly like the end-to-end tests and saves one 1280x800 PNG
+of the whole helpdesk page per state (the size a Chrome Web Store listing takes; build.py copies them into
+store-listing/). The admin's set-up goes through the options page, as an admin does.
 """
 from __future__ import annotations
 
@@ -12,23 +14,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness.bootstrap import ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+SIZE = {"width": 1280, "height": 800}
 
 
 def main() -> int:
     ensure_venv()
+    ensure_tools()
     import subprocess
     subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
     from playwright.sync_api import sync_playwright
 
-    from harness.chromium import Ports, extension_id, launch, open_ticket_panel
+    from harness.chromium import Ports, extension_id, launch, panel_frame
     from harness.klaviyo_standin import KlaviyoStandin
     from harness.loop_standin import FULL_KEY, Fault, LoopStandin
 
     OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*.png"):
+        old.unlink()
     klaviyo, loop = KlaviyoStandin().start(), LoopStandin().start()
+    klaviyo.config["sidebarRerenderMs"] = 0
     with sync_playwright() as p:
         ctx = launch(p, Path(tempfile.mkdtemp(prefix="loop-shots-")), Ports(klaviyo.port, loop.port))
         ext = extension_id(ctx)
@@ -38,38 +45,41 @@ def main() -> int:
         def store(**values):
             settings.evaluate("v => chrome.storage.local.clear().then(() => chrome.storage.local.set(v))", values)
 
-        def open_ticket(ticket: str, state: str):
-            return open_ticket_panel(ctx, f"https://www.klaviyo.com/inbox/tickets/{ticket}", state)
+        def open_ticket(ticket: str, state: str, scroll: str | None = None):
+            page = ctx.new_page()
+            page.set_viewport_size(SIZE)
+            page.goto(f"https://www.klaviyo.com/inbox/tickets/{ticket}")
+            frame = panel_frame(page)
+            frame.wait_for_selector(f"html[data-panel-state='{state}']", state="attached", timeout=40_000)
+            return page, frame
 
-        def shot(page, name: str, full: bool = False):
-            time.sleep(0.3)
+        def shot(page, name: str, scroll_to=None):
+            time.sleep(0.4)
+            if scroll_to is not None:
+                # Scroll the details sidebar so the card in question is in view, as the agent would.
+                page.get_by_role("complementary").evaluate("(el, y) => el.scrollTo(0, y)", scroll_to)
+                time.sleep(0.3)
             target = OUT / f"{name}.png"
-            if full:
-                page.screenshot(path=str(target))
-            else:
-                page.locator("loop-returns-panel").screenshot(path=str(target))
+            page.screenshot(path=str(target))
             print("wrote", target.relative_to(ROOT))
             page.close()
 
         store(apiKey=FULL_KEY, enabled=True, lookupField="email")
         page, _ = open_ticket("101", "ready")
-        shot(page, "ticket-ready", full=True)
+        shot(page, "ticket-ready")
         page, frame = open_ticket("101", "ready")
-        card = frame.locator("section.card[data-order='#1002']")
-        card.get_by_role("button", name="Start a return").click()
-        card.get_by_role("button", name="Create return link").click()
+        card = frame.get_by_role("region", name="#1002", exact=True)
+        card.get_by_role("button", name="Initiate return").click()
         card.get_by_role("button", name="QR code").click()
         card.get_by_role("img").wait_for()
-        frame.evaluate("document.querySelector(\"section.card[data-order='#1002']\").scrollIntoView()")
-        shot(page, "return-link-and-qr")
+        shot(page, "initiate-return-copy-link-qr", scroll_to=560)
         page, frame = open_ticket("103", "ready")
-        card = frame.locator("section.card[data-order='#1006']")
-        card.get_by_role("button", name="Start a return").click()
-        card.get_by_role("button", name="Create return link").click()
-        card.locator(".why").wait_for()
-        shot(page, "ineligible-final-sale")
+        card = frame.get_by_role("region", name="#1006", exact=True)
+        card.get_by_role("button", name="Initiate return").click()
+        card.get_by_role("status").filter(has_text="final sale").wait_for()
+        shot(page, "ineligible-final-sale", scroll_to=700)
         page, _ = open_ticket("104", "no-orders")
-        shot(page, "mentions-and-lookup")
+        shot(page, "no-orders-mentions-lookup")
         loop.faults.append(Fault("status", status=503))
         page, _ = open_ticket("102", "unreachable")
         shot(page, "loop-unreachable")
@@ -80,14 +90,14 @@ def main() -> int:
         store()
         page, _ = open_ticket("101", "not-configured")
         shot(page, "not-configured")
-        store(apiKey=FULL_KEY)
         options = ctx.new_page()
+        options.set_viewport_size(SIZE)
         options.goto(f"chrome-extension://{ext}/options/options.html")
         options.get_by_label("Loop API key").fill(FULL_KEY)
-        options.get_by_role("button", name="Test connection").click()
-        options.locator("#result").get_by_text("Returns ✓").wait_for(timeout=30_000)
-        options.screenshot(path=str(OUT / "options-test-connection.png"))
-        print("wrote docs/screenshots/options-test-connection.png")
+        options.get_by_role("button", name="Save").click()
+        options.get_by_text("Loop accepted this key:").wait_for(timeout=30_000)
+        options.screenshot(path=str(OUT / "options-saved-and-checked.png"))
+        print("wrote docs/screenshots/options-saved-and-checked.png")
         ctx.close()
     klaviyo.stop()
     loop.stop()

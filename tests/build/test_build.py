@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 # Hosts that serve code or packages. docs.pyscript.net (a documentation link in an error text) is not one.
 CDN_HOSTS = re.compile(rb"https?://(?!docs\.)(?:[a-z0-9-]+\.)*(?:jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|"
                        rb"pyscript\.net|esm\.sh|skypack\.dev|pythonhosted\.org)", re.I)
@@ -42,8 +44,42 @@ def test_permissions_and_csp_are_exactly_as_intended(built_dist):
 def test_every_file_the_manifest_names_exists(built_dist):
     m = manifest(built_dist)
     named = [m["background"]["service_worker"], m["options_ui"]["page"], m["storage"]["managed_schema"],
-             *m["web_accessible_resources"][0]["resources"], *m["content_scripts"][0]["js"]]
+             *m["web_accessible_resources"][0]["resources"], *m["content_scripts"][0]["js"],
+             *m["icons"].values(), *m["action"]["default_icon"].values()]
     assert all((built_dist / n).is_file() for n in named)
+
+
+def test_icons_are_real_pngs_of_their_declared_sizes(built_dist):
+    """The toolbar, chrome://extensions and a store listing show our icon, not a placeholder."""
+    import build
+    m = manifest(built_dist)
+    assert set(m["icons"]) == {"16", "32", "48", "128"}
+    for size, rel in m["icons"].items():
+        assert build.png_size((built_dist / rel).read_bytes()) == (int(size), int(size)), rel
+
+
+def test_the_store_listing_holds_the_committed_screenshots_icon_and_texts(built_dist):
+    import build
+    listing = ROOT / "store-listing"
+    shots = sorted(p.name for p in (listing / "screenshots").glob("*.png"))
+    committed = sorted(p.name for p in (ROOT / "docs" / "screenshots").glob("*.png")
+                       if build.png_size(p.read_bytes()) == (1280, 800))
+    assert shots == committed and len(shots) >= 5
+    assert (listing / "icon-128.png").read_bytes() == (built_dist / "icons" / "icon-128.png").read_bytes()
+    for lang in ("en", "nl"):
+        text = (listing / lang / "listing.txt").read_text()
+        assert "Loop Returns" in text and len(text) > 400
+
+
+def test_the_content_scripts_read_the_parsers_own_lists(built_dist):
+    """One list of order-list headings and page-tree attributes, written from pyapp into shared/contract.js."""
+    import json as _json
+    from pyapp import ticket_parser as tp
+    text = (built_dist / "shared" / "contract.js").read_text()
+    data = _json.loads(text[text.index("(") + 1:text.rindex(")")])
+    assert data["orderListHeadings"] == list(tp.ORDER_LIST_HEADINGS)
+    assert data["treeAttrs"] == list(tp.TREE_ATTRS) and data["treeSkip"] == sorted(tp.SKIP_CONTENT)
+    assert manifest(built_dist)["content_scripts"][0]["js"][0] == "shared/contract.js"
 
 
 def _scan(name: str, data: bytes, patterns=(CDN_HOSTS, INDEX_HOSTS)) -> list[str]:
@@ -104,6 +140,9 @@ def _digest(dist: Path) -> dict[str, str]:
     out = {p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
            for p in sorted(dist.rglob("*")) if p.is_file()}
     out["<zip>"] = hashlib.sha256((dist.parent / "dist.zip").read_bytes()).hexdigest()
+    listing = dist.parent / "store-listing"
+    out.update({f"<store>/{p.relative_to(listing).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(listing.rglob("*")) if p.is_file()})
     return out
 
 
