@@ -310,6 +310,11 @@ def pyapp_wheel() -> tuple[str, bytes]:
     files = {}
     for path in sorted((ROOT / "pyapp").rglob("*.py")):
         files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    # The panel's own copy of its words (pyapp.i18n): the fallback when chrome.i18n answers "".
+    for lang in ("en", "nl"):
+        messages = json.loads((ROOT / "extension" / "_locales" / lang / "messages.json").read_text(encoding="utf-8"))
+        files[f"pyapp/locales/{lang}.json"] = json.dumps({k: v["message"] for k, v in messages.items()},
+                                                         ensure_ascii=False, sort_keys=True).encode()
     files[f"{distinfo}/METADATA"] = (f"Metadata-Version: 2.1\nName: {PYAPP_DIST_NAME}\nVersion: {PYAPP_VERSION}\n"
                                      "Requires-Dist: pydantic\n").encode()
     files[f"{distinfo}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"

@@ -264,7 +264,16 @@ class LoopHandler(RecordingHandler):
 
     def draft_returns(self, rec: Recorded) -> None:
         if rec.method == "GET":
-            return self.json(200, {"_embedded": {"draft_returns": []}, "_links": {}}, {"Content-Type": "application/prs.hal-forms+json"})
+            # List Draft Returns: up to 2026-07 only with the HAL-Forms Accept header (Loop's docs).
+            if "hal-forms" not in rec.headers.get("accept", ""):
+                return self.draft_error("unsupported-feature", "List draft returns needs application/prs.hal-forms+json.")
+            if not self.server.drafts_enabled:
+                return self.draft_error("draft-returns-not-enabled", "Draft returns are not enabled for this shop.")
+            wanted = (rec.query.get("order_name") or [None])[0]
+            rows = [{"id": k, "state": d["state"], "order_name": d["order"]} for k, d in self.server.drafts.items()
+                    if wanted is None or d["order"] == wanted]
+            body = json.dumps({"_embedded": {"draft_returns": rows}, "_links": {}}).encode()
+            return self.send(200, body, "application/prs.hal-forms+json")
         body = self.body_json(rec)
         if not self.server.drafts_enabled:
             return self.draft_error("draft-returns-not-enabled", "Draft returns are not enabled for this shop.")

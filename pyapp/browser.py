@@ -168,7 +168,7 @@ class PanelApp:
         self.local: dict = {}
         self.managed: dict = {}
         self.renderer = Renderer(js.document.getElementById("app"))
-        t = translator(lambda key: str(js.chrome.i18n.getMessage(key) or ""))
+        t = translator(lambda key: str(js.chrome.i18n.getMessage(key) or ""), _ui_language())
         services = Services(make_client=self.make_client, copy_text=self.copy_text,
                             insert_reply=self.insert_reply, open_options=self.open_options,
                             set_collapsed=self.set_collapsed, load_package=self.load_package)
@@ -371,6 +371,13 @@ class PanelApp:
 
 
 _app: PanelApp | None = None
+
+
+def _ui_language() -> str:
+    try:
+        return "nl" if str(js.chrome.i18n.getUILanguage() or "").lower().startswith("nl") else "en"
+    except Exception:  # noqa: BLE001
+        return "en"
 
 
 def _log_task_error(loop, context) -> None:

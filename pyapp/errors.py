@@ -5,6 +5,7 @@
     ├── NotFound               Loop has nothing for this order / return
     ├── RejectedInput          400/422 on a write: Loop refused the order name or lookup value
     ├── RateLimited            429, still after the bounded retries
+    │   └── Paused             this panel made its 60 automatic lookups of the minute: the shop's budget is shared
     ├── Unavailable            5xx, connection refused, offline, redirect away from Loop
     │   └── Timeout            no complete answer before the deadline
     └── BadResponse            not JSON, HTML, an error inside a 200 body, or the wrong shape
@@ -76,6 +77,12 @@ class RateLimited(LoopError):
     message_key = "errRateLimited"
 
 
+class Paused(RateLimited):
+    """Not Loop's answer: the panel's own cap on automatic lookups (a page that keeps changing its orders)."""
+
+    message_key = "errPaused"
+
+
 class Unavailable(LoopError):
     message_key = "errUnavailable"
 
@@ -98,5 +105,5 @@ class UnknownRoute(BadResponse):
     message_key = "errUnknownRoute"
 
 
-__all__ = ["Scope", "LoopError", "AuthError", "NotFound", "RejectedInput", "RateLimited", "Unavailable",
+__all__ = ["Scope", "LoopError", "AuthError", "NotFound", "RejectedInput", "RateLimited", "Paused", "Unavailable",
            "Timeout", "BadResponse", "TooLarge", "UnknownRoute"]

@@ -1,5 +1,7 @@
-"""Words the agent reads. The catalogs are the extension's ``_locales/*/messages.json`` (chrome.i18n in the
-browser); this module reads the same files on CPython so tests see the real sentences.
+"""Words the agent reads. The catalogs are the extension's ``_locales/*/messages.json``: chrome.i18n in the
+browser, and a copy inside the panel's own package (``pyapp/locales/*.json``, written by build.py) as the real
+fallback when chrome.i18n answers "" (seen once in a dozen fresh profiles). On CPython this module reads the
+source files, so tests see the real sentences. A message key is never shown to anyone.
 
 Placeholders are ``{name}`` and filled here, after lookup, as text.
 """
@@ -9,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Callable, Protocol
 
-LOCALES = Path(__file__).resolve().parent.parent / "extension" / "_locales"
+SHIPPED = Path(__file__).resolve().parent / "locales"  # inside the wheel the panel runs
+LOCALES = Path(__file__).resolve().parent.parent / "extension" / "_locales"  # the source tree
 
 
 class Translate(Protocol):
@@ -22,23 +25,39 @@ def fill(template: str, values: dict[str, str]) -> str:
     return template
 
 
-def translator(lookup: Callable[[str], str]) -> Translate:
-    """Wrap a raw lookup (chrome.i18n.getMessage) so a missing key shows the English words, never ''."""
-    english = catalog("en")
+def translator(lookup: Callable[[str], str], lang: str = "en") -> Translate:
+    """Wrap a raw lookup (chrome.i18n.getMessage): when it answers nothing, the shipped catalog of the UI
+    language, then English; a key missing everywhere is a bug, shown as nothing rather than as the key."""
+    own, english = catalog(lang), catalog("en")
 
     def t(key: str, **values: str) -> str:
-        raw = lookup(key) or english.get(key) or key
-        return fill(raw, values)
+        try:
+            raw = lookup(key)
+        except Exception:  # noqa: BLE001 - a broken browser lookup is the reason for the fallback
+            raw = ""
+        return fill(raw or own.get(key) or english.get(key) or "", values)
     return t
 
 
 def catalog(lang: str) -> dict[str, str]:
+    lang = lang if lang in ("en", "nl") else "en"
+    shipped = SHIPPED / f"{lang}.json"
+    if shipped.exists():
+        return json.loads(shipped.read_text(encoding="utf-8"))
     path = LOCALES / lang / "messages.json"
     if not path.exists():
         return {}
     return {k: v["message"] for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
-def file_translator(lang: str = "en") -> Translate:
+def file_translator(lang: str = "en", strict: bool = False) -> Translate:
+    """The catalog on CPython; ``strict`` (the tests) raises on a key the catalog lacks instead of showing ""."""
     messages = catalog(lang)
-    return translator(lambda key: messages.get(key, ""))
+
+    def lookup(key: str) -> str:
+        if strict and key not in messages:
+            raise KeyError(f"message key {key!r} is missing from the {lang} catalog")
+        return messages.get(key, "")
+    if strict:
+        return lambda key, **values: fill(lookup(key), values)
+    return translator(lookup, lang)

@@ -8,7 +8,10 @@ URL.
 Budget: Loop allows 300 requests a minute per key, shared by every agent of the shop. A ticket costs one call
 for the customer lookup (the v2 list by e-mail that Loop's Gladly app uses) plus one per listed order that the
 lookup did not return (it may sit under another e-mail, or be older than the lookup's window); without the
-lookup, one per order. Answers are cached for ``cache_ttl`` seconds and identical lookups in flight are shared.
+lookup, one per order. Answers are cached for ``cache_ttl`` seconds (at most ``cache_size`` of them) and
+identical lookups in flight are shared; one a ticket switch abandons is cancelled, its fetch aborted. After a
+429 the whole client cools down (``Retry-After`` when Loop sends it) before it sends anything, and automatic
+lookups (the ones a page's changes trigger, not the agent's clicks) stop at ``auto_per_minute``.
 """
 from __future__ import annotations
 
@@ -23,11 +26,11 @@ from urllib.parse import quote, urlencode
 
 from pydantic import SecretStr, ValidationError
 
-from pyapp.errors import (AuthError, BadResponse, LoopError, NotFound, RateLimited, RejectedInput, Scope,
+from pyapp.errors import (AuthError, BadResponse, LoopError, NotFound, Paused, RateLimited, RejectedInput, Scope,
                           Timeout, TooLarge, Unavailable, UnknownRoute)
 from pyapp.models import DeepLink, Eligibility, Ineligibility, Return, ScopeCheck, Unchecked
 from pyapp.order_names import name_forms, order_key
-from pyapp.retry import RetryPolicy
+from pyapp.retry import RetryPolicy, parse_retry_after
 from pyapp.transport import Request, Response, Transport, TransportError
 
 API_HOST = "https://api.loopreturns.com"
@@ -44,6 +47,8 @@ class ClientConfig:
     max_bytes: int = 2_000_000
     max_concurrency: int = 4
     cache_ttl: float = 60.0
+    cache_size: int = 200  # answers kept: a shift's worth of customers must not pile up in memory
+    auto_per_minute: int = 60  # automatic requests a minute, of the 300 Loop allows the whole shop
     customer_lookback_days: int = 365
     customer_limit: int = 50
 
@@ -73,7 +78,11 @@ class LoopClient:
         self._now = now
         self._semaphore = asyncio.Semaphore(config.max_concurrency)
         self._cache: dict[tuple, tuple[float, Any]] = {}
-        self._in_flight: dict[tuple, asyncio.Future] = {}
+        self._in_flight: dict[tuple, tuple[asyncio.Future, list[int]]] = {}  # the shared call and its waiters
+        self._cooldown_until = 0.0
+        self._auto_sent: list[float] = []  # when each automatic request of the last minute left
+        self._draft_orphans: set[str] = set()  # orders whose draft POST timed out: a draft may exist
+        self.stats = {"draft_cancel_retries": 0, "draft_cancel_failures": 0}
         self._customer_lookup_supported: bool | None = None
         self._customer_lookup_refused = False  # it answered 401/403: maybe not offered, maybe a bad key
         # Learned from the answer to an agent's click (the Draft Returns API is a beta, off for most shops):
@@ -86,7 +95,8 @@ class LoopClient:
     # ---- public API -------------------------------------------------------------------------------
 
     async def returns_for_ticket(self, email: str | None, order_names: list[str],
-                                 on_progress: Callable[[TicketReturns, set[str]], None] | None = None) -> TicketReturns:
+                                 on_progress: Callable[[TicketReturns, set[str]], None] | None = None,
+                                 automatic: bool = True) -> TicketReturns:
         """All returns the panel shows for a ticket: the customer's, plus those of every listed order.
 
         ``on_progress(result, pending)`` is told what the customer lookup found before the listed orders it
@@ -95,12 +105,12 @@ class LoopClient:
         result = TicketReturns()
         wanted = {order_key(n): n for n in order_names}
         if email:
-            found = await self.customer_returns(email)
+            found = await self.customer_returns(email, automatic=automatic)
             if found is None and not wanted and self._customer_lookup_refused:
                 # Nothing else to ask on this ticket, and a refusal cannot tell "lookup not offered" from
                 # "key rejected": one read-only probe (cached) says which, so a bad key is not "no orders".
                 await self._cached(("probe", "returns"), lambda: self._get(
-                    *self._returns_probe(), Scope.RETURNS))
+                    *self._returns_probe(), Scope.RETURNS, automatic=automatic))
                 self._customer_lookup_refused = False  # the key works: the lookup is simply not offered
             if found is not None:
                 result.via_customer_lookup = True
@@ -112,11 +122,23 @@ class LoopClient:
 
         async def one(key: str, name: str) -> None:
             try:
-                result.by_order[key] = await self.order_returns(name)
+                result.by_order[key] = await self.order_returns(name, automatic=automatic)
             except LoopError as err:
                 result.failures[key] = err
 
-        await asyncio.gather(*(one(k, n) for k, n in missing.items()))
+        pending = list(missing.items())
+        if pending and self._customer_lookup_refused:
+            # The customer lookup was refused: one documented call first says whether the key itself is
+            # rejected, so a bad key costs two requests per ticket, not one per order (and none is retried).
+            await one(*pending[0])
+            if isinstance(result.failures.get(pending[0][0]), AuthError):
+                raise result.failures[pending[0][0]]
+            self._customer_lookup_refused = False
+            pending = pending[1:]
+        await asyncio.gather(*(one(k, n) for k, n in pending))
+        paused = next((e for e in result.failures.values() if isinstance(e, Paused)), None)
+        if paused is not None:
+            raise paused  # the panel's own cap: one sentence for the panel, not one per order
         for returns in result.by_order.values():
             returns.sort(key=lambda r: r.created_at or datetime.min.replace(tzinfo=timezone.utc), reverse=True)
         if missing and len(result.failures) == len(missing) and not result.via_customer_lookup:
@@ -125,7 +147,7 @@ class LoopClient:
             raise next((e for e in failures if isinstance(e, AuthError)), failures[0])
         return result
 
-    async def customer_returns(self, email: str) -> list[Return] | None:
+    async def customer_returns(self, email: str, automatic: bool = True) -> list[Return] | None:
         """Every return of a customer in one call, or None when this key/shop does not offer the lookup.
 
         Only rows whose customer e-mail is this customer's are kept (case-insensitive), as Loop's Gladly app
@@ -139,7 +161,7 @@ class LoopClient:
                   "customer_email": wanted}
         try:
             data = await self._cached(("customer", wanted),
-                                      lambda: self._get("/api/v2/returns", params, Scope.RETURNS))
+                                      lambda: self._get("/api/v2/returns", params, Scope.RETURNS, automatic=automatic))
         except AuthError:
             self._customer_lookup_supported = False
             self._customer_lookup_refused = True
@@ -158,7 +180,8 @@ class LoopClient:
         mine = [row for row in rows if isinstance(row, dict) and _customer_of(row) == wanted]
         return [r for r in (self._parse_return(row) for row in mine) if r is not None]
 
-    async def order_returns(self, order_name: str, *, other_spelling: bool = False) -> list[Return]:
+    async def order_returns(self, order_name: str, *, other_spelling: bool = False,
+                            automatic: bool = False) -> list[Return]:
         """The returns Loop reports for one order name ([] when it has none).
 
         Get Return Details answers with a single return per order (shared/loop-api.md Q3). The name is sent as
@@ -168,16 +191,16 @@ class LoopClient:
         """
         forms = name_forms(order_name) if other_spelling else name_forms(order_name)[:1]
         for _, name in forms:
-            found = await self._details(name)
+            found = await self._details(name, automatic)
             if found:
                 return found
         return []
 
-    async def _details(self, name: str) -> list[Return]:
+    async def _details(self, name: str, automatic: bool) -> list[Return]:
         async def fetch() -> list[Return]:
             try:
                 data = await self._get(f"/api/{self.config.version}/warehouse/return/details",
-                                       {"order_name": name}, Scope.RETURNS)
+                                       {"order_name": name}, Scope.RETURNS, automatic=automatic)
             except NotFound:
                 return []  # "no return" is the common case for an order: cached like any answer
             if not isinstance(data, dict):
@@ -220,6 +243,9 @@ class LoopClient:
         except UnknownRoute:
             self._drafts_unavailable = Unchecked.DRAFTS_OFF
             return Eligibility(eligible=None, unchecked=Unchecked.DRAFTS_OFF)
+        except Timeout:
+            self._draft_orphans.add(order_name)  # Loop may have made the draft: clean_up_drafts() looks later
+            return Eligibility(eligible=None, unchecked=Unchecked.NO_ANSWER)
         except LoopError:
             return Eligibility(eligible=None, unchecked=Unchecked.NO_ANSWER)
         if not isinstance(data, dict):
@@ -272,41 +298,103 @@ class LoopClient:
                 {"from": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                  "to": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "paginate": "true", "pageSize": "1"})
 
+    async def clean_up_drafts(self) -> None:
+        """Cancel the drafts a timed-out POST may have left: the order's drafts still ``created`` (List Draft
+        Returns, which wants the HAL-Forms Accept header up to 2026-07)."""
+        for order_name in sorted(self._draft_orphans):
+            self._draft_orphans.discard(order_name)
+            try:
+                data = await self._get(f"/api/{self.config.version}/draft-returns", {"order_name": order_name},
+                                       Scope.DRAFT_RETURNS, accept=HAL_FORMS)
+            except LoopError:
+                continue
+            for draft in _listed_drafts(data):
+                if draft.get("state") == "created" and draft.get("order_name") in (None, order_name):
+                    if draft.get("id") is not None:
+                        await self._cancel_draft(str(draft["id"]))
+
+    @property
+    def has_orphaned_drafts(self) -> bool:
+        return bool(self._draft_orphans)
+
     def forget(self) -> None:
         """Drop cached answers (the agent pressed Retry, or the key changed)."""
         self._cache.clear()
 
+    def cache_entries(self) -> int:
+        return len(self._cache)
+
     # ---- plumbing -----------------------------------------------------------------------------------
 
     async def _cancel_draft(self, draft_id: str) -> None:
+        """Cancelling twice is harmless, so a failed cancel is tried once more; a draft left behind expires on
+        Loop's side, and the agent's answer does not depend on it, but it is counted."""
         path = f"/api/{self.config.version}/draft-returns/{quote(draft_id, safe='')}/cancel"
-        try:
-            await self._send("POST", path, Scope.DRAFT_RETURNS, json_body={}, errors_in_body_ok=True,
-                             idempotent=True)  # cancelling twice is harmless, so a retry is safe
-        except LoopError:
-            pass  # drafts expire on Loop's side too; the agent's answer does not depend on this
+        for attempt in (1, 2):
+            try:
+                await self._send("POST", path, Scope.DRAFT_RETURNS, json_body={}, errors_in_body_ok=True)
+                return
+            except LoopError:
+                if attempt == 1:
+                    self.stats["draft_cancel_retries"] += 1
+        self.stats["draft_cancel_failures"] += 1
 
     async def _cached(self, key: tuple, factory: Callable[[], Awaitable[Any]]) -> Any:
+        """One call per key at a time, its answer kept for ``cache_ttl``. The call is shared by everyone who
+        asks meanwhile and cancelled (its fetch aborted, its slot freed) when all of them gave up on it."""
         hit = self._cache.get(key)
         if hit and self._clock() - hit[0] < self.config.cache_ttl:
             return hit[1]
-        if key in self._in_flight:
-            return await asyncio.shield(self._in_flight[key])
-        future = asyncio.ensure_future(factory())
-        self._in_flight[key] = future
+        if key not in self._in_flight:
+            future = asyncio.ensure_future(factory())
+            self._in_flight[key] = (future, [0])
+            future.add_done_callback(lambda f, key=key: self._settle(key, f))
+        future, waiters = self._in_flight[key]
+        waiters[0] += 1
         try:
-            value = await asyncio.shield(future)
-            self._cache[key] = (self._clock(), value)
-            return value
-        finally:
-            self._in_flight.pop(key, None)
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            waiters[0] -= 1
+            if waiters[0] == 0 and not future.done():
+                future.cancel()  # nobody wants this answer any more (the agent switched tickets)
+            raise
 
-    async def _get(self, path: str, params: dict[str, str], scope: Scope, accept: str = "application/json") -> Any:
-        return await self._send("GET", path, scope, params=params, idempotent=True, accept=accept)
+    def _settle(self, key: tuple, future: asyncio.Future) -> None:
+        if self._in_flight.get(key, (None,))[0] is future:
+            del self._in_flight[key]
+        if future.cancelled() or future.exception() is not None:
+            return
+        now = self._clock()
+        for old in [k for k, (at, _) in self._cache.items() if now - at >= self.config.cache_ttl]:
+            del self._cache[old]
+        while len(self._cache) >= self.config.cache_size:
+            del self._cache[next(iter(self._cache))]  # the oldest answer
+        self._cache[key] = (now, future.result())
+
+    async def _get(self, path: str, params: dict[str, str], scope: Scope, accept: str = "application/json",
+                   automatic: bool = False) -> Any:
+        return await self._send("GET", path, scope, params=params, idempotent=True, accept=accept,
+                                automatic=automatic)
+
+    async def _wait_for_cooldown(self) -> None:
+        """After a 429 nothing leaves until the cool-down is over; a wait longer than a lookup can bear fails."""
+        remaining = self._cooldown_until - self._clock()
+        if remaining > self.policy.max_retry_after:
+            raise RateLimited("cooling down after a 429")
+        if remaining > 0:
+            self._notify_retry(429)
+            await self._sleep(remaining)
+
+    def _spend_automatic(self) -> None:
+        now = self._clock()
+        self._auto_sent = [t for t in self._auto_sent if now - t < 60]
+        if len(self._auto_sent) >= self.config.auto_per_minute:
+            raise Paused("automatic lookups paused for this minute")
+        self._auto_sent.append(now)
 
     async def _send(self, method: str, path: str, scope: Scope, *, params: dict[str, str] | None = None,
                     json_body: Any = None, idempotent: bool = False, errors_in_body_ok: bool = False,
-                    accept: str = "application/json") -> Any:
+                    accept: str = "application/json", automatic: bool = False) -> Any:
         url = self.config.base_url.rstrip("/") + path
         if params:
             url += "?" + urlencode(params, quote_via=quote)
@@ -319,6 +407,9 @@ class LoopClient:
         attempt = 0
         while True:
             attempt += 1
+            await self._wait_for_cooldown()
+            if automatic:
+                self._spend_automatic()
             try:
                 async with self._semaphore:
                     response = await self._transport.send(request)
@@ -332,11 +423,17 @@ class LoopClient:
                 if err.kind == "timeout":
                     raise Timeout("no answer before the deadline", path=path) from None
                 raise Unavailable("could not connect", path=path) from None
+            if response.status == 429:
+                # Loop's 300/min is the whole shop's: everyone in this client waits, not only this request.
+                hinted = parse_retry_after(response.headers.get("retry-after"))
+                pause = hinted if hinted is not None else self.policy.delay(attempt) or self.policy.max_delay
+                self._cooldown_until = max(self._cooldown_until, self._clock() + pause)
             if self.policy.should_retry(attempt, idempotent=idempotent, status=response.status):
                 wait = self.policy.delay(attempt, response.headers.get("retry-after"))
                 if wait is not None:
                     self._notify_retry(response.status)
-                    await self._sleep(wait)
+                    if response.status != 429:
+                        await self._sleep(wait)  # a 429's wait is the cool-down, taken at the top of the loop
                     continue
             return _interpret(response, path, scope, errors_in_body_ok)
 
@@ -461,6 +558,17 @@ def _eligibility_from_draft(data: dict) -> Eligibility:
                 return Eligibility(eligible=False, reason=reason, ineligible_items=len(not_ok))
     # Every item is ineligible for a reason this panel cannot name: make the link and say the portal decides.
     return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER, ineligible_items=len(not_ok))
+
+
+def _listed_drafts(data: Any) -> list[dict]:
+    """Drafts from List Draft Returns: HAL (``_embedded.draft_returns``) or a plain ``draft_returns``/``data``."""
+    if not isinstance(data, dict):
+        return []
+    embedded = data.get("_embedded") if isinstance(data.get("_embedded"), dict) else {}
+    for rows in (embedded.get("draft_returns"), data.get("draft_returns"), data.get("data")):
+        if isinstance(rows, list):
+            return [r for r in rows[:100] if isinstance(r, dict)]
+    return []
 
 
 def _customer_of(row: dict) -> str | None:

@@ -54,12 +54,23 @@ def _to_datetime(value: Any) -> Any:
     return None
 
 
+# Money as Loop sends it: a plain decimal string ("164.58") or a number. No exponents, no NaN or Infinity, no
+# underscores: "1e10000000" is a valid Decimal whose text is ten megabytes long.
+PLAIN_DECIMAL = re.compile(r"-?\d{1,12}(?:\.\d{1,6})?")
+
+
 def _to_decimal(value: Any) -> Any:
     value = _absent_if_placeholder(value)
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        value = str(value)
+    elif isinstance(value, float):
+        value = f"{value:.6f}" if abs(value) < 1e12 else ""
+    if not isinstance(value, str) or not PLAIN_DECIMAL.fullmatch(value.strip()):
+        return None
     try:
-        return Decimal(str(value))
+        return Decimal(value.strip())
     except (InvalidOperation, ValueError):
         return None
 

@@ -112,6 +112,7 @@ class Panel:
         self._tasks: set[asyncio.Task] = set()
         # Orders Loop said cannot be returned, and why: their Initiate return stays hidden while the tab is open.
         self.ineligible: dict[str, Ineligibility] = {}
+        self._load_task: asyncio.Task | None = None  # the ticket lookup in flight: cancelled when superseded
 
     # ---- inputs from the browser ---------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class Panel:
             self.state.lookups.clear()
             self.ineligible.clear()  # another key may be another shop
             if self.state.ticket is not None:
-                self._reload()
+                self._reload(automatic=True)
         self.changed()
 
     async def show_ticket(self, reading: Reading, has_reply_box: bool = False) -> None:
@@ -135,6 +136,7 @@ class Panel:
         s.has_reply_box = has_reply_box
         if s.ticket is None or s.ticket.key != ticket.key:
             self.generation += 1  # a switch: nothing of the previous ticket stays, late answers are dropped
+            self._cancel_load()  # and its lookups stop: their fetches are aborted, their slots freed
             s.cards, s.lookups, s.loaded_for = {}, {}, None
             s.fatal, s.loading, s.retrying = None, False, False
         s.ticket, s.customer_known = ticket, reading.customer_known
@@ -152,16 +154,30 @@ class Panel:
         s.cards = {order_key(n): s.cards.get(order_key(n)) or OrderCard(n) for n in ticket.orders}
         s.fatal, s.loading, s.retrying = None, True, False
         self.changed()
-        await self._load(generation, ticket)
+        self._cancel_load()
+        self._load_task = asyncio.ensure_future(self._load(generation, ticket, self._next_automatic))
+        self._next_automatic = True
+        try:
+            await asyncio.shield(self._load_task)
+        except asyncio.CancelledError:
+            pass  # superseded by another ticket or another order list
 
-    def _reload(self) -> None:
-        """Look the shown ticket up again (Retry, a new key)."""
+    _next_automatic = True  # a lookup the page's changes caused counts against the automatic budget
+
+    def _cancel_load(self) -> None:
+        if self._load_task is not None and not self._load_task.done():
+            self._load_task.cancel()
+        self._load_task = None
+
+    def _reload(self, automatic: bool) -> None:
+        """Look the shown ticket up again: the agent's Retry (not counted as automatic), a new key."""
         if self.state.ticket is not None:
             self.state.loaded_for = None
+            self._next_automatic = automatic
             reading = Reading(self.state.ticket, self.state.customer_known, True)
             self._spawn(self.show_ticket(reading, self.state.has_reply_box))
 
-    async def _load(self, generation: int, ticket: Ticket) -> None:
+    async def _load(self, generation: int, ticket: Ticket, automatic: bool = True) -> None:
         client = self._client
         assert client is not None
 
@@ -171,7 +187,8 @@ class Panel:
                 self.changed()
 
         try:
-            found = await client.returns_for_ticket(ticket.email, list(ticket.orders), on_progress=progress)
+            found = await client.returns_for_ticket(ticket.email, list(ticket.orders), on_progress=progress,
+                                                    automatic=automatic)
         except LoopError as err:
             if generation != self.generation:
                 return
@@ -206,7 +223,7 @@ class Panel:
     def retry(self) -> None:
         if self._client:
             self._client.forget()
-        self._reload()
+        self._reload(automatic=False)
 
     def search(self, values: dict[str, str]) -> None:
         text = (values.get("order") or "").strip()
@@ -324,6 +341,13 @@ class Panel:
         if generation == self.generation and card.start is start:
             start.link, start.step = link, Step.READY
             self.changed()
+        if client.has_orphaned_drafts:
+            self._spawn(self._clean_up_drafts_later(client))
+
+    async def _clean_up_drafts_later(self, client: LoopClient) -> None:
+        """A draft POST that timed out may still have made a draft: look for it once Loop has had time."""
+        await asyncio.sleep(15)
+        await client.clean_up_drafts()
 
     def _mismatch_key(self) -> str:
         field_name = self.state.settings.lookup_field if self.state.settings else "email"
@@ -402,7 +426,9 @@ class Panel:
         if not s.settings.configured:
             return "not-configured"
         if s.fatal is not None:
-            return {AuthError: "key-rejected", RateLimited: "rate-limited"}.get(type(s.fatal), "unreachable")
+            if isinstance(s.fatal, AuthError):
+                return "key-rejected"
+            return "rate-limited" if isinstance(s.fatal, RateLimited) else "unreachable"
         if s.ticket is None or not s.ticket.is_ticket:
             return "no-ticket"
         if not s.customer_known:

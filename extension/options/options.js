@@ -12,12 +12,15 @@ const FIELDS = ["enabled", "apiKey", "lookupField", "lockSettings"];
 const EDITABLE = ["enabled", "apiKey", "lookupField"];
 const PYTHON_START_TIMEOUT_MS = 30_000;
 const $ = (id) => document.getElementById(id);
-const t = (key, fallback = "") => chrome.i18n.getMessage(key) || fallback;
+// chrome.i18n can answer "" (seen once in a dozen fresh profiles): the English catalog is the fallback.
+let english = {};
+const t = (key, fallback = "") => chrome.i18n.getMessage(key) || english[key]?.message || fallback;
 let local = {};
 let managed = {};
 const edited = new Set(); // fields the admin changed and has not saved: storage events never overwrite them
 
 for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n, el.textContent);
+fetch("/_locales/en/messages.json").then((r) => r.json()).then((m) => { english = m; }).catch(() => {});
 
 function effective() {
   return { enabled: true, lookupField: "email", ...local, ...managed };

@@ -161,8 +161,8 @@ def test_injected_names_are_rejected_and_loop_html_is_inert_text(ext, loop, klav
 
 FAULTS = [
     # (fault, expected panel state, words in the message, max requests for the ticket)
-    (Fault("status", status=401, body={"error": {"code": "401", "message": "Unauthorized."}}), "key-rejected", "rejected", 3),
-    (Fault("status", status=403, body={"errors": [{"message": "Forbidden"}]}), "key-rejected", "rejected", 3),
+    (Fault("status", status=401, body={"error": {"code": "401", "message": "Unauthorized."}}), "key-rejected", "rejected", 2),
+    (Fault("status", status=403, body={"errors": [{"message": "Forbidden"}]}), "key-rejected", "rejected", 2),
     (Fault("status", status=429, body={}), "rate-limited", "busy", 3 + 2 * 3),
     (Fault("status", status=500), "unreachable", "cannot be reached", 3 + 2 * 3),
     (Fault("status", status=502, body=b"<html>Bad gateway</html>"), "unreachable", "cannot be reached", 9),
@@ -290,3 +290,41 @@ def test_extension_reload_leaves_no_broken_panel_behind(built_dist, playwright_i
         assert not [e for e in errors if "context invalidated" in e.lower()], errors
     finally:
         context.close()
+
+
+def _marks(panel, name: str) -> list[float]:
+    return panel.evaluate(f"performance.getEntriesByName('{name}').map(m => performance.timeOrigin + m.startTime)")
+
+
+def test_a_switch_frees_loop_at_once_whatever_was_in_flight(ext, loop, klaviyo_server):
+    """Ticket 103's five lookups hang (8 s): the agent switches to 101. The abandoned lookups are cancelled
+    (fetches aborted, slots freed), so 101's first request leaves within 100 ms of the snapshot that showed
+    its orders, not after 103's deadlines."""
+    klaviyo_server.tickets[2]["orders"] += [{"name": n, "date": "Oct 1, 2026", "total": "$1", "status": "Fulfilled"}
+                                            for n in ("#1009", "#1010")]
+    loop.customer_lookup = False
+    loop.faults.append(Fault("delay", path="details", seconds=8, times=5))
+    page = ext.open_ticket("103")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "loading")
+    page.wait_for_timeout(500)  # all of 103's lookups are in flight
+    page.get_by_role("link", name="Jane Doe").click()
+    ext.wait_state(panel, "ready", timeout=15)
+    first = min(r.at for r in loop.api_requests("details") if r.query["order_name"][0] in ("#1001", "#1002")) * 1000
+    snapshot = max(m for m in _marks(panel, "loop:snapshot") if m <= first + 1)
+    assert first - snapshot < 100, first - snapshot
+
+
+def test_a_page_that_keeps_swapping_order_names_gets_paused_not_the_shops_budget(ext, loop, klaviyo_server):
+    """The shop's 300 requests a minute are shared by every agent: one page cannot spend them. Past 60
+    automatic requests in a minute the panel pauses and says so; the agent's Retry still works."""
+    klaviyo_server.page_script = """setInterval(() => {
+        const list = [...document.querySelectorAll('aside div')].find(d => d.children.length && d.textContent.includes('#100'));
+        if (list) list.firstElementChild.firstElementChild.textContent = '#' + (2000 + Math.floor(Math.random() * 7000));
+    }, 60);"""
+    loop.customer_lookup = False
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "rate-limited", timeout=40)
+    assert "Pausing lookups" in panel.get_by_role("alert").inner_text()
+    assert len(loop.api_requests("details")) <= 60

@@ -45,7 +45,7 @@ def make_panel(loop, key=FULL_KEY, lookup="email", browser=None):
                           ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0), on_retry=on_retry,
                           sleep=lambda s: asyncio.sleep(0))
 
-    panel = Panel(file_translator("en"), Services(client, browser.copy, browser.insert, lambda: None), lambda: None)
+    panel = Panel(file_translator("en", strict=True), Services(client, browser.copy, browser.insert, lambda: None), lambda: None)
     panel.apply_settings(merge({"apiKey": key, "lookupField": lookup} if key else {}, None))
     panel.browser = browser
     return panel
