@@ -230,6 +230,42 @@ def download_wheel(name: str, version: str) -> None:
         raise BuildError(f"could not download {name}=={version} (no network and no cached copy?).")
 
 
+RUNTIME_HASHES = ROOT / "runtime-files.sha256"  # every runtime file shipped from node_modules, with its sha256
+
+
+def shipped_runtime_files() -> list[Path]:
+    pyscript_dir = NODE_MODULES / "@pyscript" / "core" / "dist"
+    return ([NODE_MODULES / "pyodide" / f for f in PYODIDE_FILES] + [NODE_MODULES / "pyodide" / "pyodide-lock.json"]
+            + sorted(p for p in pyscript_dir.glob("*.js") if p.name.startswith(PYSCRIPT_CHUNK_PREFIXES)))
+
+
+def verify_runtime() -> None:
+    """npm ci checks the tarballs once; node_modules can change after it. Every runtime file that ships is
+    checked against runtime-files.sha256 on every build, so a tampered wasm or PyScript file cannot ship."""
+    recorded = {}
+    for line in RUNTIME_HASHES.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, rel = line.split(None, 1)
+            recorded[rel.strip()] = digest
+    actual = {p.relative_to(NODE_MODULES).as_posix(): p for p in shipped_runtime_files()}
+    if set(actual) != set(recorded):
+        raise BuildError("the runtime files in node_modules are not the ones runtime-files.sha256 lists "
+                         f"({sorted(set(actual) ^ set(recorded))[:3]}); after a version bump run build.py --record-runtime.")
+    for rel, path in sorted(actual.items()):
+        if sha256(path.read_bytes()) != recorded[rel]:
+            raise BuildError(f"node_modules/{rel} does not match its sha256 in runtime-files.sha256: refusing to ship it.")
+
+
+def record_runtime() -> None:
+    """After a version bump: a clean, integrity-checked npm ci, then the hashes of what it installed."""
+    shutil.rmtree(NODE_MODULES, ignore_errors=True)
+    ensure_node_modules(offline=False)
+    lines = ["# sha256 of every runtime file build.py ships from node_modules (written by build.py --record-runtime",
+             "# right after a clean npm ci, which checked package-lock.json's integrity hashes)."]
+    lines += [f"{sha256(p.read_bytes())}  {p.relative_to(NODE_MODULES).as_posix()}" for p in shipped_runtime_files()]
+    RUNTIME_HASHES.write_text("\n".join(lines) + "\n")
+
+
 def ensure_node_modules(offline: bool) -> None:
     """npm ci checks every tarball against package-lock.json's integrity hash."""
     lock = json.loads((ROOT / "package-lock.json").read_text())
@@ -330,20 +366,16 @@ def pyapp_wheel() -> tuple[str, bytes]:
 
 
 def precompile(stdlib: bytes, wheels: list[tuple[str, bytes]]) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """Hot modules as sourceless .pyc, compiled by the bundled Pyodide in Node; cached by input hash."""
+    """Hot modules as sourceless .pyc, compiled by the bundled Pyodide in Node, on every build: a cache of
+    compiled output would ship whatever it holds, so nothing is reused (it takes a few seconds)."""
+    import tempfile
+
     node = shutil.which("node")
     if not node:
         raise BuildError("Node.js is needed to precompile the panel's Python (it runs the bundled Pyodide).")
-    key = hashlib.sha256(b"".join([PYC_COMPILER.encode(), PYC_PYTHON.encode(),
-                                   json.dumps([PYC_PROBE_IMPORTS, KEEP_SOURCE, WHEEL_DROP]).encode(),
-                                   (NODE_MODULES / "pyodide" / "package.json").read_bytes(), stdlib]
-                                  + [n.encode() + sha256(d).encode() for n, d in wheels])).hexdigest()[:32]
-    cache = CACHE / "pyc" / key
     names = [n for n, _ in wheels]
-    if not (cache / "stdlib.zip").exists() or not all((cache / n).exists() for n in names):
-        work = CACHE / "pyc" / f"{key}.work"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix="loop-pyc-") as tmp:
+        work = Path(tmp)
         (work / "stdlib_in.zip").write_bytes(stdlib)
         for n, d in wheels:
             (work / n).write_bytes(d)
@@ -359,11 +391,7 @@ def precompile(stdlib: bytes, wheels: list[tuple[str, bytes]]) -> tuple[bytes, l
         if result.returncode != 0:
             raise BuildError("precompiling Python with the bundled Pyodide failed: "
                              + (result.stderr.strip().splitlines() or ["no output"])[-1][:300])
-        for n in names:
-            (work / f"out-{n}").replace(work / n)
-        shutil.rmtree(cache, ignore_errors=True)
-        work.replace(cache)
-    return (cache / "stdlib.zip").read_bytes(), [(n, (cache / n).read_bytes()) for n in names]
+        return (work / "stdlib.zip").read_bytes(), [(n, (work / f"out-{n}").read_bytes()) for n in names]
 
 
 def wheel_lock_entry(file_name: str, data: bytes) -> tuple[str, dict]:
@@ -410,6 +438,7 @@ def contract_js() -> bytes:
 
 def assemble(offline: bool) -> Tree:
     ensure_node_modules(offline)
+    verify_runtime()
     tree = Tree()
     tree.add("shared/contract.js", contract_js())
     manifest = json.loads((ROOT / "manifest.json").read_text())
@@ -489,7 +518,16 @@ def write(tree: Tree) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offline", action="store_true", help="fail instead of downloading anything")
+    parser.add_argument("--record-runtime", action="store_true",
+                        help="after bumping Pyodide or PyScript: clean npm ci, then write runtime-files.sha256")
     args = parser.parse_args(argv)
+    if args.record_runtime:
+        try:
+            record_runtime()
+        except BuildError as exc:
+            print(f"build failed: {exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {RUNTIME_HASHES.name}")
     try:
         tree = assemble(args.offline)
         write(tree)

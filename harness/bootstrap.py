@@ -76,8 +76,9 @@ def ensure_venv() -> None:
         print(f"Setting up {VENV.name}/ with {REQUIREMENTS.name} (first run only)…", flush=True)
         if not python.exists():
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        # --require-hashes: every tool the build and the tests run is pinned and hash-checked, dependencies too.
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "-r", str(REQUIREMENTS)], check=True)
+                        "--require-hashes", "--only-binary=:all:", "-r", str(REQUIREMENTS)], check=True)
         stamp.write_text(wanted)
     os.execv(str(python), [str(python), *_argv()])
 

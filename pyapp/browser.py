@@ -19,7 +19,7 @@ from pyodide.ffi import create_proxy, to_js
 
 from pyapp.i18n import translator
 from pyapp.loop_client import ClientConfig, LoopClient
-from pyapp.messages import PageChanged, parse, parse_insert_answer, parse_snapshot
+from pyapp.messages import HostState, PageChanged, parse, parse_insert_answer, parse_snapshot
 from pyapp.panel import Panel, Services
 from pyapp.settings import FIELDS as SETTING_FIELDS
 from pyapp.settings import Settings, merge
@@ -30,6 +30,7 @@ from pyapp.view import VNode
 
 
 PANEL_COLLAPSED = "panelCollapsed"  # not a setting: how the agent left the panel, kept in storage.local
+POLICY_WAIT_S = 4.0  # how long the first policy read may take before the panel says it is waiting for it
 
 
 def _ignore(*_args) -> None:
@@ -101,11 +102,19 @@ class FetchTransport:
 
 
 class Renderer:
-    """Puts a VNode tree into #app; keeps what the agent typed and where the focus was across renders."""
+    """Puts a VNode tree into #app; keeps what the agent typed and where the focus was across renders.
 
-    def __init__(self, root) -> None:
+    Only the agent's own input acts (``isTrusted``), and a control marked ``data-guarded`` (an action that
+    reaches Loop, the clipboard or the reply box) acts only once ``is_clear(el)`` confirms it is visible and
+    unobscured; otherwise ``on_covered()`` is told instead.
+    """
+
+    def __init__(self, root, is_clear=None, on_covered=lambda: None) -> None:
         self.root = root
         self.proxies: list = []
+        self.guarded: list = []
+        self.is_clear = is_clear
+        self.on_covered = on_covered
 
     def render(self, tree: VNode) -> None:
         doc = js.document
@@ -116,8 +125,11 @@ class Renderer:
         active = doc.activeElement
         focus_id = active.id if _present(active) and active.id and self.root.contains(active) else None
         old_proxies, self.proxies = self.proxies, []
+        self.guarded = []
         node = self._build(tree)
         self.root.replaceChildren(node)
+        if _present(getattr(js.globalThis, "loopVisibility", None)):
+            js.loopVisibility.watch(to_js(self.guarded))
         self.root.setAttribute("aria-busy", "false")
         for el_id, value in typed.items():
             el = doc.getElementById(el_id)
@@ -137,11 +149,14 @@ class Renderer:
             el.setAttribute(name, value)
         for child in vnode.children:
             el.append(doc.createTextNode(child) if isinstance(child, str) else self._build(child))
+        guarded = "data-guarded" in vnode.attrs
+        if guarded:
+            self.guarded.append(el)
         for event, handler in vnode.events.items():
-            el.addEventListener(event, self._listener(event, handler))
+            el.addEventListener(event, self._listener(event, handler, el if guarded else None))
         return el
 
-    def _listener(self, event: str, handler):
+    def _listener(self, event: str, handler, guard_el=None):
         def on_event(evt):
             if not evt.isTrusted:
                 return  # only the agent's own input, never a synthetic event
@@ -151,14 +166,26 @@ class Renderer:
                 for field in evt.target.elements:
                     if field.name:
                         values[str(field.name)] = str(field.value)
-                result = handler(values)
+                call = lambda: handler(values)  # noqa: E731
             else:
-                result = handler()
+                call = handler
+            if guard_el is not None and self.is_clear is not None:
+                asyncio.ensure_future(self._guarded(guard_el, call))
+                return
+            result = call()
             if asyncio.iscoroutine(result):
                 asyncio.ensure_future(result)
         proxy = create_proxy(on_event)
         self.proxies.append(proxy)
         return proxy
+
+    async def _guarded(self, el, call) -> None:
+        if not await self.is_clear(el):
+            self.on_covered()
+            return
+        result = call()
+        if asyncio.iscoroutine(result):
+            await result
 
 
 class PanelApp:
@@ -167,13 +194,15 @@ class PanelApp:
         self.tab_id = None
         self.local: dict = {}
         self.managed: dict = {}
-        self.renderer = Renderer(js.document.getElementById("app"))
+        self.renderer = Renderer(js.document.getElementById("app"), self.is_clear, lambda: self.panel.refuse_covered())
         t = translator(lambda key: str(js.chrome.i18n.getMessage(key) or ""), _ui_language())
         services = Services(make_client=self.make_client, copy_text=self.copy_text,
                             insert_reply=self.insert_reply, open_options=self.open_options,
-                            set_collapsed=self.set_collapsed, load_package=self.load_package)
+                            set_collapsed=self.set_collapsed, load_package=self.load_package,
+                            retry_policy=self.retry_policy)
         self.panel = Panel(t, services, self.schedule_render)
         self.follower = TicketFollower()
+        self.managed_known = False
         self._look_again = None
         self._render_pending = False
         self._snapshot_running = False
@@ -213,13 +242,25 @@ class PanelApp:
             return "no-answer"
         return "ok" if parsed.ok else (parsed.reason or "failed")
 
+    async def is_clear(self, el) -> bool:
+        """The control is visible and unobscured inside the frame (visibility.js), and the page has not clipped
+        or masked the panel from outside, which the frame cannot see (the content script checks <html>)."""
+        try:
+            if not await js.loopVisibility.clear(el):
+                return False
+            answer = await js.chrome.tabs.sendMessage(self.tab_id, _js({"kind": "host-check", "nonce": self.nonce}),
+                                                      _js({"frameId": 0}))
+            return bool(_present(answer) and getattr(answer, "clean", False) is True)
+        except Exception:  # noqa: BLE001 - no answer is not a yes
+            return False
+
     async def load_package(self, name: str) -> None:
         import pyodide_js  # the bundled lock names the package; it is installed from /vendor/wheels
 
         await pyodide_js.loadPackage(name)
 
     def set_collapsed(self, collapsed: bool) -> None:
-        # Remembered for the next ticket and tab; the frame's height follows the content (frame-size.js).
+        # Remembered for the next ticket and tab; the frame's height follows the content (frame-in-page.js).
         js.chrome.storage.local.set(_js({PANEL_COLLAPSED: collapsed}))
 
     def open_options(self) -> None:
@@ -254,26 +295,36 @@ class PanelApp:
     # -- settings --
 
     async def load_settings(self) -> None:
+        """Local settings and the enterprise policy, the policy first: it may switch the integration off or
+        replace the key, so no Loop call is made before it is known. Its read (started by boot.js, before
+        Python) can take seconds after a browser start; past POLICY_WAIT_S the panel makes no call and says it
+        is waiting for the administrator's settings, never falling back to the local key."""
         local = await js.chrome.storage.local.get(_js([*SETTING_FIELDS, PANEL_COLLAPSED]))
         self.local = local.to_py() if _present(local) else {}
         self.panel.state.collapsed = self.local.pop(PANEL_COLLAPSED, False) is True
         managed = asyncio.ensure_future(self.load_managed())
-        if self.local.get("apiKey"):
-            self.apply_settings()  # the managed read can take ~2 s after browser start: not on this path
-        else:
-            # No local key: the key may come from policy. Wait for it (bounded) rather than flash "not set up".
-            await asyncio.wait([managed], timeout=5)
-            self.apply_settings()
+        done, _ = await asyncio.wait([managed], timeout=POLICY_WAIT_S)
+        if not done:
+            self.panel.waiting_for_policy()  # the read goes on; load_managed applies it when it answers
 
     async def load_managed(self) -> None:
         try:
-            managed = await js.chrome.storage.managed.get()
+            source = getattr(js.globalThis, "loopManaged", None)
+            managed = await (source if _present(source) else js.chrome.storage.managed.get())
             self.managed = managed.to_py() if _present(managed) else {}
         except Exception:  # noqa: BLE001 - no policy schema support / no policy
             self.managed = {}
+        self.managed_known = True
         self.apply_settings()
 
+    def retry_policy(self) -> None:
+        """The agent's Retry while waiting for the policy: ask the browser again."""
+        js.globalThis.loopManaged = js.chrome.storage.managed.get()
+        asyncio.ensure_future(self.load_managed())
+
     def apply_settings(self) -> None:
+        if not self.managed_known:
+            return  # nothing is decided, and no call made, before the policy has been read
         settings = merge(self.local, self.managed)
         headings_changed = self.panel.state.settings is None or \
             self.panel.state.settings.order_headings != settings.order_headings
@@ -290,6 +341,8 @@ class PanelApp:
 
     def on_storage_changed(self, changes, area) -> None:
         changed = changes.to_py()
+        if area == "managed":
+            self.managed_known = True  # a policy change is the policy, read
         target = self.local if area == "local" else self.managed if area == "managed" else None
         if target is None:
             return
@@ -353,10 +406,13 @@ class PanelApp:
         msg = parse(payload)
         if isinstance(msg, PageChanged) and msg.nonce == self.nonce:
             asyncio.ensure_future(self.snapshot())
+        elif isinstance(msg, HostState) and msg.nonce == self.nonce:
+            self.panel.page_dresses_it_up(not msg.clean)
 
     async def run(self) -> None:
         js.performance.mark("loop:python-ready")
         js.document.documentElement.setAttribute("data-python", "ready")
+        js.dispatchEvent(js.Event.new("loop:python-ready"))
         for target, fn in ((js.chrome.storage.onChanged, self.on_storage_changed),
                            (js.chrome.runtime.onMessage, self.on_message)):
             proxy = create_proxy(fn)

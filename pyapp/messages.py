@@ -39,7 +39,16 @@ class InsertAnswer(Message):
     reason: str | None = Field(default=None, max_length=40)
 
 
-REGISTRY: dict[str, type[Message]] = {"page-changed": PageChanged}
+class HostState(Message):
+    """Content script -> panel: whether the page has dressed up the panel from outside (``clean`` false: a
+    clip, mask, fade, filter, blend or transform on <html>, or the host's style not ours)."""
+
+    kind: Literal["host-state"]
+    nonce: str = Field(max_length=64)
+    clean: bool
+
+
+REGISTRY: dict[str, type[Message]] = {"page-changed": PageChanged, "host-state": HostState}
 
 
 def parse(payload: Any) -> Message | None:

@@ -80,6 +80,7 @@ class Services:
     insert_reply: Callable[[str, str], Awaitable[str]]  # (link, ticket key) -> "ok" or why not
     open_options: Callable[[], Any]
     set_collapsed: Callable[[bool], Any] = lambda collapsed: None
+    retry_policy: Callable[[], Any] = lambda: None
     load_package: Callable[[str], Awaitable[None]] = lambda name: _nothing()
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
@@ -99,6 +100,9 @@ class PanelState:
     search_message: str | None = None
     collapsed: bool = False
     retry_status: int = 0  # what the client is waiting out: 429 (rate limited) or a failure
+    waiting_policy: bool = False  # the administrator's settings have not been read yet: no call is made
+    covered: bool = False  # the page covered or disguised the panel when the agent clicked: said, not acted on
+    dressed_up: bool = False  # the page clips, fades, filters or transforms the panel from outside, right now
 
 
 class Panel:
@@ -116,9 +120,15 @@ class Panel:
 
     # ---- inputs from the browser ---------------------------------------------------------------------
 
+    def waiting_for_policy(self) -> None:
+        """The enterprise policy has not been read in time: say so; make no call until it is."""
+        self.state.waiting_policy = True
+        self.changed()
+
     def apply_settings(self, settings: Settings) -> None:
         old = self.state.settings
         self.state.settings = settings
+        self.state.waiting_policy = False
         key_changed = old is None or old.api_key != settings.api_key or old.enabled != settings.enabled
         if key_changed:
             self._client = settings.configured and self.services.make_client(settings, self._on_retry) or None
@@ -271,6 +281,7 @@ class Panel:
 
     async def initiate(self, key: str) -> None:
         """Initiate return: straight to the share choices when the lookup value is known, else ask for it."""
+        self.state.covered = False
         card = self._card(key)
         if card is None or key in self.ineligible:
             return
@@ -286,6 +297,7 @@ class Panel:
 
     async def submit_lookup(self, key: str, values: dict[str, str]) -> None:
         """The agent typed the lookup value (Enter or the button)."""
+        self.state.covered = False
         card = self._card(key)
         if card is None or card.start is None or card.start.step is Step.CHECKING:
             return
@@ -300,6 +312,7 @@ class Panel:
         await self._make_link(key, card, value)
 
     async def try_again(self, key: str) -> None:
+        self.state.covered = False
         card = self._card(key)
         if card is not None and card.start is not None and card.start.step is Step.FAILED:
             card.start.step, card.start.message_key = Step.CHECKING, None
@@ -354,6 +367,7 @@ class Panel:
         return f"mismatch_{field_name}"
 
     async def copy_link(self, key: str) -> None:
+        self.state.covered = False
         card = self._card(key)
         if card and card.start and card.start.link:
             card.start.copied = await self.services.copy_text(card.start.link)
@@ -362,6 +376,7 @@ class Panel:
 
     async def insert_link(self, key: str) -> None:
         """Into the reply box of the ticket the link was made for, and no other (the content script checks)."""
+        self.state.covered = False
         card, ticket = self._card(key), self.state.ticket
         if card and card.start and card.start.link and ticket is not None:
             outcome = await self.services.insert_reply(card.start.link, ticket.key)
@@ -377,6 +392,16 @@ class Panel:
                 card.start.qr_data_url = qr_data_url(card.start.link)
             card.start.show_qr = not card.start.show_qr
             self.changed()
+
+    def page_dresses_it_up(self, dressed: bool) -> None:
+        """The content script saw the page dress the panel up (or stop): say so before anyone clicks."""
+        self.state.dressed_up = dressed
+        self.changed()
+
+    def refuse_covered(self) -> None:
+        """A guarded click came while the page covered or disguised the panel: nothing was done; say so."""
+        self.state.covered = True
+        self.changed()
 
     def toggle_collapsed(self) -> None:
         self.state.collapsed = not self.state.collapsed
@@ -422,7 +447,7 @@ class Panel:
         if s.collapsed:
             return "collapsed"
         if s.settings is None:
-            return "booting"
+            return "waiting-policy" if s.waiting_policy else "booting"
         if not s.settings.configured:
             return "not-configured"
         if s.fatal is not None:
@@ -443,6 +468,11 @@ class Panel:
         t, s, name = self.t, self.state, self.state_name()
         if name == "booting":
             return [self._skeleton(t("loading"))]
+        if name == "waiting-policy":
+            return [h("div", {"class": "notice", "role": "status"},
+                      h("p", {}, t("waitingPolicy")),
+                      h("button", {"type": "button", "class": "primary", "data-action": "retry-policy"},
+                        t("retry"), on={"click": self.services.retry_policy}))]
         if name == "not-configured":
             disabled = s.settings is not None and not s.settings.enabled
             return [h("div", {"class": "notice", "role": "status"},
@@ -450,6 +480,8 @@ class Panel:
                       h("button", {"type": "button", "class": "primary", "data-action": "open-options"},
                         t("openSettings"), on={"click": self.services.open_options}))]
         out: list[VNode] = []
+        if s.covered or s.dressed_up:
+            out.append(h("p", {"class": "notice error", "role": "alert"}, t("panelCovered")))
         if s.fatal is not None:
             out.append(self._fatal(s.fatal))
         elif name == "no-ticket":
@@ -566,6 +598,8 @@ class Panel:
         if tracking:
             label = " ".join(x for x in (tracking.carrier, tracking.number) if x) or t("returnStatusPage")
             link = tracking.url
+            if link and link == r.status_page_url:
+                label = _says_its_host(label, link)
             parts = [h("span", {"class": "muted"}, t("tracking")),
                      h("a", {"href": link, "class": "tracking-link"}, label) if link else h("span", {}, label)]
             if tracking.status_message_key:
@@ -575,7 +609,7 @@ class Panel:
         if r.id and r.id.isdigit():
             links.append(h("a", {"href": ADMIN_RETURN_URL.format(id=r.id), "class": "admin-link"}, t("openInLoop")))
         if r.status_page_url and (not tracking or tracking.url != r.status_page_url):
-            links.append(h("a", {"href": r.status_page_url}, t("returnStatusPage")))
+            links.append(h("a", {"href": r.status_page_url}, _says_its_host(t("returnStatusPage"), r.status_page_url)))
         if links:
             rows.append(h("div", {"class": "links"}, links))
         return h("div", {"class": "return", "data-return": r.id or ""}, rows)
@@ -592,7 +626,7 @@ class Panel:
         if start is None:
             return h("div", {"class": "start"},
                      h("button", {"type": "button", "class": "primary", "aria-expanded": "false",
-                                  "data-action": "initiate-return", "id": f"start-{key}"},
+                                  "data-action": "initiate-return", "data-guarded": True, "id": f"start-{key}"},
                        t("startReturn"), on={"click": lambda: self._spawn(self.initiate(key))}))
         content: list[Any] = []
         if start.step is Step.CHECKING:
@@ -601,7 +635,8 @@ class Panel:
             content.append(self._ask_view(start, key))
         elif start.step is Step.FAILED:
             content.append(h("p", {"class": "field-error", "role": "alert"}, t(start.message_key or "errUnexpected")))
-            content.append(h("button", {"type": "button", "data-action": "try-again", "id": f"again-{key}"},
+            content.append(h("button", {"type": "button", "data-action": "try-again", "data-guarded": True,
+                                        "id": f"again-{key}"},
                              t("tryAgain"), on={"click": lambda: self._spawn(self.try_again(key))}))
         elif start.step is Step.READY and start.link:
             content.extend(self._share_view(card, start, key))
@@ -615,7 +650,7 @@ class Panel:
         t = self.t
         field_name = self.state.settings.lookup_field if self.state.settings else "email"
         input_id = f"lookup-{key}"
-        return h("form", {"class": "start-form", "data-action": "submit-lookup"},
+        return h("form", {"class": "start-form", "data-action": "submit-lookup", "data-guarded": True},
                  h("label", {"for": input_id}, t(f"lookup_{field_name}")),
                  h("div", {"class": "row"},
                    h("input", {"id": input_id, "name": "lookup", "value": start.lookup_value,
@@ -632,14 +667,16 @@ class Panel:
     def _share_view(self, card: OrderCard, start: StartReturn, key: str) -> list[VNode]:
         """Klaviyo's share choices: Copy link and the QR code, plus Insert into reply."""
         t = self.t
-        actions = [h("button", {"type": "button", "class": "primary", "data-action": "copy-link", "id": f"copy-{key}"},
+        actions = [h("button", {"type": "button", "class": "primary", "data-action": "copy-link", "data-guarded": True,
+                                "id": f"copy-{key}"},
                      t("copied") if start.copied else t("copyLink"),
                      on={"click": lambda: self._spawn(self.copy_link(key))}),
                    h("button", {"type": "button", "data-action": "show-qr", "id": f"qr-{key}",
                                 "aria-expanded": str(start.show_qr).lower()},
                      t("hideQr") if start.show_qr else t("showQr"), on={"click": lambda: self._spawn(self.toggle_qr(key))})]
         if self.state.has_reply_box:
-            actions.append(h("button", {"type": "button", "data-action": "insert-reply", "id": f"insert-{key}"},
+            actions.append(h("button", {"type": "button", "data-action": "insert-reply", "data-guarded": True,
+                                        "id": f"insert-{key}"},
                              t("inserted") if start.inserted else t("insertReply"),
                              on={"click": lambda: self._spawn(self.insert_link(key))}))
         out = [h("div", {"class": "actions"}, actions),
@@ -657,6 +694,15 @@ class Panel:
                          h("a", {"href": start.qr_data_url, "download": f"loop-return-{key}.png",
                                  "data-action": "download-qr"}, t("downloadQr"))))
         return out
+
+
+def _says_its_host(label: str, url: str) -> str:
+    """A link Loop sent to a host that is not Loop's (a shop's own portal domain, or a look-alike such as
+    api.loopreturns.com.evil.example) names its host, so the agent sees where it goes before clicking."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return label if host == "loopreturns.com" or host.endswith(".loopreturns.com") else f"{label} ({host})"
 
 
 async def _nothing() -> None:

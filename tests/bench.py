@@ -87,6 +87,13 @@ def one_run(p, ports, latency: float) -> dict:
             out["cold: ticket snapshot parsed"] = marks["loop:snapshot"] - origin
         out["cold: first status rendered"] = t_ready - origin
         out["panel: longest main-thread task, boot (ms)"] = longest_task(frame)
+        # The same, on a ticket whose customer e-mail would stall a naive parser (issue 12's hostile text).
+        stall = ctx.new_page()
+        stall.goto("https://www.klaviyo.com/inbox/tickets/190")
+        stall_frame = panel_frame(stall)
+        stall_origin = stall.evaluate("performance.timeOrigin")
+        out["cold, stalling ticket text (40 x 'order' + 6000 nbsp)"] = ready_at(stall_frame, "/inbox/tickets/190") - stall_origin
+        stall.close()
         # switch (same tab, single-page navigation)
         t0 = page.evaluate(OPEN, "Max Mustermann")
         out["switch"] = ready_at(frame, "/inbox/tickets/102") - t0
@@ -161,6 +168,9 @@ def main() -> int:
 
     klaviyo, loop = KlaviyoStandin().start(), LoopStandin().start()
     loop.latency = args.latency
+    stall = dict(klaviyo.tickets[0], id="190", subject="A very long e-mail")
+    stall["messages"] = [dict(stall["messages"][0], text=("order" + "\u00a0" * 6000) * 40)]
+    klaviyo.tickets.append(stall)
     runs = []
     requests_per_ticket = []
     with sync_playwright() as p:

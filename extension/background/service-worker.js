@@ -2,8 +2,8 @@
 // and calls Loop itself (extension pages share the extension's host permissions).
 
 // The key (in storage.local, or pushed by policy into storage.managed) is for extension pages only: content
-// scripts must not be able to read it (SECURITY.md). Chrome 156 accepts this for both areas; older versions
-// without it keep their default, and our content script never asks for the key either way.
+// scripts must not be able to read it (SECURITY.md). setAccessLevel covers local and managed since Chrome 140,
+// the manifest's minimum_chrome_version.
 for (const area of [chrome.storage.local, chrome.storage.managed]) {
   area.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
 }

@@ -21,6 +21,9 @@
   const SETTLE_MS = 40;
   const MAX_WAIT_MS = 200;
   const nonce = crypto.randomUUID();
+  // Read now: once the extension is updated, chrome.i18n is gone with the rest of this script's context.
+  const UPDATED = chrome.i18n.getMessage("extensionUpdated") || "Loop Returns was updated — reload the page to use it.";
+  let retired = false;
   let mounts = 0;
   let mountsFor = "";
   let lastFingerprint = "";
@@ -28,6 +31,18 @@
   let ceilingTimer = 0;
 
   const alive = () => Boolean(globalThis.chrome?.runtime?.id);
+
+  // To the panel. Once the extension is updated, chrome.runtime.sendMessage throws instead of rejecting.
+  function tellPanel(message) {
+    if (retired || !alive()) return;
+    try {
+      chrome.runtime.sendMessage({ ...message, nonce }).catch(() => {
+        // The panel is still booting; it asks for what it needs itself when ready.
+      });
+    } catch {
+      teardown();
+    }
+  }
 
   function mount() {
     // At document_start there may be no <html> yet; the observer calls again once the parser made it.
@@ -58,14 +73,13 @@
     const fp = fingerprint();
     if (fp === lastFingerprint) return;
     lastFingerprint = fp;
-    chrome.runtime.sendMessage({ kind: "page-changed", nonce }).catch(() => {
-      // The panel is still booting; it takes its first snapshot itself when ready.
-    });
+    tellPanel({ kind: "page-changed" });
   }
 
   const inEditor = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest?.("[contenteditable]");
 
   function onPageMutation(records) {
+    if (retired) return panelHost.schedule(); // only the notice is left: it still follows the sidebar
     if (!alive()) return teardown();
     // Typing in a rich-text reply box is not a ticket change: no snapshot per keystroke.
     if (Array.isArray(records) && records.length && records.every((r) => inEditor(r.target))) return;
@@ -79,6 +93,7 @@
     clearTimeout(settleTimer);
     clearTimeout(ceilingTimer);
     settleTimer = ceilingTimer = 0;
+    if (retired) return;
     if (!alive()) return teardown();
     const helpdesk = HELPDESK_PATH.test(location.pathname);
     if (helpdesk) mount();
@@ -99,6 +114,12 @@
       panelHost.setHeight(message.height);
       if ("headings" in message) panelHost.setHeadings(message.headings);
       sendResponse({ ok: true });
+    } else if (message.kind === "scroll-by") {
+      panelHost.scrollBy(message.dy);
+    } else if (message.kind === "reveal") {
+      panelHost.reveal(message.top, message.bottom);
+    } else if (message.kind === "host-check") {
+      sendResponse({ clean: panelHost.clean() });
     } else if (message.kind === "insert-reply") {
       reply.insert(message.text, message.ticket).then(sendResponse, () => sendResponse({ ok: false }));
       return true; // answered asynchronously, once the editor shows the link
@@ -107,21 +128,26 @@
 
   const observer = new MutationObserver(onPageMutation);
 
+  // The extension context is gone (updated, reloaded, removed): stop everything but the notice in its place.
   function teardown() {
-    observer.disconnect();
+    if (retired) return;
+    retired = true;
     removeEventListener("popstate", onPageMutation);
     reply.stop();
     try {
       chrome.runtime.onMessage.removeListener(onMessage);
     } catch {
-      // The extension context is already gone: nothing left to unregister.
+      // Nothing left to unregister.
     }
-    panelHost.remove();
+    if (panelHost.connected()) panelHost.retire(UPDATED);
+    else observer.disconnect();
   }
 
   chrome.runtime.onMessage.addListener(onMessage);
   observer.observe(document, { childList: true, subtree: true, characterData: true });
   addEventListener("popstate", onPageMutation);
   reply.start(panelHost.isOurs);
+  panelHost.watchClean((clean) => tellPanel({ kind: "host-state", clean }));
+  panelHost.watchViewport((view) => tellPanel({ kind: "viewport", ...view }));
   check();
 })();

@@ -20,6 +20,7 @@
 
   let host = null;
   let frame = null;
+  let viewport = null;
   let placeholder = null;
   let anchorList = null;
   let height = 160; // until the panel reports its own
@@ -27,6 +28,8 @@
   let onTicketSince = 0;
   let extraHeadings = [];
   let box = { top: 0, left: 0, width: 0, height: 0, frameTop: 0, hidden: true };
+  let told = "";
+  let onViewport = () => {};
   let scheduled = false;
   let dockTimer = 0;
   const hostObserver = new MutationObserver(restyle);
@@ -39,7 +42,7 @@
     style.textContent = `.vp{position:absolute;inset:0;overflow:hidden;border-radius:8px;background:#fff;
         box-shadow:0 0 0 1px #e3e6ea}
       iframe{position:absolute;left:0;top:0;width:100%;border:0;display:block;color-scheme:light}`;
-    const viewport = document.createElement("div");
+    viewport = document.createElement("div");
     viewport.className = "vp";
     frame = document.createElement("iframe");
     frame.src = `${PANEL_URL}#${nonce}`;
@@ -66,8 +69,15 @@
   function restyle() {
     const wanted = hostStyle();
     if (host && host.getAttribute("style") !== wanted) host.setAttribute("style", wanted);
-    // In the page, the frame is as tall as its content; docked, it is the column and scrolls inside.
-    if (frame) frame.style.cssText = `top:${-box.frameTop}px;height:${box.docked ? box.height : height}px;`;
+    // The frame is only ever the visible part of the panel: a frame that reached under the page's header or
+    // beyond the sidebar would read as covered to the browser (IntersectionObserver v2 checks the whole
+    // iframe). The panel scrolls its own content to the clipped offset it is told (frame-in-page.js).
+    if (frame) frame.style.cssText = `top:0;height:${box.height}px;`;
+    const view = box.docked ? "docked" : `page:${Math.round(box.frameTop)}`;
+    if (!box.hidden && view !== told) {
+      told = view;
+      onViewport(box.docked ? { mode: "docked" } : { mode: "page", offset: Math.round(box.frameTop) });
+    }
   }
 
   // The order list: the nearest ancestor of its visible heading that holds more than the heading (the same
@@ -157,6 +167,8 @@
     }
     box = next;
     restyle();
+    const now = !shown || box.hidden || clean();
+    if (now !== lastClean) onCleanChange((lastClean = now));
   }
 
   function schedule() {
@@ -177,6 +189,7 @@
   function setHeight(h) {
     if (Number.isFinite(h) && h > 0) {
       height = Math.min(Math.ceil(h), 20_000);
+      told = ""; // the panel's own scroll may have been reset by its new content: tell it the offset again
       schedule();
     }
   }
@@ -191,6 +204,67 @@
 
   const isOurs = (node) => node === host || node === placeholder;
 
+  // The sidebar's scrolling, which the browser does not chain to a frame outside it (frame-in-page.js asks).
+  function scroller() {
+    for (let a = placeholder?.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      if (/(auto|scroll)/.test(getComputedStyle(a).overflowY) && a.scrollHeight > a.clientHeight) return a;
+    }
+    return document.scrollingElement;
+  }
+
+  function scrollBy(dy) {
+    if (Number.isFinite(dy) && placeholder?.isConnected) scroller()?.scrollBy(0, Math.max(-5000, Math.min(5000, dy)));
+  }
+
+  // A region of the frame (its own coordinates) brought into the visible part of the sidebar.
+  function reveal(top, bottom) {
+    if (!placeholder?.isConnected || !Number.isFinite(top) || !Number.isFinite(bottom)) return;
+    const origin = placeholder.getBoundingClientRect().top;
+    const [want, end] = [origin + top, origin + bottom];
+    const visTop = box.hidden ? 0 : box.top;
+    const visBottom = box.hidden ? innerHeight : box.top + box.height;
+    if (want < visTop) scroller()?.scrollBy(0, want - visTop);
+    else if (end > visBottom) scroller()?.scrollBy(0, Math.min(end - visBottom, want - visTop));
+  }
+
+  // Our host's one ancestor, <html>, dressed so that what the agent sees is not what they click: a clip or mask
+  // (which the frame's IntersectionObserver v2 cannot see), or a fade, filter, blend or transform (which it
+  // sees on a click, but a transform also makes Chromium deliver clicks to the wrong point of the frame, so
+  // the panel is told at once and says so before anyone clicks).
+  function clean() {
+    restyle();
+    const s = getComputedStyle(document.documentElement);
+    const none = (v) => !v || v === "none";
+    return Boolean(host?.isConnected) && none(s.clipPath) && none(s.maskImage) && none(s.webkitMaskImage) &&
+      none(s.filter) && none(s.transform) && Number(s.opacity) >= 1 && s.mixBlendMode === "normal" &&
+      s.visibility === "visible" && host.getAttribute("style") === hostStyle();
+  }
+
+  let lastClean = true;
+  let onCleanChange = () => {};
+  function watchViewport(callback) {
+    onViewport = callback;
+    told = "";
+  }
+
+  function watchClean(callback) {
+    onCleanChange = callback;
+    new MutationObserver(schedule).observe(document.documentElement, { attributes: true });
+  }
+
+  // The extension was updated or reloaded: this content script outlives its extension context, and the frame
+  // is dead. One sentence in its place (text only), where the panel was, until the page is reloaded.
+  function retire(text) {
+    if (!viewport) return;
+    const note = document.createElement("p");
+    note.setAttribute("role", "status");
+    note.textContent = text;
+    note.style.cssText = "margin:0;padding:16px 12px;font:13px/1.4 system-ui,sans-serif;color:#1b1f24";
+    viewport.replaceChildren(note);
+    frame = null;
+    setHeight(56);
+  }
+
   function remove() {
     hostObserver.disconnect();
     sizes.disconnect();
@@ -203,7 +277,8 @@
   }
 
   globalThis.loopReturnsPanelHost = {
-    create, show, setHeight, setHeadings, isOurs, remove, schedule,
+    create, show, setHeight, setHeadings, isOurs, remove, retire, schedule, clean, watchClean, watchViewport,
+    scrollBy, reveal,
     connected: () => Boolean(host?.isConnected),
   };
 })();

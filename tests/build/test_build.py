@@ -32,7 +32,11 @@ def test_permissions_and_csp_are_exactly_as_intended(built_dist):
     assert m["manifest_version"] == 3
     assert m["permissions"] == ["storage", "clipboardWrite"]
     assert m["host_permissions"] == ["https://api.loopreturns.com/*"]
-    assert m["content_security_policy"] == {"extension_pages": "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'"}
+    # connect-src: the panel and the options page reach only the package itself and Loop's API; img-src: the
+    # QR code is a data: image made in the panel.
+    assert m["content_security_policy"] == {"extension_pages": "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; "
+                                            "connect-src 'self' https://api.loopreturns.com; img-src 'self' data:"}
+    assert m["minimum_chrome_version"] == "140"  # storage.local / managed setAccessLevel
     assert [cs["matches"] for cs in m["content_scripts"]] == [["https://www.klaviyo.com/*"]]
     assert m["web_accessible_resources"] == [{"resources": ["panel/panel.html"], "matches": ["https://www.klaviyo.com/*"],
                                               "use_dynamic_url": True}]
@@ -170,3 +174,61 @@ def test_a_wheel_with_the_wrong_hash_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "WHEEL_CACHE", build.WHEEL_CACHE)  # the real cache: it holds the real segno wheel
     with pytest.raises(build.BuildError, match="offline"):
         build.fetch_wheels(offline=True)
+
+
+def test_a_tampered_runtime_file_stops_the_build(tmp_path, monkeypatch):
+    """node_modules is checked against runtime-files.sha256 on every build, not only when npm ci ran."""
+    import shutil as _shutil
+    import build
+    copy = tmp_path / "node_modules"
+    for p in build.shipped_runtime_files():
+        target = copy / p.relative_to(build.NODE_MODULES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _shutil.copyfile(p, target)
+    monkeypatch.setattr(build, "NODE_MODULES", copy)
+    build.verify_runtime()  # an untouched copy passes
+    wasm = copy / "pyodide" / "pyodide.asm.wasm"
+    data = bytearray(wasm.read_bytes())
+    data[1000] ^= 0xFF
+    wasm.write_bytes(bytes(data))
+    with pytest.raises(build.BuildError, match="pyodide.asm.wasm does not match"):
+        build.verify_runtime()
+
+
+def test_the_builds_own_tools_are_installed_with_hashes():
+    """requirements-dev.txt pins every dependency with hashes, and the set-up installs it with --require-hashes."""
+    text = (ROOT / "requirements-dev.txt").read_text()
+    entries = [e for e in text.replace("\\\n", " ").splitlines() if e.strip() and not e.startswith("#")]
+    assert len(entries) >= 10
+    assert all("==" in e and "--hash=sha256:" in e for e in entries), entries
+    assert "--require-hashes" in (ROOT / "harness" / "bootstrap.py").read_text()
+    assert 'CACHE / "pyc"' not in (ROOT / "build.py").read_text()  # no compiled output is reused between builds
+
+
+HTTP = re.compile(rb"http://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]{0,80}")
+# http:// strings in the vendored runtime, reviewed: XML namespace identifiers (never fetched) and PyScript's
+# own protocol checks. Anything new here fails this test until someone looks at it.
+REVIEWED_VENDOR_HTTP = {b"http://www.w3.org/2000/xmlns/", b"http://www.w3.org/XML/1998/namespace", b"http://",
+                        b"http://')or", b"http://0.0.0.0"}
+
+
+def test_no_http_url_in_our_files_and_only_reviewed_identifiers_in_the_runtime(built_dist):
+    """Our code, pages, styles, locales and Python hold no http:// at all; the runtime only the reviewed
+    identifiers. (Third-party wheels and the stdlib keep their docstrings' links; the extension pages' CSP
+    connect-src allows only 'self' and https://api.loopreturns.com, so nothing can fetch http:// anyway.)"""
+    ours, vendor = [], set()
+    for path in sorted(built_dist.rglob("*")):
+        rel = path.relative_to(built_dist).as_posix()
+        if not path.is_file():
+            continue
+        if rel.startswith("vendor/pyodide/") or rel.startswith("vendor/pyscript/"):
+            if path.suffix in (".js", ".mjs", ".wasm", ".json"):
+                vendor |= set(HTTP.findall(path.read_bytes()))
+        elif "loop_returns_pyapp" in rel:
+            with zipfile.ZipFile(path) as zf:
+                ours += [f"{rel}!{m}" for m in zf.namelist() if HTTP.search(zf.read(m))]
+        elif not rel.startswith("vendor/"):
+            if HTTP.search(path.read_bytes()):
+                ours.append(rel)
+    assert ours == []
+    assert vendor <= REVIEWED_VENDOR_HTTP, vendor - REVIEWED_VENDOR_HTTP

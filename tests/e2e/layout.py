@@ -42,3 +42,12 @@ def coverage(page, panel) -> dict:
 def box_of(page, text: str) -> dict:
     """The page box of the element whose own text is ``text`` (the order list's rows, the sidebar)."""
     return page.get_by_text(text, exact=True).first.bounding_box()
+
+
+def tap(control) -> None:
+    """Click a panel control as a person can: in view first (keyboard focus scrolls the sidebar the panel sits
+    in, frame-in-page.js), then clicked where it is. A control out of the viewport is refused by the panel's
+    guard, as it should be: nobody can see what they would be clicking."""
+    control.focus()
+    control.page.wait_for_timeout(150)
+    control.click()

@@ -6,6 +6,8 @@ accessible names, and results are what a person sees (the clipboard, the reply b
 """
 from __future__ import annotations
 
+from tests.e2e.layout import tap
+
 import time
 
 import pytest
@@ -45,9 +47,9 @@ def test_initiate_return_leads_straight_to_copy_link(admin, ext, loop):
     loop.latency = 0.3  # long enough to see the check happen
     page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("status").filter(has_text="Checking with Loop").wait_for(timeout=3_000)
-    c.get_by_role("button", name="Copy link").click()
+    tap(c.get_by_role("button", name="Copy link"))
     c.get_by_role("button", name="Copied").wait_for()
     link = c.get_by_label("Return link for the customer").input_value()
     assert page.evaluate("navigator.clipboard.readText()") == link
@@ -61,7 +63,7 @@ def test_a_zip_shop_asks_inline_and_enter_submits(admin, ext, loop):
     loop.lookup_field = "zip"
     page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     field = c.get_by_label("Shipping ZIP / postal code of the order")
     field.fill("10001")
     field.press("Enter")
@@ -73,7 +75,7 @@ def test_an_email_the_order_does_not_know_asks_for_the_right_one(admin, ext, loo
     loop.orders["#1002"]["email"] = "jane.doe@work.example"
     page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     assert "not with this e-mail" in c.get_by_role("alert").inner_text(timeout=15_000)
     field = c.get_by_label("Customer e-mail on the order")
     assert field.input_value() == "jane@example.com"
@@ -85,7 +87,7 @@ def test_an_email_the_order_does_not_know_asks_for_the_right_one(admin, ext, loo
 def test_an_ineligible_order_says_why_and_its_button_stays_hidden(admin, ext):
     page, panel = ext.ready_panel("103")
     c = card(panel, "#1006")
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("status").filter(has_text="final sale").wait_for(timeout=15_000)
     assert c.get_by_role("button", name="Copy link").count() == 0
     assert c.get_by_role("button", name="Initiate return").count() == 0
@@ -105,7 +107,7 @@ def test_a_shop_without_draft_returns_still_gets_links(admin, ext, loop):
     page, panel = ext.ready_panel("103")
     for order in ("#1006", "#1007"):
         c = card(panel, order)
-        c.get_by_role("button", name="Initiate return").click()
+        tap(c.get_by_role("button", name="Initiate return"))
         c.get_by_role("button", name="Copy link").wait_for()
         assert "no Draft Returns API" in c.inner_text()
     assert [r.method for r in loop.api_requests("draft-returns")].count("POST") == 1
@@ -115,7 +117,7 @@ def test_an_unknown_code_still_gives_the_link(admin, ext, loop):
     loop.orders["#1002"]["eligibility"] = "gift-card-only-item"
     page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Copy link").wait_for()
     assert "Loop's portal applies the shop's return policy" in c.inner_text()
 
@@ -167,10 +169,10 @@ def test_insert_into_reply_refuses_another_ticket(admin, ext):
     changed without the panel having noticed yet), so the content script refuses and the panel says why."""
     page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Insert into reply").wait_for()
     page.evaluate("history.replaceState({}, '', '/inbox/tickets/102')")
-    c.get_by_role("button", name="Insert into reply").click()
+    tap(c.get_by_role("button", name="Insert into reply"))
     assert "made for another ticket" in c.get_by_role("alert").inner_text(timeout=5_000)
     assert "demo-shop.loopreturns.com" not in page.get_by_role("textbox", name="Reply").inner_text()
 

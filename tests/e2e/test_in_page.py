@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.layout import HOST_JS, box_of, coverage, frame_box
+from tests.e2e.layout import HOST_JS, box_of, coverage, frame_box, tap
 
 
 def open_in_inbox(page, customer: str) -> None:
@@ -52,20 +52,47 @@ def test_the_panel_scrolls_with_the_sidebar(ext):
     assert coverage(page, panel)["covered"] == []
 
 
+def test_the_wheel_over_the_panel_scrolls_the_sidebar_and_focus_brings_controls_into_view(ext):
+    """The panel is part of the sidebar: scrolling over it scrolls the sidebar, and a control reached with the
+    keyboard is scrolled into view."""
+    page, panel = ext.ready_panel("101")
+    page.wait_for_timeout(300)
+    sidebar = page.get_by_role("complementary")
+    box = frame_box(panel)
+    page.mouse.move(box["x"] + box["width"] / 2, max(box["y"], 0) + 60)  # over the panel
+    page.mouse.wheel(0, 200)
+    page.wait_for_timeout(400)
+    assert sidebar.evaluate("el => el.scrollTop") == pytest.approx(200, abs=5)
+    sidebar.evaluate("el => el.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    search = panel.get_by_label("Look up an order")  # the last control of the panel, far below the fold
+    assert search.bounding_box()["y"] > 900
+    search.focus()
+    page.wait_for_timeout(400)
+    y = search.bounding_box()["y"]
+    assert 0 < y < 900 - 20, y
+
+
 def test_its_height_follows_its_content_and_collapsed_is_remembered(ext):
     page, panel = ext.ready_panel("101")
     page.wait_for_timeout(300)
     content = panel.evaluate("Math.ceil(document.getElementById('app').getBoundingClientRect().height)")
-    assert frame_box(panel)["height"] == pytest.approx(content, abs=2) and content > 400
-    assert panel.evaluate("document.scrollingElement.scrollHeight <= innerHeight + 1")  # no inner scrollbar
-    panel.get_by_role("button", name="Collapse the Loop Returns panel").click()
+    # The page reserves the panel's whole height in the sidebar (the frame is its visible part).
+    reserved = page.evaluate("Math.max(...[...document.querySelectorAll('aside [aria-hidden=true]')]"
+                             ".map(e => e.getBoundingClientRect().height))")
+    assert reserved == pytest.approx(content, abs=2) and content > 400
+    sidebar = page.get_by_role("complementary")
+    sidebar.evaluate("el => el.scrollTo(0, el.scrollHeight)")  # scrolled down, the whole panel is in view
+    page.wait_for_timeout(300)
+    assert frame_box(panel)["height"] > 800  # nearly the whole sidebar (its padding aside): no inner scrollbar
+    tap(panel.get_by_role("button", name="Collapse the Loop Returns panel"))
     ext.wait_state(panel, "collapsed")
     page.wait_for_timeout(300)
     assert frame_box(panel)["height"] < 60
     again = ext.open_ticket("102")
     second = ext.panel(again)
     ext.wait_state(second, "collapsed")  # remembered for the next tab
-    second.get_by_role("button", name="Expand the Loop Returns panel").click()
+    tap(second.get_by_role("button", name="Expand the Loop Returns panel"))
     ext.wait_state(second, "ready")
 
 

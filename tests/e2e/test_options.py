@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.chromium import Ports, launch, open_ticket_panel, unpacked_extension_id
+from harness.chromium import Ports, launch, open_ticket_panel, panel_frame, unpacked_extension_id
 from harness.loop_standin import FULL_KEY, RETURNS_ONLY_KEY, Fault
 
 POLICY_DIR = Path("/etc/chromium/policies/managed")
@@ -186,6 +186,61 @@ def test_fields_the_policy_sets_are_never_written_to_local_storage(built_dist, p
             page.get_by_text("Saved.", exact=True).wait_for()
             stored = page.evaluate("chrome.storage.local.get(null)")
             assert "lookupField" not in stored and stored["apiKey"] == FULL_KEY
+        finally:
+            context.close()
+    finally:
+        policy.unlink(missing_ok=True)
+
+
+def _policy(ext_id: str, values: dict) -> Path:
+    POLICY_DIR.mkdir(parents=True, exist_ok=True)
+    policy = POLICY_DIR / "loop-returns-e2e-test.json"
+    policy.write_text(json.dumps({"3rdparty": {"extensions": {ext_id: values}}}))
+    return policy
+
+
+@pytest.mark.skipif(not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
+                    reason="writing a machine-wide Chromium policy needs root")
+def _open_after_start(context, url: str):
+    """A tab opened right after a browser start: Chrome may turn the first new tab into the options page the
+    extension opens when it is installed (a profile that loads it from the command line can count as a new
+    install), interrupting our navigation. That is the browser's doing, not the panel's: open another tab."""
+    for _ in range(3):
+        page = context.new_page()
+        try:
+            page.goto(url)
+            return page
+        except Exception as err:  # noqa: BLE001 - playwright's Error, only the interruption is retried
+            if "interrupted by another navigation" not in str(err):
+                raise
+    raise AssertionError("every new tab was taken over by another navigation")
+
+
+@pytest.mark.parametrize("values,expected", [({"apiKey": FULL_KEY}, "policy key only"),
+                                             ({"enabled": False}, "no call at all")])
+def test_the_policy_applies_before_the_first_call_after_a_browser_start(built_dist, playwright_instance, loop,
+                                                                      klaviyo_server, values, expected):
+    """A local key is stored; then policy replaces it (or turns the integration off). Right after a browser
+    start the first policy read is slow (~2 s here): the panel waits for it and never calls Loop with the
+    local key."""
+    from harness.chromium import extension_id, store_settings
+    ext_id = unpacked_extension_id(built_dist)
+    profile = Path(tempfile.mkdtemp(prefix="loop-e2e-policy-")) / "profile"
+    ports = Ports(klaviyo_server.port, loop.port)
+    context = launch(playwright_instance, profile, ports)
+    store_settings(context, extension_id(context), apiKey=RETURNS_ONLY_KEY, enabled=True)
+    context.close()
+    policy = _policy(ext_id, values)
+    try:
+        loop.clear_log()
+        context = launch(playwright_instance, profile, ports)
+        try:
+            page = _open_after_start(context, "https://www.klaviyo.com/inbox/tickets/101")
+            state = "ready" if "apiKey" in values else "not-configured"
+            frame = panel_frame(page)
+            frame.wait_for_selector(f"html[data-panel-state='{state}']", state="attached", timeout=40_000)
+            keys = {r.headers.get("x-authorization") for r in loop.api_requests()}
+            assert keys == ({FULL_KEY} if "apiKey" in values else set()), keys
         finally:
             context.close()
     finally:

@@ -1,6 +1,8 @@
 """What an agent sees and does in the panel, in Chromium with the built extension and the stand-ins."""
 from __future__ import annotations
 
+from tests.e2e.layout import tap
+
 import base64
 
 from harness.loop_standin import NO_DRAFTS_KEY, RETURNS_ONLY_KEY, Fault
@@ -13,7 +15,7 @@ def card(panel, order: str):
 def start_return(panel, order: str):
     """Klaviyo's article: click Initiate return on the order; the share choices (or Loop's reason) follow."""
     c = card(panel, order)
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     return c
 
 
@@ -46,8 +48,8 @@ def test_several_returns_newest_first_and_needs_review(ext):
 def test_copy_link_puts_the_deep_link_on_the_clipboard(ext, loop):
     page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
-    c.get_by_role("button", name="Initiate return").click()  # the e-mail is on the ticket: no form, no extra step
-    c.get_by_role("button", name="Copy link").click()
+    tap(c.get_by_role("button", name="Initiate return"))  # the e-mail is on the ticket: no form, no extra step
+    tap(c.get_by_role("button", name="Copy link"))
     assert c.get_by_label("Customer e-mail on the order").count() == 0
     c.get_by_role("button", name="Copied").wait_for()
     link = c.get_by_label("Return link for the customer").input_value()
@@ -60,7 +62,7 @@ def test_copy_link_puts_the_deep_link_on_the_clipboard(ext, loop):
 def test_qr_code_is_rendered_and_downloadable(ext):
     page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
-    c.get_by_role("button", name="QR code").click()
+    tap(c.get_by_role("button", name="QR code"))
     img = c.get_by_role("img", name="QR code of the return link for order #1002")
     img.wait_for()
     assert panel.evaluate("i => i.complete && i.naturalWidth > 100", img.element_handle())
@@ -81,7 +83,7 @@ def test_insert_into_reply_puts_the_link_at_the_cursor(ext):
     panel = ext.panel(page)
     ext.wait_state(panel, "ready")
     c = start_return(panel, "#1002")
-    c.get_by_role("button", name="Insert into reply").click()
+    tap(c.get_by_role("button", name="Insert into reply"))
     c.get_by_role("button", name="Inserted").wait_for()
     link = c.get_by_label("Return link for the customer").input_value()
     page.wait_for_timeout(100)  # the editor would undo a foreign DOM write on its next mutation record
@@ -102,7 +104,7 @@ def test_zip_lookup_shop_asks_the_agent_and_wrong_zip_is_explained(ext, loop):
     ext.store(lookupField="zip")
     page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     zip_field = c.get_by_label("Shipping ZIP / postal code of the order")  # asked inline: not on the ticket
     assert zip_field.input_value() == ""
     zip_field.fill("99999")
@@ -129,12 +131,12 @@ def test_manual_lookup_and_mentions(ext, loop):
     assert "#1010" in panel.locator(".mentions").inner_text()
     search = panel.get_by_label("Look up an order")
     search.fill("../../admin")
-    panel.get_by_role("button", name="Look up", exact=True).click()
+    tap(panel.get_by_role("button", name="Look up", exact=True))
     assert "not an order name" in panel.get_by_role("alert").inner_text()
     assert search.input_value() == "../../admin"
     assert not loop.api_requests("details")
     search.fill("1003")
-    panel.get_by_role("button", name="Look up", exact=True).click()
+    tap(panel.get_by_role("button", name="Look up", exact=True))
     assert card(panel, "#1003").locator(".badge").first.inner_text(timeout=15_000) == "Closed"
 
 
@@ -158,7 +160,7 @@ def test_not_configured_links_to_settings(ext):
     ext.wait_state(panel, "not-configured")
     ext.settings_page().close()  # Chrome focuses an options tab that is already open instead of opening one
     with ext.context.expect_page() as opened:
-        panel.get_by_role("button", name="Open settings").click()
+        tap(panel.get_by_role("button", name="Open settings"))
     assert opened.value.url.endswith("/options/options.html")
     ext.store(apiKey="lr_demo_full_9f2c41")  # the admin saves a key: the panel follows without a reload
     ext.wait_state(panel, "ready")
@@ -197,7 +199,7 @@ def test_unreachable_offers_retry_and_recovers(ext, loop):
     ext.wait_state(panel, "unreachable", timeout=40)
     assert "cannot be reached" in panel.get_by_role("alert").inner_text()
     loop.faults.clear()
-    panel.get_by_role("button", name="Retry").click()
+    tap(panel.get_by_role("button", name="Retry"))
     ext.wait_state(panel, "ready")
 
 
@@ -252,5 +254,27 @@ def test_a_broken_browser_lookup_still_shows_words_never_message_keys(built_dist
         assert "Open" in text and "No returns for this order." in text and "Initiate return" in text
         for key in ("stateOpen", "noReturns", "startReturn", "tracking", "outcomeRefund", "createdOn"):
             assert key not in text
+    finally:
+        context.close()
+
+
+def test_a_panel_whose_python_cannot_start_says_so_with_retry(built_dist, playwright_instance, loop, klaviyo_server,
+                                                              tmp_path):
+    """The browser refuses to run the panel's WebAssembly: one sentence and Retry, never "Loading…" forever."""
+    from harness.chromium import Ports, extension_id, launch, panel_frame, store_settings
+    from harness.loop_standin import FULL_KEY
+    context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port))
+    try:
+        store_settings(context, extension_id(context), apiKey=FULL_KEY)
+        context.add_init_script("""if (location.protocol === 'chrome-extension:' && location.pathname === '/panel/panel.html') {
+            const no = () => Promise.reject(new Error('WebAssembly refused'));
+            WebAssembly.instantiate = no; WebAssembly.instantiateStreaming = no; WebAssembly.compile = no;
+            WebAssembly.compileStreaming = no; }""")
+        page = context.new_page()
+        page.goto("https://www.klaviyo.com/inbox/tickets/101")
+        frame = panel_frame(page)
+        frame.wait_for_selector("html[data-panel-state='boot-failed']", state="attached", timeout=40_000)
+        assert "could not start" in frame.get_by_role("alert").inner_text()
+        assert frame.get_by_role("button", name="Retry").is_visible()
     finally:
         context.close()

@@ -10,12 +10,12 @@ import time
 import pytest
 
 from harness.loop_standin import Fault
-from tests.e2e.layout import HOST_JS
+from tests.e2e.layout import HOST_JS, tap
 
 CANARY = "lr_canary_7d41e0c2b9f3a5"
 
 # A page script that hunts for the key everywhere a page can look, records every message, event and
-# mutation, tries to reach our extension pages by their static URL, spoofs our messages and clicks our host.
+# mutation, tries to reach our extension pages by their static URL and spoofs our messages.
 HOSTILE = r"""
 (() => {
   const log = { found: [], messages: [], events: [], mutations: 0, fetches: {}, frames: {}, clicks: 0 };
@@ -67,12 +67,6 @@ HOSTILE = r"""
     }
     for (const msg of [{ kind: "page-changed", nonce: "guess" }, { kind: "snapshot" }, { kind: "insert-reply", text: "x" }])
       window.postMessage(msg, "*");
-    const host = [...document.documentElement.children].find((e) => e.localName === "div");
-    for (let i = 0; i < 20; i++) {
-      host?.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: 1300, clientY: 300 }));
-      host?.click();
-      log.clicks++;
-    }
     sweep();
     return log;
   };
@@ -92,11 +86,19 @@ def hostile(ext, loop, klaviyo_server):
 def test_hostile_page_finds_no_key_and_cannot_reach_our_pages(hostile, loop):
     console: list[str] = []
     hostile.context.on("console", lambda m: console.append(m.text))
+    for worker in hostile.context.service_workers:
+        worker.on("console", lambda m: console.append(m.text))
+    options = hostile.context.new_page()  # the admin checks the key: the options page's console is watched too
+    options.goto(f"{hostile.base}/options/options.html")
+    options.get_by_role("button", name="Test connection").click()
+    options.locator("#result").get_by_text("Returns ✓").wait_for(timeout=30_000)
+    for worker in hostile.context.service_workers:
+        worker.evaluate("console.log('service-worker-console-probe')")
     page = hostile.open_ticket("101")
     panel = hostile.panel(page)
     hostile.wait_state(panel, "ready")
     c = panel.locator("section.card[data-order='#1002']")
-    c.get_by_role("button", name="Initiate return").click()
+    tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Copy link").wait_for()
     before = len(loop.api_requests())
     log = page.evaluate("id => window.__hostileAttack(id)", hostile.id)
@@ -104,11 +106,14 @@ def test_hostile_page_finds_no_key_and_cannot_reach_our_pages(hostile, loop):
     assert log["found"] == [], log["found"]
     assert log["fetches"]["options/options.html"] == "refused" and log["fetches"]["manifest.json"] == "refused"
     assert log["fetches"]["panel/panel.html"] == "refused"  # use_dynamic_url: the static URL is not reachable
-    assert all(v in ("error", "opaque", "loaded-opaque") for v in log["frames"].values()), log["frames"]
-    assert len(loop.api_requests()) == before  # spoofed messages and synthetic clicks caused no call
+    # Framed by their static URL, our pages are refused: the frames hold Chromium's error page, not ours.
+    framed = [f.url for f in page.frames if f.parent_frame is not None and f.url != panel.url]
+    assert len(framed) == 3 and all(u.startswith("chrome-error://") for u in framed), framed
+    assert len(loop.api_requests()) == before  # spoofed messages caused no call
     for r in loop.api_requests():
         assert r.headers.get("x-authorization") == CANARY
         assert CANARY not in r.path + json.dumps(r.query) and CANARY.encode() not in r.body
+    assert "service-worker-console-probe" in console  # the service worker's console is really being read
     assert not any(CANARY in line for line in console)
 
 
@@ -159,6 +164,76 @@ def test_injected_names_are_rejected_and_loop_html_is_inert_text(ext, loop, klav
     assert not panel.evaluate("Boolean(window.__pwned)") and not page.evaluate("Boolean(window.__pwned)")
 
 
+def _every_string(node, value, keep=("order_name", "customer", "created_at", "updated_at", "label_updated_at")):
+    """Loop's answer with markup in every string field (nested ones too), but the fields the lookup matches on."""
+    if isinstance(node, dict):
+        return {k: (v if k in keep else _every_string(v, value, keep)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_every_string(v, value, keep) for v in node]
+    return value if isinstance(node, str) else node
+
+
+def test_markup_in_every_loop_string_and_hostile_links_are_inert(ext, loop):
+    """Every string Loop sends, as markup; URL fields as javascript:, data: and a look-alike host: shown as
+    text, never as markup; no javascript: or data: link; a link to a host that is not Loop's says its host."""
+    evil = "<img src=x onerror=window.__pwned=1><script>window.__pwned=1</script>"
+    urls = {"status_page_url": "javascript:window.__pwned=1", "label_url": "data:text/html,<script>alert(1)</script>"}
+    loop.returns = [_every_string(r, evil) | urls for r in loop.returns]
+    loop.returns[0]["status_page_url"] = "https://api.loopreturns.com.evil.example/#/return/1"
+    page, panel = ext.ready_panel("101")
+    main = panel.locator("main")
+    assert evil in main.inner_text()  # shown, as text
+    assert main.locator("img, script").count() == 0
+    hrefs = main.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("https://") for h in hrefs), hrefs
+    look_alike = main.get_by_role("link", name="api.loopreturns.com.evil.example")
+    assert look_alike.count() == 1  # the agent sees where that link goes
+    assert not panel.evaluate("Boolean(window.__pwned)") and not page.evaluate("Boolean(window.__pwned)")
+
+
+def test_retry_after_is_honoured_end_to_end(ext, loop):
+    """Loop's Retry-After: 2 on the customer lookup: Chromium's next request leaves no sooner."""
+    loop.faults.append(Fault("status", path="/api/v2/returns", status=429, headers={"Retry-After": "2"}, times=1,
+                             body={}))
+    page = ext.open_ticket("101")
+    ext.wait_state(ext.panel(page), "ready", timeout=20)
+    first, second = [r.at for r in loop.api_requests("/api/v2/returns")][:2]
+    assert second - first >= 1.95
+
+
+def test_a_trickling_answer_is_cut_at_the_deadline_by_the_shipped_transport(ext, loop):
+    """One byte every half second never completes: the panel's fetch gives up at its deadline (8 s) and says
+    so, and the panel answers the agent meanwhile."""
+    loop.faults.append(Fault("trickle", path="/api/v2/returns", seconds=30))
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "loading")
+    started = time.monotonic()
+    tap(panel.get_by_role("button", name="Collapse the Loop Returns panel"))
+    ext.wait_state(panel, "collapsed", timeout=2)
+    tap(panel.get_by_role("button", name="Expand the Loop Returns panel"))
+    ext.wait_state(panel, "unreachable", timeout=15)
+    assert time.monotonic() - started < 12
+    assert "did not answer in time" in panel.get_by_role("alert").inner_text()
+
+
+def test_the_content_script_cannot_read_the_key(ext):
+    """Storage is closed to content scripts (setAccessLevel TRUSTED_CONTEXTS, Chrome 140+): asked from the
+    content script's own isolated world, storage.local refuses."""
+    page, _ = ext.ready_panel("101")
+    cdp = ext.context.new_cdp_session(page)
+    contexts: list[dict] = []
+    cdp.on("Runtime.executionContextCreated", lambda e: contexts.append(e["context"]))
+    cdp.send("Runtime.enable")
+    ours = [c for c in contexts if c.get("auxData", {}).get("type") == "isolated" and ext.id in c.get("origin", "")]
+    assert ours, [c.get("name") for c in contexts]
+    result = cdp.send("Runtime.evaluate", {
+        "expression": "chrome.storage.local.get('apiKey').then(v => 'read:' + JSON.stringify(v), e => 'refused:' + e.message)",
+        "contextId": ours[0]["id"], "awaitPromise": True, "returnByValue": True})
+    outcome = result["result"]["value"]
+    assert outcome.startswith("refused:") and "lr_" not in outcome, outcome
+
+
 FAULTS = [
     # (fault, expected panel state, words in the message, max requests for the ticket)
     (Fault("status", status=401, body={"error": {"code": "401", "message": "Unauthorized."}}), "key-rejected", "rejected", 2),
@@ -198,10 +273,10 @@ def test_hanging_loop_keeps_the_panel_responsive_and_times_out(ext, loop):
     panel = ext.panel(page)
     ext.wait_state(panel, "loading")
     started = time.monotonic()
-    panel.get_by_role("button", name="Collapse the Loop Returns panel").click()  # handled while Loop hangs
+    tap(panel.get_by_role("button", name="Collapse the Loop Returns panel"))  # handled while Loop hangs
     ext.wait_state(panel, "collapsed", timeout=2)
     assert time.monotonic() - started < 2
-    panel.get_by_role("button", name="Expand the Loop Returns panel").click()
+    tap(panel.get_by_role("button", name="Expand the Loop Returns panel"))
     ext.wait_state(panel, "unreachable", timeout=15)
     assert "did not answer in time" in panel.get_by_role("alert").inner_text()
 
@@ -214,7 +289,7 @@ def test_offline_fails_fast_and_recovers_on_retry(ext, loop):
     ext.wait_state(panel, "unreachable", timeout=15)
     assert time.monotonic() - started < 6
     loop.faults.clear()
-    panel.get_by_role("button", name="Retry").click()
+    tap(panel.get_by_role("button", name="Retry"))
     ext.wait_state(panel, "ready")
     assert panel.locator("section.card[data-order='#1003']").is_visible()
 
@@ -265,12 +340,12 @@ def test_service_worker_stopped_mid_lookup_does_not_matter(ext, loop):
     assert panel.get_by_role("alert").count() == 0
 
 
-def test_extension_reload_leaves_no_broken_panel_behind(built_dist, playwright_instance, loop, klaviyo_server,
+def test_after_an_extension_update_the_page_says_reload(built_dist, playwright_instance, loop, klaviyo_server,
                                                        tmp_path):
-    """On an update/reload the old content script is orphaned: it removes its panel instead of leaving a
-    dead frame, and nothing is thrown at the page. (Recovery after the reload cannot be exercised here:
-    Chromium 156 disables a command-line-loaded extension when it reloads itself, reason
-    "unsupportedDeveloperExtension"; a store or policy install reloads normally and the next page load
+    """On an update/reload the old content script is orphaned and its frame dead: in its place the agent reads
+    "Loop Returns was updated — reload the page", and nothing is thrown at the page. (Recovery after the reload
+    cannot be exercised here: Chromium 156 disables a command-line-loaded extension when it reloads itself,
+    reason "unsupportedDeveloperExtension"; a store or policy install reloads normally and the next page load
     mounts the new panel, as every other test shows.) Own browser: the reload disables the extension."""
     from harness.chromium import Ports, extension_id, launch, panel_frame, store_settings
     from harness.loop_standin import FULL_KEY
@@ -285,8 +360,17 @@ def test_extension_reload_leaves_no_broken_panel_behind(built_dist, playwright_i
         panel_frame(page).wait_for_selector("html[data-panel-state='ready']", state="attached", timeout=40_000)
         settings.evaluate("() => { setTimeout(() => chrome.runtime.reload(), 50); }")
         page.wait_for_timeout(2500)
-        page.get_by_role("link", name="Max Mustermann: Exchange question").click()  # the orphan notices
-        page.wait_for_function(f"() => !({HOST_JS})()", timeout=5000)
+        page.get_by_role("link", name="Max Mustermann").click()  # the orphan notices on the next page change
+        cdp = context.new_cdp_session(page)
+
+        def spoken() -> str:  # what a screen reader gets: the accessibility tree reaches into the closed root
+            nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+            return " ".join(str(n.get("name", {}).get("value", "")) for n in nodes)
+        deadline = time.monotonic() + 5
+        while "Loop Returns was updated" not in spoken() and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        assert "Loop Returns was updated — reload the page" in spoken()
+        assert not any(f.url.endswith("/panel/panel.html") or "/panel/panel.html#" in f.url for f in page.frames)
         assert not [e for e in errors if "context invalidated" in e.lower()], errors
     finally:
         context.close()
@@ -328,3 +412,78 @@ def test_a_page_that_keeps_swapping_order_names_gets_paused_not_the_shops_budget
     ext.wait_state(panel, "rate-limited", timeout=40)
     assert "Pausing lookups" in panel.get_by_role("alert").inner_text()
     assert len(loop.api_requests("details")) <= 60
+
+
+# Tricks a page can play to lead the agent's real clicks into the panel. Each is put on the page, the agent
+# clicks Initiate return, and the panel must refuse and say why; once the page stops, the same click works.
+# A decoy is laid exactly over the panel with pointer-events:none, so the real click still lands in the frame.
+DECOY = """box => { const d = document.createElement('div'); d.id = 'trick';
+  d.style.cssText = `position:fixed;left:${box.x}px;top:${box.y}px;width:${box.width}px;height:${box.height}px;` +
+    'background:#fff;pointer-events:none;z-index:2147483647;font:20px sans-serif';
+  d.textContent = 'Click the blue button to refresh'; document.body.append(d); }"""
+TRICKS = {
+    "decoy laid over the panel": (DECOY, "() => document.getElementById('trick').remove()"),
+    "html faded": ("() => { document.documentElement.style.opacity = '0.05'; }",
+                   "() => { document.documentElement.style.opacity = ''; }"),
+    "html blurred": ("() => { document.documentElement.style.filter = 'blur(8px)'; }",
+                     "() => { document.documentElement.style.filter = ''; }"),
+    "html scaled down": ("() => { document.documentElement.style.transform = 'scale(0.6)'; }",
+                         "() => { document.documentElement.style.transform = ''; }"),
+    "html blended": ("() => { document.documentElement.style.mixBlendMode = 'difference'; }",
+                     "() => { document.documentElement.style.mixBlendMode = ''; }"),
+    # Everything of the panel clipped away but the button: what the agent sees is no longer what they click.
+    "html clipped": ("box => { document.documentElement.style.clipPath = `inset(${box.y + box.height - 60}px 0 0 0)`; }",
+                     "() => { document.documentElement.style.clipPath = ''; }"),
+    "top-layer popover over the panel": (
+        """box => { const p = document.createElement('div'); p.id = 'trick'; p.popover = 'manual';
+           p.style.cssText = `inset:auto;left:${box.x}px;top:${box.y}px;width:${box.width}px;height:60px;` +
+             'margin:0;pointer-events:none'; p.textContent = 'Loading…'; document.body.append(p); p.showPopover(); }""",
+        "() => document.getElementById('trick').remove()"),
+}
+
+
+def _scroll_to_card(page, panel, order: str):
+    """As the agent does: scroll the details sidebar until the order's card is in view."""
+    c = panel.get_by_role("region", name=order, exact=True)
+    offset = c.bounding_box()["y"] - 300
+    page.get_by_role("complementary").evaluate("(el, dy) => el.scrollBy(0, dy)", offset)
+    page.wait_for_timeout(700)  # scrolling under the header counts as covered for a moment
+    return c
+
+
+@pytest.mark.parametrize("trick", list(TRICKS))
+def test_a_page_that_covers_or_disguises_the_panel_gets_no_action(ext, loop, trick):
+    page, panel = ext.ready_panel("101")
+    c = _scroll_to_card(page, panel, "#1002")
+    apply, undo = TRICKS[trick]
+    page.evaluate(apply, c.get_by_role("button", name="Initiate return").bounding_box())
+    page.wait_for_timeout(300)
+    before = len(loop.api_requests())
+    try:
+        c.get_by_role("button", name="Initiate return").click(force=True, timeout=3_000)  # the agent's real click
+    except Exception:  # noqa: BLE001 - scaled away out of the viewport: there is nothing a person could click
+        assert trick == "html scaled down"
+    alert = panel.get_by_role("alert").filter(has_text="The panel is covered")
+    alert.wait_for(timeout=5_000)
+    assert "ignored the click" in alert.inner_text()
+    page.wait_for_timeout(300)
+    assert len(loop.api_requests()) == before and not loop.drafts and not loop.links
+    page.evaluate(undo)
+    # The browser's last "covered" report can come a few hundred ms after the page stops; a click within half a
+    # second of one is refused on purpose. An agent clicks again a moment later.
+    page.wait_for_timeout(1500)
+    tap(c.get_by_role("button", name="Initiate return"))
+    c.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
+
+
+def test_a_page_that_rewrites_the_hosts_style_gets_it_put_back(ext, loop):
+    from tests.e2e.layout import HOST_JS, tap
+    page, panel = ext.ready_panel("101")
+    c = _scroll_to_card(page, panel, "#1002")
+    page.evaluate(f"() => {{ const h = ({HOST_JS})(); h.setAttribute('style', 'opacity:0.01;transform:scale(0.2)'); }}")
+    page.wait_for_timeout(200)
+    style = page.evaluate(f"() => {{ const s = getComputedStyle(({HOST_JS})()); return [s.opacity, s.transform]; }}")
+    assert style == ["1", "none"]
+    page.wait_for_timeout(600)  # the half second after anything covered the panel
+    tap(c.get_by_role("button", name="Initiate return"))
+    c.get_by_role("button", name="Copy link").wait_for(timeout=10_000)

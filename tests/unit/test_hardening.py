@@ -149,3 +149,20 @@ def test_a_long_retry_after_is_honoured_and_fails_fast_meanwhile(loop):
     with pytest.raises(RateLimited):
         run(client.order_returns("#1001"))
     assert len(loop.api_requests("details")) == 1
+
+
+@pytest.mark.parametrize("url,kept", [
+    ("https://demo-shop.loopreturns.com/#/return/1", True), ("https://returns.shop.example/#/return/1", True),
+    ("http://demo-shop.loopreturns.com/x", False), ("javascript:alert(1)", False), ("data:text/html,<b>x", False),
+    ("https://user:pass@demo-shop.loopreturns.com/", False), ("https://demo-shop.loopreturns.com/" + "a" * 3000, False),
+    ("https://demo shop.loopreturns.com/", False), ("//demo-shop.loopreturns.com/", False)])
+def test_only_short_https_links_without_credentials(url, kept):
+    from pyapp.models import https_url_or_none
+    assert (https_url_or_none(url) == url) is kept
+
+
+def test_a_link_to_a_host_that_is_not_loops_names_its_host():
+    from pyapp.panel import _says_its_host
+    assert _says_its_host("Return status page", "https://demo.loopreturns.com/#/r/1") == "Return status page"
+    assert _says_its_host("Return status page", "https://api.loopreturns.com.evil.example/") == \
+        "Return status page (api.loopreturns.com.evil.example)"

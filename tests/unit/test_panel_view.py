@@ -168,3 +168,11 @@ def _all(node: VNode):
     for c in node.children:
         if isinstance(c, VNode):
             yield from _all(c)
+
+
+def test_waiting_for_the_administrators_settings_makes_no_call_and_says_so(loop):
+    p = Panel(file_translator("en", strict=True), Services(lambda s, r: None, None, None, lambda: None), lambda: None)
+    p.waiting_for_policy()
+    assert p.state_name() == "waiting-policy" and "Waiting for your administrator" in texts(p.view())
+    run(p.show_ticket(ticket()))
+    assert not loop.api_requests() and p.state_name() == "waiting-policy"

@@ -1,0 +1,73 @@
+// The panel frame as part of the page around it. The frame sits in a host outside the helpdesk's sidebar
+// (so the app's re-renders never reload it), and it is only ever the visible part of the panel (the content
+// script clips it to the sidebar's visible area). So:
+// - the content's height goes to the content script, so the page's layout reserves exactly that room;
+// - the content script tells which part of it is visible (the offset clipped away at the top): the panel
+//   shows its content from there; in the page it never scrolls on its own;
+// - the mouse wheel over the panel, and the browser's own scrolling to a focused control, scroll the sidebar
+//   it sits in instead, as over any other part of the sidebar;
+// - docked (a page without a sidebar), the frame is the column and scrolls inside, as usual.
+// Runs before Python, so the loading skeleton gets its room too; the collapsed panel is just its header.
+const nonce = location.hash.slice(1, 65);
+const app = document.getElementById("app");
+let tabId = null;
+let lastHeight = 0;
+let wheel = 0;
+let mode = "page";
+let offset = 0;
+
+function send(message) {
+  if (tabId === null) return Promise.resolve();
+  return chrome.tabs.sendMessage(tabId, { ...message, nonce }, { frameId: 0 });
+}
+
+function reportHeight() {
+  const height = Math.ceil(app.getBoundingClientRect().height);
+  if (tabId === null || height === lastHeight) return;
+  lastHeight = height;
+  send({ kind: "layout", height }).catch(() => { lastHeight = 0; });
+}
+
+addEventListener("wheel", (e) => {
+  if (!e.isTrusted || mode !== "page") return;
+  const lines = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? 40 : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? innerHeight : 1;
+  if (!wheel) requestAnimationFrame(() => { send({ kind: "scroll-by", dy: wheel }).catch(() => {}); wheel = 0; });
+  wheel += e.deltaY * lines;
+}, { passive: true });
+
+// A control brought fully into view: the sidebar is scrolled (content coordinates: what the placeholder
+// measures). Resolves once the content script has moved the frame, or after a moment.
+let moved = () => {};
+function reveal(el) {
+  const r = el?.getBoundingClientRect?.();
+  if (!r || mode !== "page") return Promise.resolve();
+  send({ kind: "reveal", top: Math.floor(r.top + scrollY) - 8, bottom: Math.ceil(r.bottom + scrollY) + 8 }).catch(() => {});
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 300);
+    moved = () => { clearTimeout(timer); requestAnimationFrame(() => requestAnimationFrame(resolve)); };
+  });
+}
+globalThis.loopFrame = { reveal };
+
+addEventListener("focusin", (e) => { reveal(e.target); });
+
+// The browser scrolls this document to bring a focused control into view; in the page the sidebar does that.
+addEventListener("scroll", () => {
+  if (mode === "page" && Math.abs(scrollY - offset) > 1) scrollTo(0, offset);
+}, { passive: true });
+
+chrome.runtime.onMessage.addListener((message, sender) => {
+  if (sender.id !== chrome.runtime.id || sender.tab?.id !== tabId || sender.frameId !== 0) return;
+  if (!message || message.nonce !== nonce || message.kind !== "viewport") return;
+  mode = message.mode === "docked" ? "docked" : "page";
+  offset = Number.isFinite(message.offset) ? Math.max(0, message.offset) : 0;
+  document.documentElement.classList.toggle("in-page", mode === "page");
+  if (mode === "page") scrollTo(0, offset);
+  moved();
+});
+
+chrome.tabs.getCurrent().then((tab) => {
+  tabId = tab?.id ?? null;
+  reportHeight();
+});
+new ResizeObserver(reportHeight).observe(app);

@@ -1,0 +1,51 @@
+// Whether the control the agent clicked is really what they saw: fully visible and unobscured, as the browser
+// itself reports inside this frame (IntersectionObserver v2: opacity, filters, blending, scaling down, any
+// box painted over it, decoys with pointer-events:none and the top layer included). It is the defence payment
+// and login frames use against a page that dresses them up. The panel's Python asks clear(el) before an action
+// that reaches Loop, the clipboard or the reply box; a control reported covered in the last half second does
+// not count either, so a decoy pulled away at the last moment gains nothing.
+const QUIET_MS = 500;
+const OPTIONS = { trackVisibility: true, delay: 100 };
+let lastCovered = -Infinity;
+// Fully on screen yet not visible is "covered"; off screen or partly scrolled out of the sidebar is not (a
+// control cut by the frame's edge reads as not visible too).
+const FULL = 0.99;
+const covered = (r) => r.onScreen && r.ratio >= FULL && !r.visible;
+const watcher = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (covered({ onScreen: e.isIntersecting, ratio: e.intersectionRatio, visible: e.isVisible })) lastCovered = performance.now();
+  }
+}, OPTIONS);
+
+// A fresh reading (a new observer reports the current state on its first callback), not a stale one.
+function reading(el) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { once.disconnect(); resolve({ visible: false, onScreen: true, ratio: 1 }); }, 1000);
+    const once = new IntersectionObserver((entries) => {
+      clearTimeout(timer);
+      once.disconnect();
+      const entry = entries.at(-1);
+      resolve({ visible: entry.isVisible, onScreen: entry.isIntersecting, ratio: entry.intersectionRatio });
+    }, OPTIONS);
+    once.observe(el);
+  });
+}
+
+globalThis.loopVisibility = {
+  // The controls on screen after a render (the previous ones are gone: unobserved, not reported as covered).
+  watch(elements) {
+    watcher.disconnect();
+    for (const el of elements) watcher.observe(el);
+  },
+  async clear(el) {
+    let r = await reading(el);
+    if (r.ratio < FULL && globalThis.loopFrame) {
+      // Clicked while partly scrolled out, or activated from the keyboard before it scrolled into view: bring
+      // it fully into view first, then read again (a page that distorts the panel still reads as covered).
+      await globalThis.loopFrame.reveal(el);
+      r = await reading(el);
+    }
+    if (covered(r)) lastCovered = performance.now();
+    return r.visible && performance.now() - lastCovered >= QUIET_MS;
+  },
+};
