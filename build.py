@@ -98,78 +98,16 @@ STDLIB_REWRITES = {
 }
 
 
-# Bytecode, compiled at build time by the bundled Pyodide itself (run in Node), so the browser does not compile
-# the ~330 modules the panel imports on every start (measured: loadPyodide 2.4 s -> 0.7 s in Node). Only the
-# modules that are imported (found by importing the panel's code in that Pyodide) become sourceless .pyc;
-# everything else stays .py, so a rare import still works, it is only compiled on use.
-PYC_COMPILER = r"""
-import { loadPyodide } from "%(pyodide)s";
-import fs from "node:fs";
-const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-const py = await loadPyodide({ indexURL: job.indexURL, stdLibURL: job.stdlib_in });
-for (const w of job.wheels) py.FS.writeFile("/tmp/" + w.name, fs.readFileSync(w.in));
-py.FS.writeFile("/tmp/stdlib_in.zip", fs.readFileSync(job.stdlib_in));
-py.globals.set("job_json", JSON.stringify(job));
-py.runPython(String.raw`%(python)s`);
-for (const w of job.wheels) fs.writeFileSync(w.out, py.FS.readFile("/tmp/out-" + w.name));
-fs.writeFileSync(job.stdlib_out, py.FS.readFile("/tmp/stdlib_out.zip"));
-"""
-PYC_PYTHON = r"""
-import importlib._bootstrap_external as ext, importlib.util, json, sys, zipfile
-job = json.loads(job_json)
-SITE = '/lib/python3.14/site-packages'
-for w in job['wheels']:
-    zipfile.ZipFile('/tmp/' + w['name']).extractall(SITE)
-for name in job['probe_imports']:
-    __import__(name)
-hot = set(sys.modules)
-# The QR code path (segno, loaded on demand) keeps its modules as source: rare, and .py is smaller.
-import io, segno
-segno.make('https://example.invalid/#/link/x').save(io.BytesIO(), kind='png', scale=2)
-keep_source = set(sys.modules) - hot | set(job['keep_source'])
-
-def module_of(path):
-    parts = path[:-3].split('/')
-    if parts[-1] == '__init__':
-        parts = parts[:-1]
-    return '.'.join(parts)
-
-def pyc(source, filename):
-    code = compile(source, filename, 'exec', dont_inherit=True, optimize=2)  # no docstrings: smaller
-    return bytes(ext._code_to_hash_pyc(code, importlib.util.source_hash(source), False))
-
-def rewrite(src, dst, filename_prefix, drop_cold):
-    entries = []
-    with zipfile.ZipFile(src) as zf:
-        for info in zf.infolist():
-            data = zf.read(info)
-            name = info.filename
-            if name.startswith(tuple(job['drop'])) or name.endswith('.pyi'):
-                continue
-            if name.endswith('.py') and module_of(name) in hot and '.dist-info/' not in name:
-                try:
-                    entries.append((name + 'c', pyc(data, filename_prefix + name)))
-                    continue
-                except SyntaxError:
-                    pass
-            if drop_cold and name.endswith('.py') and module_of(name) not in keep_source:
-                continue
-            entries.append((name, data))
-    with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for name, data in sorted(entries):
-            zi = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            out.writestr(zi, data)
-
-rewrite('/tmp/stdlib_in.zip', '/tmp/stdlib_out.zip', '/lib/python314.zip/', drop_cold=True)
-for w in job['wheels']:
-    rewrite('/tmp/' + w['name'], '/tmp/out-' + w['name'], SITE + '/', drop_cold=False)
-"""
+# Bytecode, compiled at build time by the bundled Pyodide itself (run in Node: buildtools/precompile.mjs and
+# buildtools/precompile_in_pyodide.py), so the browser does not compile the ~330 modules the panel imports on
+# every start (measured: loadPyodide 2.4 s -> 0.7 s in Node). Only the modules that are imported (found by
+# importing the panel's code in that Pyodide) become sourceless .pyc; everything else stays .py, so a rare
+# import still works, it is only compiled on use.
+BUILDTOOLS = ROOT / "buildtools"
 # What a panel start imports. The stdlib ships only these (as .pyc), the QR code path's modules (as .py),
 # and KEEP_SOURCE below: every panel and options feature runs in the e2e suite, which is what shows
 # nothing else is needed. Third-party wheels keep their cold modules as .py.
-PYC_PROBE_IMPORTS = ["pyapp.browser", "pyapp.ticket_parser", "pyapp.panel", "pyapp.loop_client",
+PYC_PROBE_IMPORTS = ["pyapp.browser.panel_app", "pyapp.browser.options_app",  # the two entry points
                      "pyodide._package_loader", "tarfile", "zipfile", "json",  # Pyodide installs wheels with these
                      "html"]  # PyScript's own pyscript.display imports it on every start
 # Small modules some library may import lazily on an error or rare path.
@@ -346,10 +284,10 @@ def pyapp_wheel() -> tuple[str, bytes]:
     files = {}
     for path in sorted((ROOT / "pyapp").rglob("*.py")):
         files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
-    # The panel's own copy of its words (pyapp.i18n): the fallback when chrome.i18n answers "".
+    # The panel's own copy of its words (pyapp.panel.i18n): the fallback when chrome.i18n answers "".
     for lang in ("en", "nl"):
         messages = json.loads((ROOT / "extension" / "_locales" / lang / "messages.json").read_text(encoding="utf-8"))
-        files[f"pyapp/locales/{lang}.json"] = json.dumps({k: v["message"] for k, v in messages.items()},
+        files[f"pyapp/panel/locales/{lang}.json"] = json.dumps({k: v["message"] for k, v in messages.items()},
                                                          ensure_ascii=False, sort_keys=True).encode()
     files[f"{distinfo}/METADATA"] = (f"Metadata-Version: 2.1\nName: {PYAPP_DIST_NAME}\nVersion: {PYAPP_VERSION}\n"
                                      "Requires-Dist: pydantic\n").encode()
@@ -380,14 +318,14 @@ def precompile(stdlib: bytes, wheels: list[tuple[str, bytes]]) -> tuple[bytes, l
         for n, d in wheels:
             (work / n).write_bytes(d)
         job = {"indexURL": str(NODE_MODULES / "pyodide") + "/", "stdlib_in": str(work / "stdlib_in.zip"),
+               "pyodide_module": str(NODE_MODULES / "pyodide" / "pyodide.mjs"),
+               "python_program": str(BUILDTOOLS / "precompile_in_pyodide.py"),
                "stdlib_out": str(work / "stdlib.zip"), "probe_imports": PYC_PROBE_IMPORTS,
                "keep_source": KEEP_SOURCE, "drop": WHEEL_DROP,
                "wheels": [{"name": n, "in": str(work / n), "out": str(work / f"out-{n}")} for n in names]}
         (work / "job.json").write_text(json.dumps(job))
-        script = PYC_COMPILER % {"pyodide": (NODE_MODULES / "pyodide" / "pyodide.mjs").as_posix(),
-                                 "python": PYC_PYTHON.replace("`", "\\`")}
-        (work / "compile.mjs").write_text(script)
-        result = subprocess.run([node, str(work / "compile.mjs"), str(work / "job.json")], capture_output=True, text=True)
+        result = subprocess.run([node, str(BUILDTOOLS / "precompile.mjs"), str(work / "job.json")],
+                                capture_output=True, text=True)
         if result.returncode != 0:
             raise BuildError("precompiling Python with the bundled Pyodide failed: "
                              + (result.stderr.strip().splitlines() or ["no output"])[-1][:300])
@@ -422,18 +360,36 @@ def wheel_lock_entry(file_name: str, data: bytes) -> tuple[str, dict]:
     }
 
 
-def contract_js() -> bytes:
-    """What the content script shares with the panel's Python, written from the Python side: one list of the
-    order list's headings (the parser finds the list by them, the content script anchors the panel under it),
-    the page-tree attributes the parser reads, and its size bounds."""
+def _contract():
+    """pyapp's contract modules, imported on the build's own Python (they need pydantic)."""
     sys.path.insert(0, str(ROOT))
-    from pyapp import ticket_parser as tp
+    try:
+        from pyapp.contract import messages, settings
+        from pyapp.ticket import page, parser
+    except ImportError as exc:
+        raise BuildError(f"the build reads pyapp/contract, which needs {exc.name}: run it with .venv/bin/python "
+                         "(python3 -m tests and python3 demo.py set .venv up)") from None
+    return settings, messages, page, parser
 
-    data = {"orderListHeadings": list(tp.ORDER_LIST_HEADINGS), "treeAttrs": list(tp.TREE_ATTRS),
-            "treeSkip": sorted(tp.SKIP_CONTENT), "maxRun": tp.MAX_RUN, "maxNodes": tp.MAX_NODES,
-            "maxDepth": tp.MAX_DEPTH}
-    return ("// Written by build.py from pyapp/ticket_parser.py; do not edit. Shared by the content scripts.\n"
+
+def contract_js() -> bytes:
+    """What the extension's JavaScript shares with the panel's Python, written from the Python side: the order
+    list's headings (the parser finds the list by them, the content script anchors the panel under it), the
+    page-tree attributes and bounds the parser reads, the settings' names and defaults (the options page), and
+    every message kind."""
+    settings, messages, page, parser = _contract()
+    data = {"orderListHeadings": list(parser.ORDER_LIST_HEADINGS), "treeAttrs": list(page.TREE_ATTRS),
+            "treeSkip": sorted(page.SKIP_CONTENT), "maxRun": page.MAX_RUN, "maxNodes": page.MAX_NODES,
+            "maxDepth": page.MAX_DEPTH, "settings": settings.for_javascript(), "messageKinds": list(messages.KINDS)}
+    return ("// Written by build.py from pyapp/contract and pyapp/ticket; do not edit. Read by the content scripts\n"
+            "// (a classic script) and the options page (imported for its effect).\n"
             "globalThis.loopReturnsContract = Object.freeze(" + json.dumps(data, sort_keys=True) + ");\n").encode()
+
+
+def managed_schema_json() -> bytes:
+    """The enterprise policy schema, from the settings table (pyapp.contract.settings.FIELDS)."""
+    settings = _contract()[0]
+    return json.dumps(settings.managed_schema(), indent=2, sort_keys=True).encode() + b"\n"
 
 
 def assemble(offline: bool) -> Tree:
@@ -441,6 +397,7 @@ def assemble(offline: bool) -> Tree:
     verify_runtime()
     tree = Tree()
     tree.add("shared/contract.js", contract_js())
+    tree.add("managed-schema.json", managed_schema_json())
     manifest = json.loads((ROOT / "manifest.json").read_text())
     tree.add("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n")
 

@@ -135,6 +135,22 @@ def panel_frame(page, timeout_s: float = 30.0):
     raise AssertionError("the Loop Returns panel did not appear on the page")
 
 
+def wait_state(frame, *states: str, timeout_s: float = 30.0) -> str:
+    """Wait until the panel shows one of ``states`` (its root's ``data-panel-state``); returns it."""
+    import time
+    deadline = time.monotonic() + timeout_s
+    state = None
+    while time.monotonic() < deadline:
+        try:
+            state = frame.evaluate("document.documentElement.getAttribute('data-panel-state')")
+        except Exception:  # noqa: BLE001 - the frame is still loading
+            state = None
+        if state in states:
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"panel state stayed {state!r}, expected one of {states}")
+
+
 def open_ticket_panel(context, url: str, state: str = "ready", timeout_s: float = 40.0):
     """Open ``url`` in a new tab and wait until the panel shows ``state``; returns (page, panel frame)."""
     page = context.new_page()

@@ -2,7 +2,7 @@
 
 Each is `document.body.outerHTML` of the stand-in in Chromium at a moment a parser must get right: a draft in
 the rich-text reply box with search results open, a ticket without orders, and two moments of a ticket switch
-(the old sidebar still on screen). The unit tests read them through ``pyapp.ticket_markup``.
+(the old sidebar still on screen). The unit tests read them through ``tests.ticket_markup``.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# Entry of the options page's Python: the key check of pyapp.loop_client, offered to options.js.
-from pyapp.browser import start_options
+# Entry of the options page's Python: the key check, offered to options.js.
+from pyapp.browser.options_app import start_options
 
 start_options()

@@ -7,9 +7,16 @@
 // time a key is pasted) runs afterwards and puts its verdict beside "Saved.". The key is never written back
 // into the page: only its last 4 characters.
 import { startPython } from "/shared/start-python.js";
+import "/shared/contract.js"; // the settings' names and defaults, written by build.py from pyapp/contract/settings.py
 
-const FIELDS = ["enabled", "apiKey", "lookupField", "lockSettings"];
-const EDITABLE = ["enabled", "apiKey", "lookupField"];
+const SETTINGS = globalThis.loopReturnsContract.settings;
+const FIELDS = SETTINGS.names;
+// What this page shows: the form's controls named after a setting (the rest is policy-only). The key is special:
+// it is never written back into the page, only its last 4 characters.
+const EDITABLE = [...document.querySelectorAll("#settings [name]")].map((el) => el.name).filter((n) => FIELDS.includes(n));
+const PLAIN = EDITABLE.filter((name) => name !== "apiKey");
+const read = (el) => (el.type === "checkbox" ? el.checked : el.value);
+const fill = (el, value) => { if (el.type === "checkbox") el.checked = value !== false; else el.value = value ?? ""; };
 const PYTHON_START_TIMEOUT_MS = 30_000;
 const $ = (id) => document.getElementById(id);
 // chrome.i18n can answer "" (seen once in a dozen fresh profiles): the English catalog is the fallback.
@@ -23,14 +30,13 @@ for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el
 fetch("/_locales/en/messages.json").then((r) => r.json()).then((m) => { english = m; }).catch(() => {});
 
 function effective() {
-  return { enabled: true, lookupField: "email", ...local, ...managed };
+  return { ...SETTINGS.defaults, ...local, ...managed }; // policy wins, field by field (as merge() in Python)
 }
 
 function render() {
   const eff = effective();
   const locked = managed.lockSettings === true;
-  if (!edited.has("enabled")) $("enabled").checked = eff.enabled !== false;
-  if (!edited.has("lookupField")) $("lookupField").value = eff.lookupField || "email";
+  for (const name of PLAIN) if (!edited.has(name)) fill($(name), eff[name]);
   const key = eff.apiKey;
   $("key-hint").textContent = key ? t("keySaved").replace("{last4}", String(key).slice(-4)) : t("keyNone");
   for (const name of EDITABLE) {
@@ -128,7 +134,7 @@ $("test").addEventListener("click", async () => {
 });
 
 async function save() {
-  const values = { enabled: $("enabled").checked, lookupField: $("lookupField").value };
+  const values = Object.fromEntries(PLAIN.map((name) => [name, read($(name))]));
   const typed = $("apiKey").value.trim();
   if (typed) values.apiKey = typed;
   for (const name of Object.keys(managed)) delete values[name]; // what the policy sets is never stored here

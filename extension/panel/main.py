@@ -1,4 +1,4 @@
 # Entry of the panel's Python: everything lives in pyapp (tested on CPython); this only starts it.
-from pyapp.browser import start
+from pyapp.browser.panel_app import start
 
 start()

@@ -75,15 +75,50 @@ def test_the_store_listing_holds_the_committed_screenshots_icon_and_texts(built_
         assert "Loop Returns" in text and len(text) > 400
 
 
+def _contract(built_dist: Path) -> dict:
+    text = (built_dist / "shared" / "contract.js").read_text()
+    return json.loads(text[text.index("Object.freeze(") + len("Object.freeze("):text.rindex(")")])
+
+
 def test_the_content_scripts_read_the_parsers_own_lists(built_dist):
     """One list of order-list headings and page-tree attributes, written from pyapp into shared/contract.js."""
-    import json as _json
-    from pyapp import ticket_parser as tp
-    text = (built_dist / "shared" / "contract.js").read_text()
-    data = _json.loads(text[text.index("(") + 1:text.rindex(")")])
-    assert data["orderListHeadings"] == list(tp.ORDER_LIST_HEADINGS)
-    assert data["treeAttrs"] == list(tp.TREE_ATTRS) and data["treeSkip"] == sorted(tp.SKIP_CONTENT)
+    from pyapp.ticket import page, parser
+    data = _contract(built_dist)
+    assert data["orderListHeadings"] == list(parser.ORDER_LIST_HEADINGS)
+    assert data["treeAttrs"] == list(page.TREE_ATTRS) and data["treeSkip"] == sorted(page.SKIP_CONTENT)
     assert manifest(built_dist)["content_scripts"][0]["js"][0] == "shared/contract.js"
+
+
+def test_settings_and_their_defaults_come_from_the_one_table(built_dist):
+    """The options page reads names and defaults from contract.js, the policy schema is written from the same
+    table: neither is written by hand any more."""
+    from pyapp.contract import settings
+    data = _contract(built_dist)["settings"]
+    assert data["names"] == [f.name for f in settings.FIELDS]
+    assert data["defaults"] == {"enabled": True, "lookupField": "email", "orderListHeadings": [], "lockSettings": False}
+    options = (ROOT / "extension" / "options" / "options.js").read_text()
+    assert 'import "/shared/contract.js"' in options and "SETTINGS.names" in options and "SETTINGS.defaults" in options
+    assert not re.search(r'FIELDS\s*=\s*\[', options) and not (ROOT / "extension" / "managed-schema.json").exists()
+    assert json.loads((built_dist / "managed-schema.json").read_text()) == settings.managed_schema()
+
+
+def test_the_javascript_sends_and_handles_only_the_contracts_message_kinds(built_dist):
+    from pyapp.contract.messages import KINDS
+    js = "\n".join(p.read_text() for p in (ROOT / "extension").rglob("*.js"))
+    used = set(re.findall(r'kind(?:\s*===\s*|:\s*)"([a-z-]+)"', js))
+    assert used == set(KINDS) and _contract(built_dist)["messageKinds"] == list(KINDS)
+
+
+def test_every_module_of_the_panel_ships_as_bytecode(built_dist):
+    """build.py's probe imports follow the package layout: a pyapp module that a panel or options start does
+    not import would ship as source and be compiled in the browser on every start (or be dead code)."""
+    import zipfile
+    wheel = next((built_dist / "vendor" / "wheels").glob("loop_returns_pyapp-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pyapp").rglob("*.py"))
+    missed = [m for m in modules if m + "c" not in names]
+    assert not missed, f"shipped as source, not imported by a start: {missed}"
+    assert not [n for n in names if n.endswith(".py")]
 
 
 def _scan(name: str, data: bytes, patterns=(CDN_HOSTS, INDEX_HOSTS)) -> list[str]:

@@ -6,12 +6,11 @@ stand-in state and fresh extension settings.
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from harness.chromium import Ports, extension_id, launch
+from harness.chromium import Ports, extension_id, launch, panel_frame, wait_state
 from harness.loop_standin import FULL_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,26 +71,10 @@ class Ext:
         return page, panel
 
     def panel(self, page, timeout: float = 30.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for frame in page.frames:
-                if frame.url.startswith(f"{self.base}/panel/panel.html"):
-                    return frame
-            page.wait_for_timeout(100)
-        raise AssertionError("the Loop Returns panel did not appear on the ticket page")
+        return panel_frame(page, timeout)
 
     def wait_state(self, frame, *states: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        state = None
-        while time.monotonic() < deadline:
-            try:
-                state = frame.evaluate("document.documentElement.getAttribute('data-panel-state')")
-            except Exception:  # the frame is still loading
-                state = None
-            if state in states:
-                return state
-            time.sleep(0.1)
-        raise AssertionError(f"panel state stayed {state!r}, expected one of {states}")
+        return wait_state(frame, *states, timeout_s=timeout)
 
 
 @pytest.fixture

@@ -38,10 +38,10 @@ def test_one_request_per_order_without_the_customer_lookup(ext, loop):
 
 def test_no_synchronous_network_call_in_the_panel():
     """The panel's Python uses the browser's async fetch; nothing ships that does blocking XHR."""
-    code = "\n".join(p.read_text() for p in (ROOT / "pyapp").glob("*.py"))
+    code = "\n".join(p.read_text() for p in (ROOT / "pyapp").rglob("*.py"))
     code += "\n".join(p.read_text() for p in (ROOT / "extension").rglob("*.js"))
     assert not re.search(r"pyodide_http|open_url|XMLHttpRequest|import requests", code)
-    assert "js.fetch(" in (ROOT / "pyapp" / "browser.py").read_text()
+    assert "js.fetch(" in (ROOT / "pyapp" / "browser" / "fetch.py").read_text()
     wheels = [p.name for p in (ROOT / "dist" / "vendor" / "wheels").glob("*.whl")]
     assert not any(w.startswith(("pyodide_http", "requests", "urllib3")) for w in wheels)
 

@@ -7,9 +7,9 @@ import pytest
 
 from harness.loop_standin import FULL_KEY
 from harness.tls import client_context
-from pyapp.loop_client import ClientConfig, LoopClient
-from pyapp.retry import RetryPolicy
-from pyapp.transport import UrllibTransport
+from pyapp.loop.client import ClientConfig, LoopClient
+from pyapp.loop.retry import RetryPolicy
+from pyapp.loop.transport import UrllibTransport
 
 
 class RecordedSleeps(list):

@@ -1,0 +1,1 @@
+"""The only package that touches the browser (``js``, ``pyodide``): it wires Chrome's APIs into the pure code."""

@@ -1,0 +1,69 @@
+"""Loop over the browser's fetch: non-blocking, one deadline, size-capped.
+
+No cookies, no referrer, and redirects are not followed (an answer that redirects is reported, never chased).
+"""
+from __future__ import annotations
+
+import asyncio
+
+import js
+
+from pyapp.browser.chrome import present, to_js_object
+from pyapp.loop.transport import Request, Response, TransportError
+
+
+class FetchTransport:
+    async def send(self, request: Request) -> Response:
+        controller = js.AbortController.new()
+        init = {"method": request.method, "headers": request.headers, "redirect": "manual",
+                "credentials": "omit", "cache": "no-store", "referrerPolicy": "no-referrer",
+                "signal": controller.signal}
+        if request.body is not None:
+            init["body"] = request.body.decode("utf-8")
+        try:
+            return await asyncio.wait_for(self._exchange(request, init), request.timeout)
+        except asyncio.TimeoutError:
+            raise TransportError("timeout") from None
+        finally:
+            controller.abort()
+
+    async def _exchange(self, request: Request, init: dict) -> Response:
+        try:
+            resp = await js.fetch(request.url, to_js_object(init))
+        except Exception:  # noqa: BLE001 - a JS TypeError: offline, refused, DNS, CORS
+            raise TransportError("connection") from None
+        if resp.type == "opaqueredirect":
+            return Response(302, {}, b"")
+        headers = {}
+        for pair in js.Array.from_(resp.headers.entries()):
+            headers[str(pair[0]).lower()] = str(pair[1])
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > request.max_bytes:
+            raise TransportError("too_large")
+        body = await _read_capped(resp, request.max_bytes) if present(resp.body) else b""
+        return Response(int(resp.status), headers, body)
+
+
+async def _read_capped(resp, max_bytes: int) -> bytes:
+    chunks, size = [], 0
+    reader = resp.body.getReader()
+    try:
+        while True:
+            part = await reader.read()
+            if part.done:
+                break
+            data = part.value.to_bytes()
+            size += len(data)
+            if size > max_bytes:
+                raise TransportError("too_large")
+            chunks.append(data)
+    except TransportError:
+        raise
+    except Exception:  # noqa: BLE001 - the stream broke mid-body
+        raise TransportError("connection") from None
+    finally:
+        try:
+            reader.releaseLock()
+        except Exception:  # noqa: BLE001
+            pass
+    return b"".join(chunks)

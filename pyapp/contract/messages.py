@@ -1,0 +1,139 @@
+"""Every message between the content script and the panel, and who may send them: validated before anything acts.
+
+Strict inward: unknown kinds and unexpected fields are dropped. ``build.py`` writes ``KINDS`` into
+``extension/shared/contract.js`` and a build test checks that the JavaScript sends and handles no other kind.
+The sender rules are pure functions (``from_our_content_script``), so their hostile cases run on CPython.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Nonce = str  # the panel's secret, from its URL: the page never learns it
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- content script -> panel ---------------------------------------------------------------------------
+
+class PageChanged(Message):
+    """The ticket view changed; ask for a new snapshot."""
+
+    kind: Literal["page-changed"]
+    nonce: str = Field(max_length=64)
+
+
+class HostState(Message):
+    """Whether the page has dressed up the panel from outside (``clean`` false: a clip, mask, fade, filter, blend
+    or transform on <html>, or the host's style not ours)."""
+
+    kind: Literal["host-state"]
+    nonce: str = Field(max_length=64)
+    clean: bool
+
+
+# ---- panel -> content script (Python sends these; their answers come back as the models below) -------------
+
+class SnapshotRequest(Message):
+    kind: Literal["snapshot"] = "snapshot"
+    nonce: str
+
+
+class Layout(Message):
+    """The admin's extra order-list headings: the content script anchors the panel under that list too. (The
+    panel's JavaScript sends the same kind with its ``height``.)"""
+
+    kind: Literal["layout"] = "layout"
+    nonce: str
+    headings: list[str]
+
+
+class HostCheck(Message):
+    """Before a guarded action: is the host clean right now? Answered ``{"clean": bool}``."""
+
+    kind: Literal["host-check"] = "host-check"
+    nonce: str
+
+
+class InsertReply(Message):
+    """Put the link into the reply box of ``ticket`` (and of no other ticket)."""
+
+    kind: Literal["insert-reply"] = "insert-reply"
+    nonce: str
+    text: str
+    ticket: str
+
+
+class Snapshot(Message):
+    """Answer to SnapshotRequest: the page's visible structure as a JSON tree (``pyapp.ticket.page``), bounded
+    by the content script to 40,000 elements and 400,000 characters of text."""
+
+    url: str = Field(max_length=4096)
+    title: str = Field(max_length=1000)
+    tree: str = Field(max_length=2_000_000)
+    truncated: bool
+    replyBox: bool = False
+
+
+class InsertAnswer(Message):
+    """Answer to InsertReply: ``ok``, or why not (``reason``)."""
+
+    ok: bool
+    reason: str | None = Field(default=None, max_length=40)
+
+
+REGISTRY: dict[str, type[Message]] = {"page-changed": PageChanged, "host-state": HostState}
+# Kinds only the extension's JavaScript sends and reads (the panel frame's script and the content script).
+JS_ONLY_KINDS = ("viewport", "scroll-by", "reveal")
+KINDS = tuple(sorted({*REGISTRY, "snapshot", "layout", "host-check", "insert-reply", *JS_ONLY_KINDS}))
+
+
+@dataclass(frozen=True)
+class Sender:
+    """``chrome.runtime.MessageSender``, as plain values."""
+
+    extension_id: str | None
+    tab_id: int | None
+    frame_id: int | None
+
+
+def from_our_content_script(sender: Sender, *, extension_id: str, tab_id: int | None) -> bool:
+    """This extension's content script, in the top frame of the panel's own tab: the only sender the panel
+    hears. Another extension, another tab, a subframe (an ad, an embedded widget) or the page itself is not."""
+    return (tab_id is not None and sender.extension_id == extension_id and sender.tab_id == tab_id
+            and sender.frame_id == 0)
+
+
+def accept(payload: Any, sender: Sender, *, extension_id: str, tab_id: int | None, nonce: Nonce) -> Message | None:
+    """The typed message when both the sender and the nonce are right, else None."""
+    if not nonce or not from_our_content_script(sender, extension_id=extension_id, tab_id=tab_id):
+        return None
+    message = parse(payload)
+    return message if message is not None and getattr(message, "nonce", None) == nonce else None
+
+
+def parse(payload: Any) -> Message | None:
+    """The typed message, or None for anything unknown or malformed."""
+    if not isinstance(payload, dict):
+        return None
+    model = REGISTRY.get(payload.get("kind"))  # type: ignore[arg-type]
+    return _validated(model, payload) if model is not None else None
+
+
+def parse_snapshot(payload: Any) -> Snapshot | None:
+    return _validated(Snapshot, payload)
+
+
+def parse_insert_answer(payload: Any) -> InsertAnswer | None:
+    return _validated(InsertAnswer, payload)
+
+
+def _validated(model: type[Message], payload: Any) -> Message | None:
+    try:
+        return model.model_validate(payload)
+    except ValidationError:
+        return None

@@ -1,0 +1,116 @@
+"""The Loop Returns client the panel and the options page use: the public calls, each one sentence long.
+
+``LoopClient`` composes the HTTP layer (``pyapp.loop.http``: key, cache, budget, cool-down), the lookup
+strategy (``pyapp.loop.lookup``) and the eligibility check (``pyapp.loop.eligibility``). Loop's answers are data,
+never markup, validated by ``pyapp.loop.models``; the key is a ``SecretStr``, absent from every repr and error.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable
+
+from pydantic import SecretStr
+
+from pyapp.loop.eligibility import DraftCheck, Eligibility
+from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, RejectedInput, Scope, UnknownRoute
+from pyapp.loop.http import API_HOST, HAL_FORMS, ClientConfig, LoopHttp, validate
+from pyapp.loop.lookup import Lookup, TicketReturns, returns_probe
+from pyapp.loop.models import DeepLink, Return, ScopeCheck
+from pyapp.loop.retry import RetryPolicy
+from pyapp.loop.transport import Transport
+
+
+class LoopClient:
+    def __init__(self, transport: Transport, api_key: str | SecretStr, config: ClientConfig = ClientConfig(),
+                 policy: RetryPolicy = RetryPolicy(), *, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                 clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 on_retry: Callable[[int], None] | None = None) -> None:
+        self.config = config
+        self._now = now
+        self.http = LoopHttp(transport, api_key, config, policy, sleep=sleep, clock=clock, on_retry=on_retry)
+        self.lookup = Lookup(self.http, now)
+        self.drafts = DraftCheck(self.http)
+
+    def __repr__(self) -> str:
+        return f"LoopClient(base_url={self.config.base_url!r}, key=SecretStr('**********'))"
+
+    async def returns_for_ticket(self, email: str | None, order_names: list[str],
+                                 on_progress: Callable[[TicketReturns, set[str]], None] | None = None,
+                                 automatic: bool = True) -> TicketReturns:
+        """All returns the panel shows for a ticket (``Lookup.ticket``)."""
+        return await self.lookup.ticket(email, order_names, on_progress, automatic)
+
+    async def order_returns(self, order_name: str, *, other_spelling: bool = False,
+                            automatic: bool = False) -> list[Return]:
+        """The returns Loop reports for one order name ([] when it has none)."""
+        return await self.lookup.order(order_name, other_spelling=other_spelling, automatic=automatic)
+
+    async def customer_returns(self, email: str, automatic: bool = True) -> list[Return] | None:
+        """Every return of a customer, or None when the shop does not offer the lookup."""
+        return await self.lookup.customer(email, automatic)
+
+    async def eligibility(self, order_name: str, lookup_value: str) -> Eligibility:
+        """Whether Loop would start a return for the order now (``DraftCheck.ask``; never raises)."""
+        return await self.drafts.ask(order_name, lookup_value)
+
+    async def deep_link(self, order_name: str, lookup_value: str, gift: bool = False) -> str:
+        """A link that signs the customer into the returns portal for this order (Orders scope)."""
+        body = {"name": order_name, "zip": lookup_value, "gift": gift}
+        data = await self.http.send("POST", f"{self.http.api}/order/link", Scope.ORDERS, json_body=body)
+        link = validate(DeepLink, data, "/order/link")
+        if not link.url:
+            raise BadResponse("deep link without an https url", path="/order/link")
+        return link.url
+
+    async def check_key(self) -> ScopeCheck:
+        """Which scopes work for this key, using read-only calls (nothing is created in Loop)."""
+        api = self.http.api
+        probes = {
+            "returns": (*returns_probe(self.http, self._now()), Scope.RETURNS, "application/json"),
+            "orders": (f"{api}/allowlists", {"paginate": "true", "pageSize": "1"}, Scope.ORDERS, "application/json"),
+            "draft_returns": (f"{api}/draft-returns", {"limit": "1"}, Scope.DRAFT_RETURNS, HAL_FORMS),
+        }
+        results: dict[str, bool | None] = {}
+        problem: str | None = None
+
+        async def probe(name: str, path: str, params: dict, scope: Scope, accept: str) -> None:
+            nonlocal problem
+            try:
+                await self.http.get(path, params, scope, accept=accept)
+                results[name] = True
+            except AuthError:
+                results[name] = False
+            except (NotFound, UnknownRoute, RejectedInput):
+                # The Draft Returns API is a beta a shop may not have (draft-returns-not-enabled, no route).
+                results[name] = False if name == "draft_returns" else None
+            except LoopError as err:
+                results[name] = None
+                problem = problem or err.message_key
+
+        await asyncio.gather(*(probe(n, *p) for n, p in probes.items()))
+        return ScopeCheck(returns=results.get("returns"), orders=results.get("orders"),
+                          draft_returns=results.get("draft_returns"), problem=problem)
+
+    async def clean_up_drafts(self) -> None:
+        await self.drafts.clean_up()
+
+    @property
+    def has_orphaned_drafts(self) -> bool:
+        return self.drafts.has_orphans
+
+    @property
+    def stats(self) -> dict[str, int]:
+        return self.drafts.stats
+
+    def forget(self) -> None:
+        """Drop cached answers (the agent pressed Retry, or the key changed)."""
+        self.http.forget()
+
+    def cache_entries(self) -> int:
+        return self.http.cache_entries()
+
+
+__all__ = ["API_HOST", "ClientConfig", "LoopClient", "TicketReturns"]

@@ -1,0 +1,215 @@
+"""Whether an order can be returned, as Loop tells it: by creating a draft return, which is always cancelled.
+
+Loop has no "is this order eligible" call; the Return Create (Draft Returns) API answers it by making a draft.
+``DraftCheck`` asks, reads either answer shape, cancels the draft (twice if needed) and learns once when the
+shop has no such API or the key lacks its scopes, so it is not asked again. A POST that timed out may still
+have made a draft: ``clean_up()`` looks for it later and cancels it.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+from urllib.parse import quote
+
+from pyapp.loop.errors import AuthError, LoopError, Scope, Timeout, UnknownRoute
+from pyapp.loop.fields import LoopModel
+from pyapp.loop.http import HAL_FORMS, LoopHttp, error_codes
+
+
+class Ineligibility(StrEnum):
+    """Why Loop will not start a return for an order, in the words the panel uses."""
+
+    ACTIVE_RETURN = "active-return"
+    OUTSIDE_WINDOW = "outside-window"
+    FINAL_SALE = "final-sale"
+    NOT_FULFILLED = "not-fulfilled"
+    NOT_FOUND = "order-not-found"
+    LOOKUP_MISMATCH = "lookup-mismatch"
+    ALREADY_RETURNED = "already-returned"
+    BLOCKED = "blocked"
+    UNAVAILABLE = "unavailable"
+    ADDRESS = "address"
+    OTHER = "other"
+
+    @property
+    def message_key(self) -> str:
+        return {"active-return": "whyActiveReturn", "outside-window": "whyOutsideWindow",
+                "final-sale": "whyFinalSale", "not-fulfilled": "whyNotFulfilled",
+                "order-not-found": "whyOrderNotFound", "lookup-mismatch": "whyLookupMismatch",
+                "already-returned": "whyAlreadyReturned", "blocked": "whyBlocked",
+                "unavailable": "whyUnavailable", "address": "whyAddress"}.get(self.value, "whyOther")
+
+    @classmethod
+    def from_code(cls, code: str | None) -> "Ineligibility | None":
+        """A code Loop sends (draft errors, ``ineligibility_code``), or None when its meaning is not known.
+
+        Loop documents the draft error codes (shared/loop-api.md); of ``ineligibility_code`` only ``final-sale``
+        appears in its docs and in Gladly's app. The other spellings are the likely ones, read generously: an
+        unknown code is not guessed at, the caller treats it as "not checked" and still makes the link.
+        """
+        text = (code or "").strip().lower().replace("_", "-").replace(" ", "-")
+        return _CODES.get(text)
+
+
+_CODES = {
+    "final-sale": Ineligibility.FINAL_SALE, "final-sale-item": Ineligibility.FINAL_SALE,
+    "outside-return-window": Ineligibility.OUTSIDE_WINDOW, "return-window-expired": Ineligibility.OUTSIDE_WINDOW,
+    "outside-window": Ineligibility.OUTSIDE_WINDOW, "past-return-window": Ineligibility.OUTSIDE_WINDOW,
+    "return-window-closed": Ineligibility.OUTSIDE_WINDOW, "outside-of-return-window": Ineligibility.OUTSIDE_WINDOW,
+    "not-fulfilled": Ineligibility.NOT_FULFILLED, "unfulfilled": Ineligibility.NOT_FULFILLED,
+    "order-not-fulfilled": Ineligibility.NOT_FULFILLED, "not-yet-fulfilled": Ineligibility.NOT_FULFILLED,
+    "order-not-found": Ineligibility.NOT_FOUND, "order-lookup-failed": Ineligibility.NOT_FOUND,
+    "secondary-input-mismatch": Ineligibility.LOOKUP_MISMATCH,
+    "already-returned": Ineligibility.ALREADY_RETURNED, "returned": Ineligibility.ALREADY_RETURNED,
+    "item-already-returned": Ineligibility.ALREADY_RETURNED,
+    "active-return": Ineligibility.ACTIVE_RETURN, "return-in-progress": Ineligibility.ACTIVE_RETURN,
+    "pending-return": Ineligibility.ACTIVE_RETURN, "open-return": Ineligibility.ACTIVE_RETURN,
+    "blocklisted": Ineligibility.BLOCKED, "blocked": Ineligibility.BLOCKED, "blocklist": Ineligibility.BLOCKED,
+    "returns-unavailable-for-order": Ineligibility.UNAVAILABLE,
+    "returns-unavailable-from-order-address": Ineligibility.ADDRESS,
+}
+
+
+class Unchecked(StrEnum):
+    """Why eligibility could not be asked: the link is still made, and the panel says so in one quiet line."""
+
+    DRAFTS_OFF = "drafts-off"  # the shop has no Draft Returns API (a beta, off by default)
+    NO_SCOPE = "no-scope"  # the key lacks the Draft Returns scopes
+    UNKNOWN_ANSWER = "unknown-answer"  # Loop answered with a code whose meaning is not known
+    NO_ANSWER = "no-answer"  # Loop did not answer the check (down, slow, rate limited)
+
+    @property
+    def message_key(self) -> str:
+        return {"drafts-off": "uncheckedDraftsOff", "no-scope": "uncheckedNoScope",
+                "unknown-answer": "uncheckedUnknown", "no-answer": "uncheckedNoAnswer"}[self.value]
+
+
+class Eligibility(LoopModel):
+    """Whether Loop would let the customer start a return now; ``eligible`` is None when it was not checked."""
+
+    eligible: bool | None
+    reason: Ineligibility | None = None
+    unchecked: Unchecked | None = None
+    eligible_items: int = 0
+    ineligible_items: int = 0
+
+
+
+class DraftCheck:
+    """The eligibility question, asked of one shop through its ``LoopHttp``."""
+
+    def __init__(self, http: LoopHttp) -> None:
+        self._http = http
+        self._orphans: set[str] = set()  # orders whose draft POST timed out: a draft may exist
+        # Learned from the answer to an agent's click (the Draft Returns API is a beta, off for most shops):
+        # once it is known to be off or out of the key's scopes, eligibility is not asked again.
+        self._unavailable: Unchecked | None = None
+        self.stats = {"draft_cancel_retries": 0, "draft_cancel_failures": 0}
+
+    async def ask(self, order_name: str, lookup_value: str) -> Eligibility:
+        """Never raises for the check itself: when it cannot be made (no Draft Returns API, no scope, no answer,
+        a code whose meaning is unknown) the result says so in ``unchecked`` and the caller still makes the link;
+        Loop's portal applies the policy anyway."""
+        if self._unavailable is not None:
+            return Eligibility(eligible=None, unchecked=self._unavailable)
+        path = f"{self._http.api}/draft-returns"
+        body = {"order_name": order_name, "secondary_input": lookup_value, "is_gift": False}
+        try:
+            data = await self._http.send("POST", path, Scope.DRAFT_RETURNS, json_body=body, errors_in_body_ok=True)
+        except AuthError:
+            self._unavailable = Unchecked.NO_SCOPE
+            return Eligibility(eligible=None, unchecked=Unchecked.NO_SCOPE)
+        except UnknownRoute:
+            self._unavailable = Unchecked.DRAFTS_OFF
+            return Eligibility(eligible=None, unchecked=Unchecked.DRAFTS_OFF)
+        except Timeout:
+            self._orphans.add(order_name)  # Loop may have made the draft: clean_up() looks later
+            return Eligibility(eligible=None, unchecked=Unchecked.NO_ANSWER)
+        except LoopError:
+            return Eligibility(eligible=None, unchecked=Unchecked.NO_ANSWER)
+        if not isinstance(data, dict):
+            return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
+        draft = data.get("draft_return") if isinstance(data.get("draft_return"), dict) else {}
+        draft_id = draft.get("id")
+        try:
+            verdict = eligibility_from_draft(data)
+        finally:
+            if draft_id is not None:
+                await self._cancel(str(draft_id))
+        if verdict.unchecked is Unchecked.DRAFTS_OFF:
+            self._unavailable = Unchecked.DRAFTS_OFF
+        return verdict
+
+    @property
+    def has_orphans(self) -> bool:
+        return bool(self._orphans)
+
+    async def clean_up(self) -> None:
+        """Cancel the drafts a timed-out POST may have left: the order's drafts still ``created`` (List Draft
+        Returns, which wants the HAL-Forms Accept header up to 2026-07)."""
+        for order_name in sorted(self._orphans):
+            self._orphans.discard(order_name)
+            try:
+                data = await self._http.get(f"{self._http.api}/draft-returns", {"order_name": order_name},
+                                            Scope.DRAFT_RETURNS, accept=HAL_FORMS)
+            except LoopError:
+                continue
+            for draft in listed_drafts(data):
+                if draft.get("state") == "created" and draft.get("order_name") in (None, order_name):
+                    if draft.get("id") is not None:
+                        await self._cancel(str(draft["id"]))
+
+    async def _cancel(self, draft_id: str) -> None:
+        """Cancelling twice is harmless, so a failed cancel is tried once more; a draft left behind expires on
+        Loop's side, and the agent's answer does not depend on it, but it is counted."""
+        path = f"{self._http.api}/draft-returns/{quote(draft_id, safe='')}/cancel"
+        for attempt in (1, 2):
+            try:
+                await self._http.send("POST", path, Scope.DRAFT_RETURNS, json_body={}, errors_in_body_ok=True)
+                return
+            except LoopError:
+                if attempt == 1:
+                    self.stats["draft_cancel_retries"] += 1
+        self.stats["draft_cancel_failures"] += 1
+
+
+def eligibility_from_draft(data: dict) -> Eligibility:
+    """Loop's answer to creating a draft return, in either shape: errors (HTTP 422, or inside a 200), or a
+    draft whose context lists the items that can and cannot be returned."""
+    codes = error_codes({"errors": data.get("errors")}) if data.get("errors") else ()
+    for code in codes:
+        if code == "draft-returns-not-enabled":
+            return Eligibility(eligible=None, unchecked=Unchecked.DRAFTS_OFF)
+        reason = Ineligibility.from_code(code)
+        if reason is not None:
+            return Eligibility(eligible=False, reason=reason)
+    if codes:
+        # validation-failed, unsupported-feature, error-retrieving-order, …: nothing said about the order.
+        return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
+    context = data.get("context") if isinstance(data.get("context"), dict) else {}
+    ok = context.get("items_eligible_to_return") or []
+    not_ok = context.get("items_not_eligible_to_return") or []
+    ok = ok if isinstance(ok, list) else []
+    not_ok = not_ok if isinstance(not_ok, list) else []
+    if ok:
+        return Eligibility(eligible=True, eligible_items=len(ok), ineligible_items=len(not_ok))
+    if not not_ok:
+        return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
+    for item in not_ok:
+        if isinstance(item, dict):
+            reason = Ineligibility.from_code(str(item.get("ineligibility_code") or ""))
+            if reason is not None:
+                return Eligibility(eligible=False, reason=reason, ineligible_items=len(not_ok))
+    # Every item is ineligible for a reason this panel cannot name: make the link and say the portal decides.
+    return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER, ineligible_items=len(not_ok))
+
+
+def listed_drafts(data: Any) -> list[dict]:
+    """Drafts from List Draft Returns: HAL (``_embedded.draft_returns``) or a plain ``draft_returns``/``data``."""
+    if not isinstance(data, dict):
+        return []
+    embedded = data.get("_embedded") if isinstance(data.get("_embedded"), dict) else {}
+    for rows in (embedded.get("draft_returns"), data.get("draft_returns"), data.get("data")):
+        if isinstance(rows, list):
+            return [r for r in rows[:100] if isinstance(r, dict)]
+    return []

@@ -1,0 +1,114 @@
+"""Everything that can go wrong talking to Loop, as one small tree.
+
+    LoopError                  base; ``message_key`` names the one sentence an agent or admin reads
+    ├── AuthError              401/403: the key is wrong or lacks the scope of the endpoint (Loop cannot tell which)
+    ├── NotFound               Loop has nothing for this order / return
+    ├── RejectedInput          400/422 on a write: Loop refused the order name or lookup value
+    ├── RateLimited            429, still after the bounded retries
+    │   └── Paused             this panel made its 60 automatic lookups of the minute: the shop's budget is shared
+    ├── Unavailable            5xx, connection refused, offline, redirect away from Loop
+    │   └── Timeout            no complete answer before the deadline
+    └── BadResponse            not JSON, HTML, an error inside a 200 body, or the wrong shape
+        ├── TooLarge           the body passed the size cap
+        └── UnknownRoute       a gateway 404: Loop does not know the address (an API version or route gone)
+
+Errors carry the HTTP status and the request path, never the body, the headers or the key: their ``str`` is
+safe to log, and none of it is ever shown to the agent raw (the panel shows ``message_key``'s sentence).
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    RETURNS = "returns"
+    ORDERS = "orders"
+    DRAFT_RETURNS = "draft_returns"
+
+
+class LoopError(Exception):
+    message_key = "errUnexpected"
+
+    @property
+    def sentence_key(self) -> str:
+        """The one sentence an agent reads for this error (an AuthError names the missing scope)."""
+        return self.message_key
+
+    def __init__(self, detail: str = "", *, status: int | None = None, path: str = "") -> None:
+        self.detail = detail
+        self.status = status
+        self.path = path
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        parts = [type(self).__name__]
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        if self.path:
+            parts.append(self.path)
+        if self.detail:
+            parts.append(self.detail)
+        return ": ".join(parts)
+
+
+class AuthError(LoopError):
+    message_key = "errKeyRejected"
+
+    def __init__(self, detail: str = "", *, scope: Scope | None = None, status: int | None = None,
+                 path: str = "") -> None:
+        self.scope = scope
+        super().__init__(detail, status=status, path=path)
+
+    @property
+    def sentence_key(self) -> str:
+        return {Scope.RETURNS: "errKeyNoReturns", Scope.ORDERS: "errKeyNoOrders",
+                Scope.DRAFT_RETURNS: "errKeyNoDrafts"}.get(self.scope, "errKeyRejected")
+
+
+class NotFound(LoopError):
+    message_key = "errNotFound"
+
+
+class RejectedInput(LoopError):
+    message_key = "errRejectedInput"
+
+    def __init__(self, detail: str = "", *, codes: tuple[str, ...] = (), status: int | None = None,
+                 path: str = "") -> None:
+        self.codes = codes
+        super().__init__(detail, status=status, path=path)
+
+
+class RateLimited(LoopError):
+    message_key = "errRateLimited"
+
+
+class Paused(RateLimited):
+    """Not Loop's answer: the panel's own cap on automatic lookups (a page that keeps changing its orders)."""
+
+    message_key = "errPaused"
+
+
+class Unavailable(LoopError):
+    message_key = "errUnavailable"
+
+
+class Timeout(Unavailable):
+    message_key = "errTimeout"
+
+
+class BadResponse(LoopError):
+    message_key = "errBadResponse"
+
+
+class TooLarge(BadResponse):
+    message_key = "errBadResponse"
+
+
+class UnknownRoute(BadResponse):
+    """Not "no returns": an order without returns is answered with 200; a 404 means the request went wrong."""
+
+    message_key = "errUnknownRoute"
+
+
+__all__ = ["Scope", "LoopError", "AuthError", "NotFound", "RejectedInput", "RateLimited", "Paused", "Unavailable",
+           "Timeout", "BadResponse", "TooLarge", "UnknownRoute"]

@@ -1,0 +1,233 @@
+"""What the panel knows of a return, as pydantic models: tolerant of Loop, strict about what we produce.
+
+Fields Loop adds without notice are ignored; unknown states are kept as ``unknown`` rather than failing the
+whole answer. How each value is read (ids, timestamps, money, links) is ``pyapp.loop.fields``.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from pydantic import BeforeValidator, Field, computed_field, field_validator
+
+from pyapp.loop.fields import HttpsUrl, LoopId, LoopModel, Money, Text, Timestamp, unquote_reason
+
+class ReturnState(StrEnum):
+    OPEN = "open"
+    REVIEW = "review"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, value: Any) -> "ReturnState":
+        text = str(value or "").strip().lower().replace("_", " ")
+        if text in ("needs review", "needs_review", "flagged"):
+            return cls.REVIEW
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.UNKNOWN
+
+    @property
+    def is_active(self) -> bool:
+        """An open or needs-review return blocks starting another one."""
+        return self in (ReturnState.OPEN, ReturnState.REVIEW)
+
+    @property
+    def message_key(self) -> str:
+        return {"open": "stateOpen", "review": "stateReview", "closed": "stateClosed",
+                "cancelled": "stateCancelled", "expired": "stateExpired"}.get(self.value, "stateUnknown")
+
+
+class Outcome(StrEnum):
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    STORE_CREDIT = "credit"
+    EXCHANGE_REFUND = "exchange+refund"
+    EXCHANGE_CREDIT = "exchange+credit"
+    UPSELL = "upsell"
+
+    @property
+    def message_key(self) -> str:
+        return {"refund": "outcomeRefund", "exchange": "outcomeExchange", "credit": "outcomeCredit",
+                "exchange+refund": "outcomeExchangeRefund", "exchange+credit": "outcomeExchangeCredit",
+                "upsell": "outcomeUpsell"}[self.value]
+
+
+LABEL_STATUS_KEYS = {
+    "new": "labelNew", "pre_transit": "labelPreTransit", "in_transit": "labelInTransit",
+    "out_for_delivery": "labelOutForDelivery", "delivered": "labelDelivered", "error": "labelError",
+    "failure": "labelFailure", "return_to_sender": "labelReturnToSender", "available_for_pickup": "labelPickup",
+}
+
+
+class LineItem(LoopModel):
+    id: LoopId = Field(default=None, validation_alias="line_item_id")
+    title: Text = None
+    line_item_title: Text = None
+    variant_title: Text = None
+    sku: Text = None
+    price: Money = None
+    return_reason: Annotated[str | None, BeforeValidator(unquote_reason)] = None
+    parent_return_reason: Annotated[str | None, BeforeValidator(unquote_reason)] = None
+    outcome: Text = None
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.line_item_title or self.sku or "—"
+
+    @property
+    def reason(self) -> str | None:
+        if self.parent_return_reason and self.return_reason and self.parent_return_reason != self.return_reason:
+            return f"{self.parent_return_reason}: {self.return_reason}"
+        return self.return_reason or self.parent_return_reason
+
+
+class Label(LoopModel):
+    status: Text = None
+    carrier: Text = None
+    tracking_number: Text = None
+    url: HttpsUrl = None
+    updated_at: Timestamp = None
+
+
+class Return(LoopModel):
+    id: LoopId = None
+    state: ReturnState = ReturnState.UNKNOWN
+    order_name: Text = None
+    order_id: LoopId = None  # Loop's order id
+    provider_order_id: LoopId = None  # Shopify's order id
+    customer: Text = None
+    created_at: Timestamp = None
+    updated_at: Timestamp = None
+    currency: Text = None
+    total: Money = None
+    return_total: Money = None
+    exchange_total: Money = None
+    refund: Money = None
+    gift_card: Money = None
+    outcome_raw: Text = Field(default=None, validation_alias="outcome")
+    line_items: list[LineItem] = []
+    carrier: Text = None
+    tracking_number: Text = None
+    label_status: Text = None
+    label_updated_at: Timestamp = None
+    status_page_url: HttpsUrl = None
+    labels: list[Label] = []
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _state(cls, value: Any) -> ReturnState:
+        return ReturnState.parse(value)
+
+    @field_validator("line_items", "labels", mode="before")
+    @classmethod
+    def _list(cls, value: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            return []  # null, a string, a number: Loop's shapes vary; no items is the safe reading
+        return [v for v in value if isinstance(v, dict)]
+
+    @property
+    def outcome(self) -> Outcome | None:
+        raw = (self.outcome_raw or "").strip().lower()
+        if raw:
+            try:
+                return Outcome(raw)
+            except ValueError:
+                pass
+        exchange = (self.exchange_total or 0) > 0
+        credit = (self.gift_card or 0) > 0
+        refund = (self.refund or 0) > 0
+        if exchange and credit:
+            return Outcome.EXCHANGE_CREDIT
+        if exchange and refund:
+            return Outcome.EXCHANGE_REFUND
+        if exchange:
+            return Outcome.EXCHANGE
+        if credit:
+            return Outcome.STORE_CREDIT
+        if refund:
+            return Outcome.REFUND
+        return None
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.return_total if self.return_total is not None else self.total
+
+    @property
+    def tracking(self) -> "Tracking | None":
+        """Top-level label summary first, else the newest label that has something to show."""
+        carrier, number, status = self.carrier, self.tracking_number, self.label_status
+        if not (carrier or number or status):
+            for label in sorted(self.labels, key=lambda l: l.updated_at or _EPOCH, reverse=True):
+                if label.carrier or label.tracking_number or label.status:
+                    carrier, number, status = label.carrier, label.tracking_number, label.status
+                    break
+        if not (carrier or number or status or self.status_page_url):
+            return None
+        return Tracking(carrier=carrier, number=number, status=status, status_page_url=self.status_page_url)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+# Carrier tracking pages. The number is validated and URL-encoded before it is put in; unknown carriers link to
+# Loop's return status page instead.
+CARRIER_TRACKING = {
+    "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={n}",
+    "ups": "https://www.ups.com/track?tracknum={n}",
+    "fedex": "https://www.fedex.com/fedextrack/?trknbr={n}",
+    "dhl": "https://www.dhl.com/global-en/home/tracking/tracking-express.html?tracking-id={n}",
+    "dhl express": "https://www.dhl.com/global-en/home/tracking/tracking-express.html?tracking-id={n}",
+    "dhl ecommerce": "https://www.dhl.com/us-en/home/tracking/tracking-ecommerce.html?tracking-id={n}",
+    "canada post": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
+    "canadapost": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
+    "royal mail": "https://www.royalmail.com/track-your-item#/tracking-results/{n}",
+    "postnl": "https://jouw.postnl.nl/track-and-trace/{n}",
+    "australia post": "https://auspost.com.au/mypost/track/details/{n}",
+}
+TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{3,39}")
+
+
+class Tracking(LoopModel):
+    carrier: str | None = None
+    number: str | None = None
+    status: str | None = None
+    status_page_url: str | None = None
+
+    @property
+    def url(self) -> str | None:
+        if self.number and TRACKING_NUMBER.fullmatch(self.number):
+            template = CARRIER_TRACKING.get((self.carrier or "").strip().lower())
+            if template:
+                return template.format(n=quote(self.number.replace(" ", ""), safe=""))
+        return self.status_page_url
+
+    @property
+    def status_message_key(self) -> str | None:
+        if not self.status:
+            return None
+        return LABEL_STATUS_KEYS.get(self.status.strip().lower(), "labelOther")
+
+
+class DeepLink(LoopModel):
+    url: HttpsUrl = None
+
+
+class ScopeCheck(LoopModel):
+    """Which scopes a key has, as the options page shows them (it reads ``model_dump_json()``)."""
+
+    returns: bool | None
+    orders: bool | None
+    draft_returns: bool | None
+    problem: str | None = None  # message key when the check itself failed (unreachable, rate limited…)
+
+    @computed_field
+    @property
+    def works(self) -> bool:
+        return bool(self.returns or self.orders or self.draft_returns)

@@ -1,0 +1,254 @@
+"""Everything the agent can do in the panel, as ONE table: ``ACTIONS[data-action](panel, order, values)``.
+
+Views name a control's action (``data-action="copy-link" data-order="#1001"``); the renderer's one listener
+finds it and calls ``Panel.act``. ``GUARDED`` actions reach Loop, the clipboard or the reply box: the renderer
+runs them only while the panel is seen fully visible and unobscured (else the panel says it was covered).
+
+Initiate return, as Klaviyo's article describes it: one click, then the share choices (Copy link, QR code,
+Insert into reply). When the order's lookup value is on the ticket (the e-mail, for a shop whose portal looks
+orders up by e-mail) the click goes straight to "Checking with Loop…" and on to the choices; otherwise the
+panel asks for the value inline. Eligibility is learned on that click (Loop tells it only by creating a draft
+return): an ineligible order shows the reason instead, and its button stays hidden from then on.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from pyapp.loop.client import LoopClient
+from pyapp.loop.eligibility import Ineligibility
+from pyapp.loop.errors import LoopError, NotFound, RejectedInput
+from pyapp.panel.qr import qr_data_url
+from pyapp.panel.state import OrderCard, Source, StartReturn, Step
+from pyapp.ticket.order_names import clean_order_name, order_key
+
+if TYPE_CHECKING:
+    from pyapp.panel.controller import Panel
+
+Action = Callable[["Panel", str, dict[str, str]], "Awaitable[None] | None"]
+MAX_LOOKUP_VALUE = 120
+DRAFT_CLEAN_UP_AFTER_S = 15
+
+
+# ---- the ticket and the agent's own lookups ---------------------------------------------------------------
+
+def retry(p: Panel, order: str, values: dict[str, str]) -> None:
+    if p.client:
+        p.client.forget()
+    p.reload(automatic=False)
+
+
+def search(p: Panel, order: str, values: dict[str, str]) -> None:
+    text = (values.get("order") or "").strip()
+    name = clean_order_name(text)
+    if name and name.isdigit():
+        name = "#" + name  # Shopify's default spelling; Loop is asked for the other one too
+    if not name:
+        p.state.search_message = "searchInvalid" if text else "searchEmpty"
+        p.changed()
+        return
+    p.state.search_message = None
+    p.spawn(lookup(p, name, {}))
+
+
+async def lookup(p: Panel, name: str, values: dict[str, str]) -> None:
+    key, s = order_key(name), p.state
+    card = s.card(key)
+    if card is not None and card.returns is not None and card.error is None:
+        return  # already on screen
+    card = OrderCard(name, source=Source.LOOKUP)
+    s.lookups = {key: card, **{k: v for k, v in s.lookups.items() if k != key}}
+    p.changed()
+    if p.client is None:
+        return
+    generation = p.generation
+    try:
+        card.returns = await p.client.order_returns(name, other_spelling=True)
+    except LoopError as err:
+        card.error = err
+        card.returns = []
+    if generation == p.generation:
+        p.changed()
+
+
+async def retry_lookup(p: Panel, name: str, values: dict[str, str]) -> None:
+    if p.client:
+        p.client.forget()
+    p.state.lookups.pop(order_key(name), None)
+    await lookup(p, name, values)
+
+
+# ---- Initiate return ------------------------------------------------------------------------------------
+
+async def initiate(p: Panel, name: str, values: dict[str, str]) -> None:
+    """Straight to the share choices when the lookup value is known, else ask for it."""
+    key = order_key(name)
+    card = p.state.card(key)
+    if card is None or key in p.state.ineligible:
+        return
+    if card.start is not None:
+        card.start = None  # a second click closes the flow again, like Cancel
+        p.changed()
+        return
+    value = _lookup_value_on_ticket(p)
+    card.start = StartReturn(step=Step.CHECKING if value else Step.ASK, lookup_value=value)
+    p.changed()
+    if value:
+        await _make_link(p, card, value)
+
+
+def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
+    card = p.state.card(order_key(name))
+    if card is not None and card.start is not None:
+        card.start = None
+        p.changed()
+
+
+async def submit_lookup(p: Panel, name: str, values: dict[str, str]) -> None:
+    """The agent typed the lookup value (Enter or the button)."""
+    card = p.state.card(order_key(name))
+    if card is None or card.start is None or card.start.step is Step.CHECKING:
+        return
+    start = card.start
+    value = (values.get("lookup") or "").strip()
+    start.lookup_value = value or start.lookup_value
+    if not value or len(value) > MAX_LOOKUP_VALUE:
+        start.step, start.message_key = Step.ASK, "lookupNeeded"
+        p.changed()
+        return
+    start.step, start.message_key = Step.CHECKING, None
+    p.changed()
+    await _make_link(p, card, value)
+
+
+async def try_again(p: Panel, name: str, values: dict[str, str]) -> None:
+    card = p.state.card(order_key(name))
+    if card is not None and card.start is not None and card.start.step is Step.FAILED:
+        card.start.step, card.start.message_key = Step.CHECKING, None
+        p.changed()
+        await _make_link(p, card, card.start.lookup_value)
+
+
+def _lookup_value_on_ticket(p: Panel) -> str:
+    """The order's lookup value when the ticket shows it: the customer's e-mail, for e-mail shops."""
+    ticket = p.state.ticket
+    return ticket.email if p.state.lookup_field == "email" and ticket and ticket.email else ""
+
+
+async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
+    client, generation, start = p.client, p.generation, card.start
+    if client is None or start is None:
+        return
+
+    def still_wanted() -> bool:
+        return generation == p.generation and card.start is start  # not moved on, not cancelled
+
+    verdict = await client.eligibility(card.name, value)
+    if not still_wanted():
+        return
+    if verdict.reason is Ineligibility.LOOKUP_MISMATCH:
+        start.step, start.message_key = Step.ASK, f"mismatch_{p.state.lookup_field}"
+        p.changed()
+        return
+    if verdict.eligible is False:
+        p.state.ineligible[order_key(card.name)] = verdict.reason or Ineligibility.OTHER
+        card.start = None  # the reason replaces the share choices; the button stays hidden from now on
+        p.changed()
+        return
+    start.unchecked = verdict.unchecked
+    try:
+        link = await client.deep_link(card.name, value)
+    except (NotFound, RejectedInput) as err:
+        # Loop has no order under that name with that value, or refused the value: let the agent correct it.
+        if still_wanted():
+            start.step = Step.ASK
+            start.message_key = "linkNotFound" if isinstance(err, NotFound) else "linkRejected"
+            p.changed()
+        return
+    except LoopError as err:
+        if still_wanted():
+            start.step, start.message_key = Step.FAILED, err.sentence_key
+            p.changed()
+        return
+    if still_wanted():
+        start.link, start.step = link, Step.READY
+        p.changed()
+    if client.has_orphaned_drafts:
+        p.spawn(_clean_up_drafts_later(client))
+
+
+async def _clean_up_drafts_later(client: LoopClient) -> None:
+    """A draft POST that timed out may still have made a draft: look for it once Loop has had time."""
+    await asyncio.sleep(DRAFT_CLEAN_UP_AFTER_S)
+    await client.clean_up_drafts()
+
+
+# ---- the share choices ----------------------------------------------------------------------------------
+
+def _ready(p: Panel, name: str) -> StartReturn | None:
+    card = p.state.card(order_key(name))
+    return card.start if card and card.start and card.start.link else None
+
+
+async def copy_link(p: Panel, name: str, values: dict[str, str]) -> None:
+    start = _ready(p, name)
+    if start is not None:
+        start.copied = await p.services.copy_text(start.link or "")
+        start.message_key = None if start.copied else "copyFailed"
+        p.changed()
+
+
+async def insert_link(p: Panel, name: str, values: dict[str, str]) -> None:
+    """Into the reply box of the ticket the link was made for, and no other (the content script checks)."""
+    start, ticket = _ready(p, name), p.state.ticket
+    if start is not None and ticket is not None:
+        outcome = await p.services.insert_reply(start.link or "", ticket.key)
+        start.inserted = outcome == "ok"
+        start.message_key = {"ok": None, "other-ticket": "insertOtherTicket"}.get(outcome, "insertFailed")
+        p.changed()
+
+
+async def toggle_qr(p: Panel, name: str, values: dict[str, str]) -> None:
+    start = _ready(p, name)
+    if start is not None:
+        if start.qr_data_url is None:
+            await p.services.load_package("segno")  # only the agents who ask for a QR code pay for it
+            start.qr_data_url = qr_data_url(start.link or "")
+        start.show_qr = not start.show_qr
+        p.changed()
+
+
+# ---- the panel itself -----------------------------------------------------------------------------------
+
+def toggle_collapsed(p: Panel, order: str, values: dict[str, str]) -> None:
+    p.state.collapsed = not p.state.collapsed
+    p.services.set_collapsed(p.state.collapsed)
+    p.changed()
+
+
+def open_options(p: Panel, order: str, values: dict[str, str]) -> Any:
+    return p.services.open_options()
+
+
+def retry_policy(p: Panel, order: str, values: dict[str, str]) -> Any:
+    return p.services.retry_policy()
+
+
+ACTIONS: dict[str, Action] = {
+    "initiate-return": initiate,
+    "cancel-return": cancel,
+    "submit-lookup": submit_lookup,
+    "try-again": try_again,
+    "copy-link": copy_link,
+    "show-qr": toggle_qr,
+    "insert-reply": insert_link,
+    "lookup": lookup,
+    "retry-lookup": retry_lookup,
+    "search": search,
+    "retry": retry,
+    "collapse": toggle_collapsed,
+    "open-options": open_options,
+    "retry-policy": retry_policy,
+}
+# What reaches Loop (a draft and a link are made), the clipboard or the reply box: acted on only unobscured.
+GUARDED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "insert-reply"})

@@ -1,0 +1,214 @@
+"""The panel's controller: the browser's inputs, the ticket's lookup, the ticket-switch guard, the tasks.
+
+The browser tells it the settings, each reading of the ticket and the page's tricks; it supervises the tasks
+the agent's clicks start.
+
+A ticket switch bumps ``generation``; an answer that arrives for an older generation is dropped, so a slow
+lookup for the previous ticket never lands on the new one, and the superseded lookup is cancelled (its fetches
+aborted, its slots freed). What the agent can do is ``pyapp.panel.actions.ACTIONS``; what is on screen is
+``pyapp.panel.views.page`` of ``state``. States are never blank, and Loop's errors reach the agent only as one
+sentence each.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable
+
+from pyapp.contract.settings import Settings
+from pyapp.loop.client import LoopClient, TicketReturns
+from pyapp.loop.errors import LoopError
+from pyapp.panel.actions import ACTIONS, GUARDED
+from pyapp.panel.i18n import Translate
+from pyapp.panel.state import OrderCard, PanelState, Screen, Source, screen
+from pyapp.panel.vdom import VNode
+from pyapp.panel.views.page import page
+from pyapp.ticket.follower import Reading
+from pyapp.ticket.order_names import order_key
+from pyapp.ticket.parser import Ticket
+
+
+async def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Services:
+    """What the panel needs from the browser; the adapter provides the real ones."""
+
+    make_client: Callable[[Settings, Callable[[int], None]], LoopClient]
+    copy_text: Callable[[str], Awaitable[bool]]
+    insert_reply: Callable[[str, str], Awaitable[str]]  # (link, ticket key) -> "ok" or why not
+    open_options: Callable[[], Any]
+    set_collapsed: Callable[[bool], Any] = lambda collapsed: None
+    retry_policy: Callable[[], Any] = lambda: None
+    load_package: Callable[[str], Awaitable[None]] = lambda name: _nothing()
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+
+
+class Panel:
+    def __init__(self, t: Translate, services: Services, changed: Callable[[], None]) -> None:
+        self.t = t
+        self.services = services
+        self.changed = changed
+        self.state = PanelState()
+        self.generation = 0
+        self.client: LoopClient | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self._load_task: asyncio.Task | None = None  # the ticket lookup in flight: cancelled when superseded
+        self._next_automatic = True  # a lookup the page's changes caused counts against the automatic budget
+
+    # ---- what the agent does: one table ---------------------------------------------------------------
+
+    async def act(self, action: str, order: str = "", values: dict[str, str] | None = None) -> bool:
+        """Run ``ACTIONS[action]`` for the order named ``order`` (the control's ``data-order``); False when the
+        action is unknown (a link with a ``data-action`` of its own, say). The renderer calls this only for the
+        agent's own input, and for a ``GUARDED`` action only once the panel was seen unobscured."""
+        handler = ACTIONS.get(action)
+        if handler is None:
+            return False
+        if action in GUARDED:
+            self.state.covered = False
+        result = handler(self, order, values or {})
+        if asyncio.iscoroutine(result):
+            await result
+        return True
+
+    def dispatch(self, action: str, order: str = "", values: dict[str, str] | None = None) -> None:
+        self.spawn(self.act(action, order, values))
+
+    # ---- what the browser tells the panel -------------------------------------------------------------
+
+    def waiting_for_policy(self) -> None:
+        """The enterprise policy has not been read in time: say so; make no call until it is."""
+        self.state.waiting_policy = True
+        self.changed()
+
+    def apply_settings(self, settings: Settings) -> None:
+        old = self.state.settings
+        self.state.settings = settings
+        self.state.waiting_policy = False
+        if old is None or old.api_key != settings.api_key or old.enabled != settings.enabled:
+            self.client = settings.configured and self.services.make_client(settings, self._on_retry) or None
+            self.state.fatal = None
+            self.state.lookups.clear()
+            self.state.ineligible.clear()  # another key may be another shop
+            if self.state.ticket is not None:
+                self.reload(automatic=True)
+        self.changed()
+
+    async def show_ticket(self, reading: Reading, has_reply_box: bool = False) -> None:
+        """The page was read again: follow it to another ticket, or look up this ticket's orders once they are
+        known (and again if its order list changes); mentions follow as they come."""
+        s, ticket = self.state, reading.ticket
+        s.has_reply_box = has_reply_box
+        if s.ticket is None or s.ticket.key != ticket.key:
+            self.generation += 1  # a switch: nothing of the previous ticket stays, late answers are dropped
+            self._cancel_load()  # and its lookups stop: their fetches are aborted, their slots freed
+            s.cards, s.lookups, s.loaded_for = {}, {}, None
+            s.fatal, s.loading, s.retrying = None, False, False
+        s.ticket, s.customer_known = ticket, reading.customer_known
+        wanted = (ticket.email, ticket.orders)
+        if not (reading.customer_known and ticket.is_ticket and self.client is not None
+                and (ticket.orders or ticket.email)) or wanted == s.loaded_for:
+            self.changed()
+            return
+        self.generation += 1
+        s.loaded_for = wanted
+        s.cards = {order_key(n): s.cards.get(order_key(n)) or OrderCard(n) for n in ticket.orders}
+        s.fatal, s.loading, s.retrying = None, True, False
+        self.changed()
+        self._cancel_load()
+        self._load_task = asyncio.ensure_future(self._load(self.generation, ticket, self._next_automatic))
+        self._next_automatic = True
+        try:
+            await asyncio.shield(self._load_task)
+        except asyncio.CancelledError:
+            pass  # superseded by another ticket or another order list
+
+    def page_dresses_it_up(self, dressed: bool) -> None:
+        """The content script saw the page dress the panel up (or stop): say so before anyone clicks."""
+        self.state.dressed_up = dressed
+        self.changed()
+
+    def refuse_covered(self) -> None:
+        """A guarded click came while the page covered or disguised the panel: nothing was done; say so."""
+        self.state.covered = True
+        self.changed()
+
+    # ---- the ticket's lookup ----------------------------------------------------------------------------
+
+    def reload(self, automatic: bool) -> None:
+        """Look the shown ticket up again: the agent's Retry (not counted as automatic), a new key."""
+        if self.state.ticket is not None:
+            self.state.loaded_for = None
+            self._next_automatic = automatic
+            reading = Reading(self.state.ticket, self.state.customer_known, True)
+            self.spawn(self.show_ticket(reading, self.state.has_reply_box))
+
+    def _cancel_load(self) -> None:
+        if self._load_task is not None and not self._load_task.done():
+            self._load_task.cancel()
+        self._load_task = None
+
+    async def _load(self, generation: int, ticket: Ticket, automatic: bool = True) -> None:
+        client = self.client
+        assert client is not None
+
+        def progress(found: TicketReturns, pending: set[str]) -> None:
+            if generation == self.generation:
+                self._fill(found, pending)
+                self.changed()
+
+        try:
+            found = await client.returns_for_ticket(ticket.email, list(ticket.orders), on_progress=progress,
+                                                    automatic=automatic)
+        except LoopError as err:
+            if generation == self.generation:
+                self.state.loading = self.state.retrying = False
+                self.state.fatal = err
+                self.changed()
+            return
+        if generation != self.generation:
+            return  # the agent moved on to another ticket
+        self.state.loading = self.state.retrying = False
+        self._fill(found, set())
+        self.changed()
+
+    def _fill(self, found: TicketReturns, pending: set[str]) -> None:
+        for key, card in self.state.cards.items():
+            if key in pending:
+                continue
+            card.returns = found.by_order.get(key, [])
+            card.error = found.failures.get(key)
+        for key, returns in found.by_order.items():
+            if key not in self.state.cards and returns:
+                self.state.cards[key] = OrderCard(returns[0].order_name or key, returns=returns, source=Source.HISTORY)
+
+    def _on_retry(self, status: int) -> None:
+        self.state.retrying = True
+        self.state.retry_status = status
+        self.changed()
+
+    # ---- what is on screen ----------------------------------------------------------------------------
+
+    def view(self) -> VNode:
+        return page(self.t, self.state)
+
+    def screen(self) -> Screen:
+        return screen(self.state)
+
+    # ---- task supervision -------------------------------------------------------------------------------
+
+    def spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # A bug, not a Loop error (those are handled where they happen): report it now, not at GC time.
+            asyncio.get_event_loop().call_exception_handler(
+                {"message": "panel task failed", "exception": task.exception(), "task": task})

@@ -1,0 +1,130 @@
+"""What the panel knows, as plain data: the ticket, each order's card and Initiate return flow, and the screen.
+
+Views read it and never change it; actions (``pyapp.panel.actions``) and the browser's inputs
+(``pyapp.panel.controller``) change it and then ask for a render.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pyapp.contract.settings import Settings
+from pyapp.loop.eligibility import Ineligibility, Unchecked
+from pyapp.loop.errors import AuthError, LoopError, RateLimited
+from pyapp.loop.models import Return
+from pyapp.ticket.parser import Ticket
+
+
+class Step(StrEnum):
+    """Where one order's Initiate return flow is."""
+
+    ASK = "ask"  # the lookup value is not on the ticket (or Loop did not match it): the agent types it
+    CHECKING = "checking"  # "Checking with Loop…": eligibility, then the deep link
+    READY = "ready"  # the share choices: Copy link, QR code, Insert into reply
+    FAILED = "failed"  # Loop could not make the link; one sentence and Try again
+
+
+class Source(StrEnum):
+    """Why a card is on screen."""
+
+    TICKET = "ticket"  # the ticket's own order list
+    HISTORY = "history"  # another order of this customer that Loop's customer lookup returned
+    LOOKUP = "lookup"  # the agent looked it up (search, or a mention's "Check returns")
+
+
+class Screen(StrEnum):
+    """What the panel as a whole is showing; ``data-panel-state`` on the page root, read by tests and benchmarks."""
+
+    COLLAPSED = "collapsed"
+    BOOTING = "booting"
+    WAITING_POLICY = "waiting-policy"
+    NOT_CONFIGURED = "not-configured"
+    KEY_REJECTED = "key-rejected"
+    RATE_LIMITED = "rate-limited"
+    UNREACHABLE = "unreachable"
+    NO_TICKET = "no-ticket"
+    READING = "reading"
+    LOADING = "loading"
+    RETRYING = "rate-limited-retrying"
+    NO_ORDERS = "no-orders"
+    READY = "ready"
+
+
+@dataclass
+class StartReturn:
+    """The Initiate return flow of one order."""
+
+    step: Step = Step.ASK
+    lookup_value: str = ""
+    link: str | None = None
+    qr_data_url: str | None = None
+    show_qr: bool = False
+    copied: bool = False
+    inserted: bool = False
+    unchecked: Unchecked | None = None  # why eligibility was not checked (the link is made all the same)
+    message_key: str | None = None
+
+
+@dataclass
+class OrderCard:
+    name: str
+    returns: list[Return] | None = None  # None while loading
+    error: LoopError | None = None
+    start: StartReturn | None = None
+    source: Source = Source.TICKET
+
+
+@dataclass
+class PanelState:
+    settings: Settings | None = None
+    ticket: Ticket | None = None
+    customer_known: bool = False  # the ticket's orders and e-mail are this ticket's (pyapp.ticket.follower)
+    loaded_for: tuple | None = None  # the (e-mail, orders) the cards were looked up for
+    has_reply_box: bool = False
+    cards: dict[str, OrderCard] = field(default_factory=dict)
+    lookups: dict[str, OrderCard] = field(default_factory=dict)
+    # Orders Loop said cannot be returned, and why: their Initiate return stays hidden while the tab is open.
+    ineligible: dict[str, Ineligibility] = field(default_factory=dict)
+    loading: bool = False
+    retrying: bool = False
+    fatal: LoopError | None = None
+    search_message: str | None = None
+    collapsed: bool = False
+    retry_status: int = 0  # what the client is waiting out: 429 (rate limited) or a failure
+    waiting_policy: bool = False  # the administrator's settings have not been read yet: no call is made
+    covered: bool = False  # the page covered or disguised the panel when the agent clicked: said, not acted on
+    dressed_up: bool = False  # the page clips, fades, filters or transforms the panel from outside, right now
+
+    @property
+    def lookup_field(self) -> str:
+        return self.settings.lookup_field if self.settings else "email"
+
+    def card(self, key: str) -> OrderCard | None:
+        return self.cards.get(key) or self.lookups.get(key)
+
+
+def screen(s: PanelState) -> Screen:
+    if s.collapsed:
+        return Screen.COLLAPSED
+    if s.settings is None:
+        return Screen.WAITING_POLICY if s.waiting_policy else Screen.BOOTING
+    if not s.settings.configured:
+        return Screen.NOT_CONFIGURED
+    if s.fatal is not None:
+        if isinstance(s.fatal, AuthError):
+            return Screen.KEY_REJECTED
+        return Screen.RATE_LIMITED if isinstance(s.fatal, RateLimited) else Screen.UNREACHABLE
+    if s.ticket is None or not s.ticket.is_ticket:
+        return Screen.NO_TICKET
+    if not s.customer_known:
+        return Screen.READING
+    if s.loading:
+        return Screen.RETRYING if s.retrying else Screen.LOADING
+    if not s.cards:
+        return Screen.NO_ORDERS
+    return Screen.READY
+
+
+def first_status_shown(s: PanelState) -> bool:
+    """Some order of the ticket already shows what Loop said (the rest may still be loading)."""
+    return any(c.returns is not None for c in s.cards.values()) and s.fatal is None

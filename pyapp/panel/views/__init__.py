@@ -1,0 +1,1 @@
+"""The views of the panel: pure functions from ``PanelState`` to an inert ``VNode`` tree."""

@@ -1,0 +1,41 @@
+"""The panel's notices: every state that is not a list of orders has words and, where it helps, one way out."""
+from __future__ import annotations
+
+from pyapp.loop.errors import AuthError, LoopError
+from pyapp.panel.i18n import Translate
+from pyapp.panel.vdom import VNode, h
+
+
+def skeleton(t: Translate, key: str) -> VNode:
+    return h("div", {"class": "skeleton", "aria-busy": "true", "role": "status"},
+             h("p", {"class": "muted"}, t(key)),
+             h("div", {"class": "sk-line"}), h("div", {"class": "sk-line short"}), h("div", {"class": "sk-line"}))
+
+
+def waiting_policy(t: Translate) -> VNode:
+    return h("div", {"class": "notice", "role": "status"},
+             h("p", {}, t("waitingPolicy")),
+             h("button", {"type": "button", "class": "primary", "data-action": "retry-policy"}, t("retry")))
+
+
+def not_configured(t: Translate, disabled: bool) -> VNode:
+    return h("div", {"class": "notice", "role": "status"},
+             h("p", {}, t("notConfiguredDisabled" if disabled else "notConfigured")),
+             h("button", {"type": "button", "class": "primary", "data-action": "open-options"}, t("openSettings")))
+
+
+def covered(t: Translate) -> VNode:
+    return h("p", {"class": "notice error", "role": "alert"}, t("panelCovered"))
+
+
+def fatal(t: Translate, err: LoopError) -> VNode:
+    """Loop's error for the whole ticket, as one sentence: a key problem leads to the settings, the rest to Retry."""
+    if isinstance(err, AuthError):
+        action = h("button", {"type": "button", "data-action": "open-options"}, t("openSettings"))
+    else:
+        action = h("button", {"type": "button", "class": "primary", "data-action": "retry", "id": "retry"}, t("retry"))
+    return h("div", {"class": "notice error", "role": "alert"}, h("p", {}, t(err.sentence_key)), action)
+
+
+def status(t: Translate, key: str, cls: str = "notice") -> VNode:
+    return h("p", {"class": cls, "role": "status"}, t(key))

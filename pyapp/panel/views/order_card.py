@@ -1,0 +1,89 @@
+"""One order's card: its returns as Loop reports them, then the order's Initiate return.
+
+Each return shows its state, outcome, items, tracking and links; Initiate return is
+``pyapp.panel.views.start_return``.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from pyapp.loop.models import Return
+from pyapp.panel.i18n import Translate
+from pyapp.panel.state import OrderCard, PanelState, Source
+from pyapp.panel.vdom import VNode, h
+from pyapp.panel.views.notices import skeleton
+from pyapp.panel.views.start_return import start_return
+from pyapp.ticket.order_names import order_key
+
+ADMIN_RETURN_URL = "https://admin.loopreturns.com/returns/{id}"  # the link Loop's Gladly app gives agents
+MAX_ITEMS = 20
+
+
+def order_card(t: Translate, s: PanelState, card: OrderCard) -> VNode:
+    key = order_key(card.name)
+    head = h("div", {"class": "card-head"}, h("h3", {"class": "order-name"}, card.name))
+    body: list[Any] = []
+    if card.returns is None:
+        body.append(skeleton(t, "loadingReturns"))
+    elif card.error is not None:
+        body.append(h("p", {"class": "field-error", "role": "alert"}, t(card.error.sentence_key)))
+        again = "retry-lookup" if card.source is Source.LOOKUP else "retry"
+        body.append(h("button", {"type": "button", "data-action": again, "data-order": card.name,
+                                 "id": f"retry-{key}"}, t("retry")))
+    else:
+        if not card.returns:
+            body.append(h("p", {"class": "muted"}, t("noReturns")))
+        body.extend(return_view(t, r) for r in card.returns)
+        body.append(start_return(t, s, card))
+    return h("section", {"class": "card", "data-order": card.name, "data-source": card.source,
+                         "aria-label": card.name}, head, body)
+
+
+def return_view(t: Translate, r: Return) -> VNode:
+    rows: list[Any] = []
+    facts = []
+    if r.outcome:
+        facts.append(t(r.outcome.message_key))
+    if r.created_at:
+        facts.append(t("createdOn", date=r.created_at.strftime("%Y-%m-%d")))
+    if r.amount is not None:
+        facts.append(f"{r.amount:.2f} {r.currency or ''}".strip())
+    rows.append(h("div", {"class": "ret-head"},
+                  h("span", {"class": f"badge state-{r.state.value}", "data-state": r.state.value},
+                    t(r.state.message_key)),
+                  h("span", {"class": "facts"}, " · ".join(facts))))
+    if r.line_items:
+        items = []
+        for item in r.line_items[:MAX_ITEMS]:
+            detail = " · ".join(x for x in (item.variant_title, item.reason) if x)
+            price = f"{item.price:.2f}" if item.price is not None else ""
+            items.append(h("li", {}, h("span", {"class": "item-title"}, item.display_title),
+                           detail and h("small", {}, detail), price and h("small", {"class": "price"}, price)))
+        rows.append(h("ul", {"class": "items", "aria-label": t("items")}, items))
+    tracking = r.tracking
+    if tracking:
+        label = " ".join(x for x in (tracking.carrier, tracking.number) if x) or t("returnStatusPage")
+        link = tracking.url
+        if link and link == r.status_page_url:
+            label = says_its_host(label, link)
+        parts = [h("span", {"class": "muted"}, t("tracking")),
+                 h("a", {"href": link, "class": "tracking-link"}, label) if link else h("span", {}, label)]
+        if tracking.status_message_key:
+            parts.append(h("span", {"class": "label-status"}, t(tracking.status_message_key)))
+        rows.append(h("div", {"class": "tracking"}, parts))
+    links = []
+    if r.id and r.id.isdigit():
+        links.append(h("a", {"href": ADMIN_RETURN_URL.format(id=r.id), "class": "admin-link"}, t("openInLoop")))
+    if r.status_page_url and (not tracking or tracking.url != r.status_page_url):
+        links.append(h("a", {"href": r.status_page_url}, says_its_host(t("returnStatusPage"), r.status_page_url)))
+    if links:
+        rows.append(h("div", {"class": "links"}, links))
+    return h("div", {"class": "return", "data-return": r.id or ""}, rows)
+
+
+def says_its_host(label: str, url: str) -> str:
+    """A link Loop sent to a host that is not Loop's (a shop's own portal domain, or a look-alike such as
+    api.loopreturns.com.evil.example) names its host, so the agent sees where it goes before clicking."""
+    host = urlsplit(url).hostname or ""
+    return label if host == "loopreturns.com" or host.endswith(".loopreturns.com") else f"{label} ({host})"

@@ -1,0 +1,35 @@
+"""Settings: strict inward, policy wins field by field, the key never printed."""
+from pyapp.contract.settings import apply_changes, managed_schema, merge
+
+
+def test_policy_wins_and_is_marked_as_set_by_the_administrator():
+    s = merge({"apiKey": "local-key", "lookupField": "zip", "enabled": False}, {"apiKey": "policy-key", "enabled": True})
+    assert s.api_key.get_secret_value() == "policy-key" and s.enabled and s.lookup_field == "zip"
+    assert s.managed == {"apiKey", "enabled"}
+
+
+def test_malformed_values_fall_back_without_losing_the_rest():
+    s = merge({"apiKey": "  k-123  ", "lookupField": "fax", "enabled": "yes please", "orderListHeadings": "A, B"}, None)
+    assert s.api_key.get_secret_value() == "k-123" and s.lookup_field == "email"
+    assert s.order_headings == ("A", "B")
+
+
+def test_the_key_is_never_in_a_repr():
+    s = merge({"apiKey": "lr_secret_canary"}, None)
+    assert "lr_secret_canary" not in repr(s) and "lr_secret_canary" not in str(s)
+    assert not merge({"apiKey": "   "}, None).configured
+
+
+def test_every_setting_is_one_row_of_the_table():
+    from pyapp.contract.settings import FIELDS, Settings
+    assert {f.attr for f in FIELDS} == set(Settings.model_fields) - {"managed"}
+    schema = managed_schema()["properties"]
+    assert list(schema) == [f.name for f in FIELDS] and all(p["title"] and p["description"] for p in schema.values())
+    assert merge({}, {}).model_dump(exclude={"managed"}) == {f.attr: f.default for f in FIELDS}
+
+
+def test_a_storage_change_touches_settings_fields_only():
+    values = {"apiKey": "old", "lookupField": "zip"}
+    apply_changes(values, {"apiKey": {"oldValue": "old", "newValue": "new"}, "lookupField": {"oldValue": "zip"},
+                           "panelCollapsed": {"newValue": True}, "enabled": "not a change"})
+    assert values == {"apiKey": "new"}

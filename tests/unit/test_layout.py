@@ -1,0 +1,38 @@
+"""The code's rooms stay as the README describes them: one sentence per module, small modules, and only the
+browser package touching the browser."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULES = sorted((ROOT / "pyapp").rglob("*.py"))
+
+
+def test_every_module_says_what_it_is_in_its_first_line():
+    for path in MODULES:
+        doc = ast.get_docstring(ast.parse(path.read_text()))
+        assert doc and doc.split("\n")[0].strip().endswith((".", ":")), path
+
+
+def test_no_module_is_a_room_of_its_own_over_300_lines():
+    big = {p.relative_to(ROOT).as_posix(): n for p in MODULES if (n := len(p.read_text().splitlines())) > 300}
+    assert not big, big
+
+
+def test_only_pyapp_browser_touches_the_browser():
+    for path in MODULES:
+        if "browser" in path.relative_to(ROOT / "pyapp").parts:
+            continue
+        assert not re.search(r"^\s*(?:import|from)\s+(?:js|pyodide|pyscript)\b", path.read_text(), re.M), path
+
+
+def test_the_readme_layout_names_every_package():
+    readme = (ROOT / "README.md").read_text()
+    layout = readme[readme.index("## Layout"):readme.index("## How it runs")]
+    for package in sorted({p.parent for p in MODULES if p.parent != ROOT / "pyapp"}):
+        assert f"{package.name}/" in layout, package
+    for path in MODULES:
+        if path.name != "__init__.py":
+            assert path.stem in layout, path
