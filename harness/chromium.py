@@ -6,6 +6,7 @@ can leave this machine, and --log-net-log records every request the browser make
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -89,7 +90,8 @@ def launch(playwright, user_data_dir: Path, ports: Ports, *, headless: bool = Tr
     On a fresh profile the extension's first-install options tab is let open and load before this returns,
     so callers opening their own tabs do not race with it.
     """
-    fresh = not (Path(user_data_dir) / "Default").exists()
+    manifest = json.loads((Path(extension_dir) / "manifest.json").read_text())
+    fresh = not (Path(user_data_dir) / "Default").exists() and "options_ui" in manifest
     context = playwright.chromium.launch_persistent_context(
         str(user_data_dir), executable_path=find_chromium(), headless=headless,
         args=chromium_args(ports, extension_dir, net_log, lang),

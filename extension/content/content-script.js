@@ -15,7 +15,8 @@
   const HELPDESK_PATH = /^\/inbox(\/|$)/;
   const TICKET_PATH = /^\/inbox\/(?:.*\/)?(?:tickets?|conversations?)\/[A-Za-z0-9_-]{1,64}/;
   const MAX_MOUNTS = 5; // per ticket: a page that keeps removing the panel gets no endless remount loop
-  // Coalesces a burst of DOM changes into one "page changed". Short, because a ticket switch waits on it;
+  // Coalesces a burst of DOM changes into one "page changed" (its first change is told at once, below). Short,
+  // because a ticket switch waits on it;
   // a snapshot taken before the sidebar finished rendering is followed by another one. A page that never
   // stops mutating still gets one every MAX_WAIT_MS: the debounce has a ceiling, not only a trailing edge.
   const SETTLE_MS = 40;
@@ -84,6 +85,10 @@
     // Typing in a rich-text reply box is not a ticket change: no snapshot per keystroke.
     if (Array.isArray(records) && records.length && records.every((r) => inEditor(r.target))) return;
     panelHost.schedule(); // the app may have re-rendered the sidebar: follow (or re-insert) the placeholder
+    // The first change after a quiet spell is told at once (a ticket's sidebar arriving: its lookup leaves
+    // now, not 40 ms later); the rest of a burst is coalesced and told when it settles.
+    const quiet = !settleTimer && !ceilingTimer;
+    if (quiet) check();
     clearTimeout(settleTimer);
     settleTimer = setTimeout(check, SETTLE_MS);
     if (!ceilingTimer) ceilingTimer = setTimeout(check, MAX_WAIT_MS);

@@ -29,9 +29,11 @@ class FetchTransport:
 
     async def _exchange(self, request: Request, init: dict) -> Response:
         try:
+            js.performance.mark("loop:fetch")  # when each request left (tests/bench reads it)
             resp = await js.fetch(request.url, to_js_object(init))
         except Exception:  # noqa: BLE001 - a JS TypeError: offline, refused, DNS, CORS
             raise TransportError("connection") from None
+        js.performance.mark("loop:fetch-headers")
         if resp.type == "opaqueredirect":
             return Response(302, {}, b"")
         headers = {}
@@ -41,6 +43,7 @@ class FetchTransport:
         if length.isdigit() and int(length) > request.max_bytes:
             raise TransportError("too_large")
         body = await _read_capped(resp, request.max_bytes) if present(resp.body) else b""
+        js.performance.mark("loop:fetch-answered")
         return Response(int(resp.status), headers, body)
 
 
