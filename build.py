@@ -107,7 +107,7 @@ BUILDTOOLS = ROOT / "buildtools"
 # What a panel start imports. The stdlib ships only these (as .pyc), the QR code path's modules (as .py),
 # and KEEP_SOURCE below: every panel and options feature runs in the e2e suite, which is what shows
 # nothing else is needed. Third-party wheels keep their cold modules as .py.
-PYC_PROBE_IMPORTS = ["pyapp.browser.panel_app", "pyapp.browser.options_app",  # the two entry points
+PYC_PROBE_IMPORTS = ["pyapp.browser.early", "pyapp.browser.panel_app", "pyapp.browser.options_app",  # entry points
                      "pyodide._package_loader", "tarfile", "zipfile", "json",  # Pyodide installs wheels with these
                      "html"]  # PyScript's own pyscript.display imports it on every start
 # Small modules some library may import lazily on an error or rare path.

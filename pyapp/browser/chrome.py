@@ -7,30 +7,12 @@ key is read from extension storage by ``pyapp.browser.panel_app`` and goes nowhe
 from __future__ import annotations
 
 import js
-from pyodide.ffi import to_js
 
+from pyapp.browser.jsutil import ignore, present, py, to_js_object  # noqa: F401 - re-exported for the adapter
 from pyapp.contract.messages import (HostCheck, InsertReply, Layout, Message, Sender, SnapshotRequest,
                                      parse_insert_answer)
 
 PANEL_COLLAPSED = "panelCollapsed"  # not a setting: how the agent left the panel, kept in storage.local
-
-
-def present(value) -> bool:
-    """JavaScript's null arrives as a JsNull object and undefined as None: both mean "not there"."""
-    return value is not None and type(value).__name__ not in ("JsNull", "JsUndefined")
-
-
-def to_js_object(value):
-    return to_js(value, dict_converter=js.Object.fromEntries)
-
-
-def ignore(*_args) -> None:
-    """A promise rejection nobody needs to act on (the content script is gone with the page)."""
-
-
-def py(value):
-    """A JS value as Python data, or None."""
-    return value.to_py() if present(value) and hasattr(value, "to_py") else None
 
 
 def sender_of(sender) -> Sender:

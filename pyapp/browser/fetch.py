@@ -1,6 +1,8 @@
 """Loop over the browser's fetch: non-blocking, one deadline, size-capped.
 
 No cookies, no referrer, and redirects are not followed (an answer that redirects is reported, never chased).
+``prime(request)`` starts a request before the client exists (the panel's early start); the client's first
+``send`` of the same request (method, URL and key) takes that answer instead of asking again.
 """
 from __future__ import annotations
 
@@ -8,29 +10,54 @@ import asyncio
 
 import js
 
-from pyapp.browser.chrome import present, to_js_object
+from pyapp.browser.jsutil import ignore, present, to_js_object
 from pyapp.loop.transport import Request, Response, TransportError
+
+
+PRIMED_FOR_S = 10.0  # a primed answer older than this is not used (nor is its request counted twice)
+_primed: dict[tuple[str, str, str], tuple[object, object, float]] = {}
+
+
+def _key(request: Request) -> tuple[str, str, str]:
+    return request.method, request.url, request.headers.get("X-Authorization", "")
+
+
+def _start(request: Request):
+    controller = js.AbortController.new()
+    init = {"method": request.method, "headers": request.headers, "redirect": "manual",
+            "credentials": "omit", "cache": "no-store", "referrerPolicy": "no-referrer",
+            "signal": controller.signal}
+    if request.body is not None:
+        init["body"] = request.body.decode("utf-8")
+    js.performance.mark("loop:fetch")  # when each request left (tests/bench reads it)
+    promise = js.fetch(request.url, to_js_object(init))
+    promise.catch(ignore)  # a failure is read where it is awaited; it is not an unhandled rejection
+    return promise, controller
+
+
+def prime(request: Request) -> None:
+    """Send ``request`` now; the first ``FetchTransport.send`` of the same request takes its answer."""
+    promise, controller = _start(request)
+    _primed[_key(request)] = (promise, controller, js.performance.now())
 
 
 class FetchTransport:
     async def send(self, request: Request) -> Response:
-        controller = js.AbortController.new()
-        init = {"method": request.method, "headers": request.headers, "redirect": "manual",
-                "credentials": "omit", "cache": "no-store", "referrerPolicy": "no-referrer",
-                "signal": controller.signal}
-        if request.body is not None:
-            init["body"] = request.body.decode("utf-8")
+        primed = _primed.pop(_key(request), None)
+        if primed is not None and js.performance.now() - primed[2] <= PRIMED_FOR_S * 1000:
+            promise, controller = primed[0], primed[1]
+        else:
+            promise, controller = _start(request)
         try:
-            return await asyncio.wait_for(self._exchange(request, init), request.timeout)
+            return await asyncio.wait_for(self._exchange(request, promise), request.timeout)
         except asyncio.TimeoutError:
             raise TransportError("timeout") from None
         finally:
             controller.abort()
 
-    async def _exchange(self, request: Request, init: dict) -> Response:
+    async def _exchange(self, request: Request, promise) -> Response:
         try:
-            js.performance.mark("loop:fetch")  # when each request left (tests/bench reads it)
-            resp = await js.fetch(request.url, to_js_object(init))
+            resp = await promise
         except Exception:  # noqa: BLE001 - a JS TypeError: offline, refused, DNS, CORS
             raise TransportError("connection") from None
         js.performance.mark("loop:fetch-headers")

@@ -15,35 +15,19 @@ import asyncio
 import json
 import re
 import time
-from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
-from urllib.parse import quote, urlencode
 
 from pydantic import SecretStr, ValidationError
 
 from pyapp.loop.errors import (AuthError, BadResponse, NotFound, Paused, RateLimited, RejectedInput, Scope, Timeout,
                                TooLarge, Unavailable, UnknownRoute)
 from pyapp.loop.retry import RetryPolicy, parse_retry_after
-from pyapp.loop.transport import Request, Response, Transport, TransportError
+from pyapp.loop.transport import Response, Transport, TransportError
+from pyapp.loop.wire import API_HOST, ClientConfig, request  # noqa: F401 - API_HOST, ClientConfig: re-exported
 
-API_HOST = "https://api.loopreturns.com"
 HAL_FORMS = "application/prs.hal-forms+json"
 NOT_FOUND_WORDS = re.compile(r"not\s*found|no return|does not exist|unknown order", re.I)
 NOT_FOUND_CODES = {"NOT_FOUND", "ORDER_NOT_FOUND", "RETURN_NOT_FOUND", "order-not-found"}
-
-
-@dataclass(frozen=True)
-class ClientConfig:
-    base_url: str = API_HOST
-    version: str = "v1"  # pinned: 'latest' moves between versions without notice
-    timeout: float = 8.0  # past that an agent has moved on; the panel says Loop did not answer and offers Retry
-    max_bytes: int = 2_000_000
-    max_concurrency: int = 4
-    cache_ttl: float = 60.0
-    cache_size: int = 200  # answers kept: a shift's worth of customers must not pile up in memory
-    auto_per_minute: int = 60  # automatic requests a minute, of the 300 Loop allows the whole shop
-    customer_lookback_days: int = 365
-    customer_limit: int = 50
 
 
 class LoopHttp:
@@ -117,15 +101,8 @@ class LoopHttp:
     async def send(self, method: str, path: str, scope: Scope, *, params: dict[str, str] | None = None,
                    json_body: Any = None, idempotent: bool = False, errors_in_body_ok: bool = False,
                    accept: str = "application/json", automatic: bool = False) -> Any:
-        url = self.config.base_url.rstrip("/") + path
-        if params:
-            url += "?" + urlencode(params, quote_via=quote)
-        headers = {"X-Authorization": self._key.get_secret_value(), "Accept": accept}
-        body = None
-        if json_body is not None:
-            headers["Content-Type"] = "application/json"
-            body = json.dumps(json_body).encode()
-        request = Request(method, url, headers, body, timeout=self.config.timeout, max_bytes=self.config.max_bytes)
+        body = json.dumps(json_body).encode() if json_body is not None else None
+        req = request(self.config, self._key.get_secret_value(), method, path, params, body, accept)
         attempt = 0
         while True:
             attempt += 1
@@ -134,7 +111,7 @@ class LoopHttp:
                 self._spend_automatic()
             try:
                 async with self._semaphore:
-                    response = await self._transport.send(request)
+                    response = await self._transport.send(req)
             except TransportError as err:
                 if err.kind == "too_large":
                     raise TooLarge("body over the size cap", path=path) from None

@@ -15,6 +15,7 @@ from typing import Callable
 from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, Paused, RejectedInput, Scope
 from pyapp.loop.http import LoopHttp
 from pyapp.loop.models import Return
+from pyapp.loop.wire import CUSTOMER_LOOKUP, customer_lookup_params
 from pyapp.ticket.order_names import order_key, spellings
 
 _OLDEST = datetime.min.replace(tzinfo=timezone.utc)
@@ -110,12 +111,10 @@ class Lookup:
         if self.facts.customer_lookup is False:
             return None
         wanted = email.strip().lower()
-        config = self._http.config
-        since = (self._now() - timedelta(days=config.customer_lookback_days)).strftime("%Y-%m-%d")
-        params = {"filter": "updated_at", "limit": str(config.customer_limit), "from": since, "customer_email": wanted}
+        params = customer_lookup_params(wanted, self._now(), self._http.config)
         try:
             data = await self._http.cached(("customer", wanted), lambda: self._http.get(
-                "/api/v2/returns", params, Scope.RETURNS, automatic=automatic))
+                CUSTOMER_LOOKUP, params, Scope.RETURNS, automatic=automatic))
         except AuthError:
             self.facts.customer_lookup, self.facts.lookup_refused = False, True
             return None

@@ -66,3 +66,36 @@ def test_focus_stays_on_the_button_the_agent_pressed(ext):
     page.keyboard.press("Enter")
     panel.get_by_role("button", name="Copy link").wait_for()
     assert panel.evaluate("document.activeElement.id") == focused  # re-rendered, focus kept (now on Cancel)
+
+
+def test_the_customer_lookup_leaves_before_the_panel_is_imported_and_only_once(ext, loop):
+    """Cold start: the early start (pyapp.browser.early) sends the ticket's customer lookup before pydantic and
+    the panel are imported, and the panel's client takes that answer instead of asking again."""
+    page, panel = ext.ready_panel("101")
+    marks = panel.evaluate("""() => Object.fromEntries(['loop:fetch', 'loop:python-ready']
+        .map(n => [n, performance.getEntriesByName(n)[0]?.startTime ?? null]))""")
+    assert marks["loop:fetch"] is not None and marks["loop:fetch"] < marks["loop:python-ready"], marks
+    assert len(loop.api_requests("/api/v2/returns")) == 1
+    assert panel.get_by_text("Linen Shirt").first.is_visible()
+
+
+def test_the_early_start_imports_nothing_that_needs_pydantic():
+    """Its whole point is to run before pydantic is imported: follow its imports through pyapp."""
+    import ast
+    seen, todo = set(), ["pyapp.browser.early"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = ROOT / (name.replace(".", "/") + ".py")
+        if not path.exists():
+            path = ROOT / name.replace(".", "/") / "__init__.py"
+        for node in ast.walk(ast.parse(path.read_text())):
+            mods = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            for mod in mods:
+                assert not mod.startswith("pydantic"), f"{name} imports {mod}"
+                if mod.startswith("pyapp."):
+                    todo.append(mod)
+    assert "pyapp.ticket.parser" in seen and "pyapp.loop.wire" in seen

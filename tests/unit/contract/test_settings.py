@@ -33,3 +33,12 @@ def test_a_storage_change_touches_settings_fields_only():
     apply_changes(values, {"apiKey": {"oldValue": "old", "newValue": "new"}, "lookupField": {"oldValue": "zip"},
                            "panelCollapsed": {"newValue": True}, "enabled": "not a change"})
     assert values == {"apiKey": "new"}
+
+
+def test_the_early_reading_agrees_with_the_validated_one_on_what_decides_a_call():
+    from pyapp.contract.table import effective
+    cases = [({"apiKey": "local"}, {"apiKey": "policy"}), ({"apiKey": "k", "enabled": False}, {}),
+             ({"apiKey": "k"}, {"enabled": False}), ({}, {"apiKey": "p"}), ({"apiKey": "k"}, None)]
+    for local, managed in cases:
+        raw, s = effective(local, managed), merge(local, managed)
+        assert (raw["apiKey"], raw["enabled"]) == (s.api_key.get_secret_value() if s.api_key else None, s.enabled)

@@ -1,0 +1,69 @@
+"""The one table of the extension's settings, without pydantic: names, defaults, policy schema, storage events.
+
+``build.py`` writes the enterprise policy schema (``managed-schema.json``) and the names and defaults the options
+page reads (``extension/shared/contract.js``) from ``FIELDS``; ``pyapp.contract.settings`` validates them.
+``effective`` is the policy-wins reading the panel's early start needs before pydantic is imported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # in storage, in the policy and in the options page
+    attr: str  # on ``Settings``
+    default: Any
+    schema: dict  # its JSON-schema type, for the policy
+    title: str
+    description: str
+
+
+FIELDS = (
+    Field("enabled", "enabled", True, {"type": "boolean"}, "Enable Loop Returns",
+          "Show the Loop Returns panel on Klaviyo Helpdesk tickets."),
+    Field("apiKey", "api_key", None, {"type": "string"}, "Loop API key",
+          "A Loop API key with the Returns and Orders scopes."),
+    Field("lookupField", "lookup_field", "email", {"type": "string", "enum": ["zip", "email", "phone"]},
+          "Customer lookup", "What the shop's Loop portal asks with the order name: zip, email or phone."),
+    Field("orderListHeadings", "order_headings", (), {"type": "array", "items": {"type": "string"}},
+          "Order list headings", "Last resort if Klaviyo renames the sidebar's Recent orders list: the heading "
+          "texts to look for (besides Recent orders)."),
+    Field("lockSettings", "locked", False, {"type": "boolean"}, "Lock settings",
+          "When true, agents cannot change any setting in the options page."),
+)
+NAMES = tuple(f.name for f in FIELDS)
+
+
+def apply_changes(values: dict[str, Any], changes: dict[str, Any]) -> None:
+    """A ``chrome.storage.onChanged`` event applied to what was read of that area: settings fields only."""
+    for name, change in changes.items():
+        if name not in NAMES or not isinstance(change, dict):
+            continue
+        if "newValue" in change:
+            values[name] = change["newValue"]
+        else:
+            values.pop(name, None)
+
+
+def managed_schema() -> dict:
+    """The enterprise policy schema Chrome validates pushed settings against (written into dist/ by build.py)."""
+    return {"type": "object",
+            "properties": {f.name: {"title": f.title, "description": f.description, **f.schema} for f in FIELDS}}
+
+
+def for_javascript() -> dict:
+    """What the options page needs: the names and defaults (``None`` defaults are left out: "not set")."""
+    return {"names": list(NAMES),
+            "defaults": {f.name: list(f.default) if isinstance(f.default, tuple) else f.default
+                         for f in FIELDS if f.default is not None}}
+
+
+def effective(local: dict[str, Any] | None, managed: dict[str, Any] | None) -> dict[str, Any]:
+    """Each field's value with policy winning, as given (not validated: ``settings.merge`` does that)."""
+    values = {f.name: f.default for f in FIELDS}
+    for source in (local or {}, managed or {}):
+        if isinstance(source, dict):
+            values.update({f.name: source[f.name] for f in FIELDS if source.get(f.name) is not None})
+    return values
