@@ -119,8 +119,19 @@ def demo_returns() -> list[dict]:
     scarf = {"title": "Wool Scarf", "variant": "One size", "price": "60.00", "reason": "Not as pictured"}
     mug = {"title": "Stoneware Mug", "variant": "Sand", "price": "24.00", "reason": "Duplicate gift"}
     return [
-        ret(37603915, "#1001", "open", 3, "refund", [shirt, shorts], "USPS", "9400111899223397623910", "in_transit"),
-        ret(37603920, "#1003", "closed", 10, "exchange", [jacket], "UPS", "1Z999AA10123456784", "delivered"),
+        # Money and exchanges as Loop's Get Return Details documents them; the v2 list rows lack refunds[]
+        # (Gladly's fixture), so "_refunds" reaches the details shape only.
+        ret(37603915, "#1001", "open", 3, "refund", [shirt, shorts], "USPS", "9400111899223397623910", "in_transit",
+            refund="100.00", handling_fee="5.00", _refunds=[]),
+        ret(37603920, "#1003", "closed", 10, "exchange+refund", [jacket], "UPS", "1Z999AA10123456784", "delivered",
+            exchange_total="79.00", refund="10.00", exchange_order_name="EXC-1003-1",
+            exchanges=[{"exchange_id": "11801246", "exchange_order_id": 4804378558615,
+                        "exchange_order_name": "EXC-1003-1", "product_id": "8830001", "variant_id": "41845504671895",
+                        "sku": "", "type": "exchange", "title": "Rain Jacket - M / Olive", "price": "79.00",
+                        "discount": "0.00", "tax": "0.00", "total": "79.00", "out_of_stock": False,
+                        "out_of_stock_resolution": None}],
+            _refunds=[{"gateway": "Stripe", "amount": "10.00", "currency": "USD", "provider_refund_id": "re_3Q1",
+                       "provider": "shopify"}]),
         ret(37603801, "#1003", "cancelled", 30, "refund", [jacket]),
         ret(37603930, "#1004", "review", 2, "refund", [boots]),
         ret(37603700, "#1005", "expired", 40, "credit", [scarf], "FedEx", "794698765432", "pre_transit"),
@@ -130,7 +141,8 @@ def demo_returns() -> list[dict]:
 
 def to_details_shape(ret: dict) -> dict:
     """Get Return Details' own quirks: integer ids, space-separated timestamps without a zone."""
-    out = dict(ret)
+    out = {k: v for k, v in ret.items() if not k.startswith("_")}
+    out["refunds"] = ret.get("_refunds", [])
     out["id"] = int(ret["id"])
     out["provider_order_id"] = int(ret["provider_order_id"])
     for key in ("created_at", "updated_at"):
@@ -209,6 +221,7 @@ class LoopHandler(RecordingHandler):
         rows = [r for r in self.server.returns
                 if (self.server.customer_filter_ignored or r["customer"] == email) and r["updated_at"][:10] >= since]
         rows.sort(key=lambda r: r["updated_at"], reverse=True)
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
         self.json(200, {"status": "success", "query": {"from": since, "to": None, "customer_email": email,
                                                         "filter": "updated_at", "limit": limit, "offset": 0},
                         "data": rows[:limit]})
@@ -230,7 +243,8 @@ class LoopHandler(RecordingHandler):
         self.json(200, to_details_shape(newest))
 
     def list_returns(self, rec: Recorded) -> None:
-        self.json(200, {"returns": self.server.returns[:1], "nextPageUrl": None, "previousPageUrl": None})
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in self.server.returns[:1]]
+        self.json(200, {"returns": rows, "nextPageUrl": None, "previousPageUrl": None})
 
     def allowlists(self, rec: Recorded) -> None:
         self.json(200, {"data": [], "links": [], "current_page": 1, "last_page": 1, "per_page": 1, "total": 0,

@@ -97,6 +97,27 @@ class Label(LoopModel):
     updated_at: Timestamp = None
 
 
+class Exchange(LoopModel):
+    """What goes out to the customer: Loop's ``exchanges[]`` item, product and variant in one ``title``."""
+
+    title: Text = None
+    variant_title: Text = None
+    exchange_order_name: Text = None
+    out_of_stock: bool | None = None
+
+    @property
+    def display_title(self) -> str | None:
+        return " / ".join(x for x in (self.title, self.variant_title) if x) or None
+
+
+class Refund(LoopModel):
+    """A refund Loop made (``refunds[]`` in Get Return Details), with the gateway it went through."""
+
+    amount: Money = None
+    currency: Text = None
+    gateway: Text = None
+
+
 class Return(LoopModel):
     id: LoopId = None
     state: ReturnState = ReturnState.UNKNOWN
@@ -112,6 +133,9 @@ class Return(LoopModel):
     exchange_total: Money = None
     refund: Money = None
     gift_card: Money = None
+    handling_fee: Money = None
+    exchanges: list[Exchange] = []
+    refunds: list[Refund] | None = None  # None: Loop did not say (the v2 list has no refunds[]); []: none made
     outcome_raw: Text = Field(default=None, validation_alias="outcome")
     line_items: list[LineItem] = []
     carrier: Text = None
@@ -126,12 +150,19 @@ class Return(LoopModel):
     def _state(cls, value: Any) -> ReturnState:
         return ReturnState.parse(value)
 
-    @field_validator("line_items", "labels", mode="before")
+    @field_validator("line_items", "labels", "exchanges", mode="before")
     @classmethod
     def _list(cls, value: Any) -> Any:
         if not isinstance(value, (list, tuple)):
             return []  # null, a string, a number: Loop's shapes vary; no items is the safe reading
-        return [v for v in value if isinstance(v, dict)]
+        return [v for v in value if isinstance(v, dict)][:50]
+
+    @field_validator("refunds", mode="before")
+    @classmethod
+    def _refunds(cls, value: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            return None  # absent or odd: Loop said nothing about refunds made
+        return [v for v in value if isinstance(v, dict)][:20]
 
     @property
     def outcome(self) -> Outcome | None:

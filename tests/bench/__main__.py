@@ -64,6 +64,17 @@ def floor_ready_at(page, ticket_key: str, timeout: float = 60.0) -> float:
     raise RuntimeError(f"the floor never showed {ticket_key}")
 
 
+def inbox_first(ctx, ready) -> float:
+    """Helpdesk open, a ticket clicked 3 s later -> its status visible (``ready(page)``: when, in epoch ms)."""
+    page = ctx.new_page()
+    page.goto("https://www.klaviyo.com/inbox/")
+    page.wait_for_timeout(3000)
+    t0 = page.evaluate(OPEN, "Ava Smith")
+    at = ready(page)
+    page.close()
+    return at - t0
+
+
 def floor_run(p, ports) -> dict:
     """The same page, the same Loop calls, the same key: a plain-JS extension doing the least it can."""
     from harness.chromium import launch
@@ -89,12 +100,7 @@ def floor_run(p, ports) -> dict:
                 t0 = page.evaluate(OPEN, "Max Mustermann")
                 out["switch"] = floor_ready_at(page, "/inbox/tickets/102") - t0
             page.close()
-        page = ctx.new_page()
-        page.goto("https://www.klaviyo.com/inbox/")
-        page.wait_for_timeout(3000)
-        t0 = page.evaluate(OPEN, "Ava Smith")
-        out["inbox-first"] = floor_ready_at(page, "/inbox/tickets/103") - t0
-        page.close()
+        out["inbox-first"] = inbox_first(ctx, lambda page: floor_ready_at(page, "/inbox/tickets/103"))
     finally:
         ctx.close()
     return out
@@ -160,14 +166,7 @@ def one_run(p, ports, latency: float) -> dict:
         out["panel JS heap (MB)"] = heap / 1e6
         out["extension renderer RSS (MB)"] = extension_rss_mb()
         page.close()
-        # inbox-first: helpdesk open, ticket clicked 3 s later
-        page = ctx.new_page()
-        page.goto("https://www.klaviyo.com/inbox/")
-        frame = panel_frame(page)
-        page.wait_for_timeout(3000)
-        t0 = page.evaluate(OPEN, "Ava Smith")
-        out["inbox-first"] = ready_at(frame, "/inbox/tickets/103") - t0
-        page.close()
+        out["inbox-first"] = inbox_first(ctx, lambda page: ready_at(panel_frame(page), "/inbox/tickets/103"))
     finally:
         ctx.close()
     return out

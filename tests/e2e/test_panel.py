@@ -226,6 +226,7 @@ def test_dutch_browser_gets_a_dutch_panel(built_dist, playwright_instance, loop,
         assert "Loop Returns" in text
         assert "Gesloten" in text and "Geannuleerd" in text and "Beoordeling nodig" in text
         assert "Bestelling opzoeken" in text and "Closed" not in text
+        assert "In ruil → Rain Jacket - M / Olive" in text and "Terugbetaling 10.00 USD" in text
     finally:
         context.close()
 
@@ -278,3 +279,22 @@ def test_a_panel_whose_python_cannot_start_says_so_with_retry(built_dist, playwr
         assert frame.get_by_role("button", name="Retry").is_visible()
     finally:
         context.close()
+
+
+def test_the_card_says_what_the_customer_gets_back_as_loop_says_it(ext, loop):
+    """An exchange names what goes out; a refund is "refunded" only when Loop lists it (with its gateway), and
+    otherwise just its amount; store credit and a non-zero handling fee are named. The v2 customer list has no
+    refunds[]; Get Return Details has them."""
+    page, panel = ext.ready_panel("101")
+    jane = card(panel, "#1001").locator(".money").inner_text()
+    assert "Refund 100.00 USD" in jane and "Handling fee 5.00 USD" in jane and "refunded yet" not in jane
+    assert "Store credit 24.00 USD" in card(panel, "#1008").locator(".money").inner_text()
+    loop.customer_lookup = False  # Get Return Details, order by order: refunds[] is there
+    page.get_by_role("link", name="Max Mustermann: Exchange question").click()
+    ext.wait_state(panel, "ready")
+    panel.locator("section.card[data-order='#1003'] .money").wait_for()
+    max_ = card(panel, "#1003").locator(".money").inner_text()
+    assert "In exchange → Rain Jacket - M / Olive" in max_ and "Refunded 10.00 USD via Stripe" in max_
+    page.get_by_role("link", name="Jane Doe: Where is my return?").click()
+    panel.wait_for_selector("html[data-ready-key='/inbox/tickets/101']", state="attached")
+

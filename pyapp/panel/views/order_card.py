@@ -12,6 +12,7 @@ from pyapp.loop.models import Return
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, Source
 from pyapp.panel.vdom import VNode, h
+from pyapp.panel.views.money import what_they_get
 from pyapp.panel.views.notices import skeleton
 from pyapp.panel.views.start_return import start_return
 from pyapp.ticket.order_names import order_key
@@ -61,6 +62,9 @@ def return_view(t: Translate, r: Return) -> VNode:
             items.append(h("li", {}, h("span", {"class": "item-title"}, item.display_title),
                            detail and h("small", {}, detail), price and h("small", {"class": "price"}, price)))
         rows.append(h("ul", {"class": "items", "aria-label": t("items")}, items))
+    money = what_they_get(t, r)
+    if money is not None:
+        rows.append(money)
     tracking = r.tracking
     if tracking:
         label = " ".join(x for x in (tracking.carrier, tracking.number) if x) or t("returnStatusPage")

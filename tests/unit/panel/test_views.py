@@ -113,3 +113,20 @@ def test_a_link_to_a_host_that_is_not_loops_names_its_host():
     assert says_its_host("Return status page", "https://demo.loopreturns.com/#/r/1") == "Return status page"
     assert says_its_host("Return status page", "https://api.loopreturns.com.evil.example/") == \
         "Return status page (api.loopreturns.com.evil.example)"
+
+
+def test_what_the_customer_gets_back_is_only_what_loop_says():
+    exchange = Return.model_validate({"id": "9", "state": "closed", "order_name": "#1003", "currency": "USD",
+                                      "refund": "10.00", "exchanges": [{"title": "Rain Jacket - M / Olive",
+                                                                        "out_of_stock": True}],
+                                      "refunds": [{"gateway": "Stripe", "amount": "10.00", "currency": "USD"}]})
+    words = page(t, ready(**{"1003": OrderCard("#1003", returns=[exchange])})).text()
+    assert "In exchange → Rain Jacket - M / Olive (out of stock)" in words and "Refunded 10.00 USD via Stripe" in words
+    pending = Return.model_validate({"id": "8", "state": "open", "currency": "EUR", "refund": "5.00", "refunds": [],
+                                     "handling_fee": "0.00", "gift_card": "0.00"})
+    words = page(t, ready(**{"1001": OrderCard("#1001", returns=[pending])})).text()
+    assert "Refund 5.00 EUR, not refunded yet" in words and "Handling fee" not in words and "Store credit" not in words
+    silent = Return.model_validate({"id": "7", "state": "open", "refund": "5.00"})  # v2 row: no refunds[]
+    words = page(t, ready(**{"1001": OrderCard("#1001", returns=[silent])})).text()
+    assert "Refund 5.00" in words and "refunded" not in words.lower().replace("refund 5.00", "")
+
