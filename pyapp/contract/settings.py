@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
 
-from pyapp.contract.table import FIELDS, NAMES, Field, apply_changes, for_javascript, managed_schema  # noqa: F401
+from pyapp.contract.table import (FIELDS, NAMES, Field, apply_changes, effective, for_javascript,  # noqa: F401
+                                  managed_schema)
 
 LookupField = Literal["zip", "email", "phone"]
 
@@ -54,18 +55,12 @@ class Settings(BaseModel):
 
 
 def merge(local: dict[str, Any] | None, managed: dict[str, Any] | None) -> Settings:
-    """Combine storage.local and storage.managed (managed wins); malformed values fall back to defaults."""
-    candidate: dict[str, Any] = {f.attr: f.default for f in FIELDS}
-    set_by_admin: set[str] = set()
-    for source, is_managed in ((local or {}, False), (managed or {}, True)):
-        if not isinstance(source, dict):
-            continue
-        for f in FIELDS:
-            if source.get(f.name) is not None:
-                candidate[f.attr] = source[f.name]
-                if is_managed:
-                    set_by_admin.add(f.name)
-    candidate["managed"] = frozenset(set_by_admin)
+    """Combine storage.local and storage.managed (managed wins, ``table.effective``: the one rule, which the early
+    start uses too); malformed values fall back to defaults."""
+    values = effective(local, managed)
+    candidate: dict[str, Any] = {f.attr: values[f.name] for f in FIELDS}
+    policy = managed if isinstance(managed, dict) else {}
+    candidate["managed"] = frozenset(f.name for f in FIELDS if policy.get(f.name) is not None)
     try:
         return Settings.model_validate(candidate)
     except ValidationError as err:
