@@ -10,7 +10,7 @@ import asyncio
 
 import js
 
-from pyapp.browser.jsutil import ignore, present, to_js_object
+from pyapp.browser.jsutil import ignore, mark, present, to_js_object
 from pyapp.loop.transport import Request, Response, TransportError
 
 
@@ -29,7 +29,7 @@ def _start(request: Request):
             "signal": controller.signal}
     if request.body is not None:
         init["body"] = request.body.decode("utf-8")
-    js.performance.mark("loop:fetch")  # when each request left (tests/bench reads it)
+    mark("loop:fetch")  # when each request left
     promise = js.fetch(request.url, to_js_object(init))
     promise.catch(ignore)  # a failure is read where it is awaited; it is not an unhandled rejection
     return promise, controller
@@ -60,7 +60,7 @@ class FetchTransport:
             resp = await promise
         except Exception:  # noqa: BLE001 - a JS TypeError: offline, refused, DNS, CORS
             raise TransportError("connection") from None
-        js.performance.mark("loop:fetch-headers")
+        mark("loop:fetch-headers")
         if resp.type == "opaqueredirect":
             return Response(302, {}, b"")
         headers = {}
@@ -70,7 +70,7 @@ class FetchTransport:
         if length.isdigit() and int(length) > request.max_bytes:
             raise TransportError("too_large")
         body = await _read_capped(resp, request.max_bytes) if present(resp.body) else b""
-        js.performance.mark("loop:fetch-answered")
+        mark("loop:fetch-answered")
         return Response(int(resp.status), headers, body)
 
 

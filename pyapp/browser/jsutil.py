@@ -21,3 +21,17 @@ def ignore(*_args) -> None:
 def py(value):
     """A JS value as Python data, or None."""
     return value.to_py() if present(value) and hasattr(value, "to_py") else None
+
+
+MARKS_KEPT = 200  # per name: a panel open all shift must not grow its performance timeline without end
+_marks: dict[str, int] = {}
+
+
+def mark(name: str) -> None:
+    """A User Timing mark the benchmark reads (tests/bench); the panel itself never reads them. Every
+    ``MARKS_KEPT`` marks of a name, the older ones are dropped."""
+    count = _marks.get(name, 0) + 1
+    _marks[name] = count
+    if count % MARKS_KEPT == 0:
+        js.performance.clearMarks(name)
+    js.performance.mark(name)

@@ -40,8 +40,14 @@ def coverage(page, panel) -> dict:
 
 
 def box_of(page, text: str) -> dict:
-    """The page box of the element whose own text is ``text`` (the order list's rows, the sidebar)."""
-    return page.get_by_text(text, exact=True).first.bounding_box()
+    """The page box of the element whose own text is ``text`` (the order list's rows, the sidebar). An app that
+    re-renders its sidebar several times a second can detach the element mid-read: read it again then."""
+    for _ in range(20):
+        box = page.get_by_text(text, exact=True).first.bounding_box()
+        if box is not None:
+            return box
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{text!r} is not on the page")
 
 
 def tap(control) -> None:
