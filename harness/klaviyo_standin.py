@@ -13,6 +13,7 @@ import re
 import time
 from pathlib import Path
 
+from harness.loop_standin import demo_orders
 from harness.servers import HTTPSServer, Recorded, RecordingHandler
 
 SITE = Path(__file__).parent / "klaviyo_site"
@@ -22,27 +23,29 @@ def _msg(who: str, text: str, when: str, role: str = "customer") -> dict:
     return {"from": who, "text": text, "when": when, "role": role}
 
 
-def _order(name: str, date: str, total: str, status: str = "Fulfilled") -> dict:
-    return {"name": name, "date": date, "total": total, "status": status}
+def _order(name: str, total: str, status: str = "Fulfilled") -> dict:
+    """An order as the sidebar lists it, placed on the day the Loop stand-in's shop says it was."""
+    placed = demo_orders()[name]["created"]
+    return {"name": name, "date": f"{placed:%b} {placed.day}, {placed.year}", "total": total, "status": status}
 
 
 DEMO_TICKETS = [
     {"id": "101", "subject": "Where is my return?", "channel": "Email", "status": "Open", "when": "9:41",
      "assignee": "Sam (you)", "created": "Nov 30, 2026", "tags": ["returns"],
      "customer": {"name": "Jane Doe", "email": "jane@example.com", "phone": "+1 212 555 0101"},
-     "orders": [_order("#1001", "Nov 11, 2026", "$120.00"), _order("#1002", "Nov 19, 2026", "$45.00")],
+     "orders": [_order("#1001", "$120.00"), _order("#1002", "$45.00")],
      "messages": [_msg("Jane Doe", "Hi, my order #1001 arrived broken. I sent it back last week, where is it?", "9:41")]},
     {"id": "102", "subject": "Exchange question", "channel": "Chat", "status": "Open", "when": "9:12",
      "assignee": "Sam (you)", "created": "Nov 30, 2026", "tags": ["exchange"],
      "customer": {"name": "Max Mustermann", "email": "max@example.com", "phone": "+1 415 555 0102"},
-     "orders": [_order("#1003", "Oct 26, 2026", "$89.00"), _order("#1004", "Nov 23, 2026", "$210.00")],
+     "orders": [_order("#1003", "$89.00"), _order("#1004", "$210.00")],
      "messages": [_msg("Max Mustermann", "Re: order #1003. Can I exchange the jacket for a larger size?", "9:12"),
                   _msg("Sam", "Hi Max, let me check that for you.", "9:15", "agent")]},
     {"id": "103", "subject": "Send it back", "channel": "Email", "status": "Open", "when": "Yesterday",
      "assignee": "Unassigned", "created": "Nov 29, 2026", "tags": [],
      "customer": {"name": "Ava Smith", "email": "ava@example.com", "phone": "+1 312 555 0103"},
-     "orders": [_order("#1005", "Sep 22, 2026", "$60.00"), _order("#1006", "Nov 16, 2026", "$30.00"),
-                _order("#1007", "Aug 3, 2026", "$75.00")],
+     "orders": [_order("#1005", "$60.00"), _order("#1006", "$30.00"),
+                _order("#1007", "$75.00")],
      "messages": [_msg("Ava Smith", "I want to send these back, please.", "Yesterday")]},
     {"id": "104", "subject": "Question about an order", "channel": "Email", "status": "Open", "when": "Mon",
      "assignee": "Unassigned", "created": "Nov 28, 2026", "tags": ["gift"],

@@ -2,7 +2,9 @@
 
 Routes (under /api/v1/ and /api/2026-07/ unless said): warehouse/return/details, warehouse/return/list,
 /api/v2/returns (the customer lookup Loop's Gladly app uses), order/link, order/qr, qr/i/<id> (a PNG),
-allowlists, draft-returns (+ /<id>/cancel).
+allowlists (list, create, get, delete: an allowlisted order or e-mail overrides the order's ineligibility in
+draft returns), warehouse/return/<id>/notes (422 when there are none) and /note (create, under 255 characters),
+draft-returns (+ /<id>/cancel).
 
 Quirks reproduced: ids as integers in details and strings in lists; ``YYYY-MM-DD HH:MM:SS`` in details and
 ISO-8601 elsewhere; ``"N/A"`` for missing carrier / tracking / label status; reasons wrapped in quotes;
@@ -15,8 +17,9 @@ routes answer a gateway 404.
 Tests steer it through attributes: ``keys`` (key -> scopes), ``latency``, ``faults`` (see ``Fault``),
 ``name_form`` (which order-name spelling details accepts), ``customer_lookup`` (v2 on/off),
 ``customer_filter_ignored`` (v2 answers every customer's rows, as a broken filter would), ``drafts_enabled``
-(the Draft Returns beta, off for most shops), and read ``requests`` (everything received, headers included)
-and ``drafts`` (every draft return and its state).
+(the Draft Returns beta, off for most shops), ``notes`` (return id -> notes) and ``allowlist`` (the shop's
+entries), and read ``requests`` (everything received, headers included) and ``drafts`` (every draft return and
+its state).
 """
 from __future__ import annotations
 
@@ -139,6 +142,17 @@ def demo_returns() -> list[dict]:
     ]
 
 
+def demo_notes() -> dict[str, list[dict]]:
+    """Notes on the demo returns, in Get Return Notes' shape (ids as integers, ``YYYY-MM-DD HH:MM:SS``)."""
+    def note(nid: int, content: str, days: float) -> dict:
+        return {"id": nid, "content": content, "created_at": _ago(days).strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "37603915": [note(5101, "Customer says the box was crushed on arrival; photos on file.", 3),
+                     note(5102, "Label re-sent by e-mail.", 1)],
+        "37603920": [note(5001, "Exchange shipped in size M as the customer asked.", 8)],
+    }
+
+
 def to_details_shape(ret: dict) -> dict:
     """Get Return Details' own quirks: integer ids, space-separated timestamps without a zone."""
     out = {k: v for k, v in ret.items() if not k.startswith("_")}
@@ -177,10 +191,15 @@ class LoopHandler(RecordingHandler):
             ("v1", "draft-returns"): ("draft_returns", self.draft_returns, UNAUTHORIZED_CURRENT),
         }
         key_version = "v2" if version == "v2" else "v1"
-        draft_cancel = re.fullmatch(r"draft-returns/([^/]+)/cancel", route)
         entry = handler.get((key_version, route))
-        if draft_cancel and key_version == "v1":
-            entry = ("draft_returns", lambda r: self.cancel_draft(r, draft_cancel.group(1)), UNAUTHORIZED_CURRENT)
+        by_id = [(r"draft-returns/([^/]+)/cancel", "draft_returns", self.cancel_draft, UNAUTHORIZED_CURRENT),
+                 (r"allowlists/([^/]+)", "orders", self.allowlist_entry, UNAUTHORIZED_LEGACY),
+                 (r"warehouse/return/([^/]+)/notes", "returns", self.notes, UNAUTHORIZED_CURRENT),
+                 (r"warehouse/return/([^/]+)/note", "returns", self.add_note, UNAUTHORIZED_CURRENT)]
+        for pattern, scope_, fn_, unauthorized_ in by_id:
+            found = re.fullmatch(pattern, route)
+            if found and key_version == "v1":
+                entry = (scope_, lambda r, fn_=fn_, found=found: fn_(r, found.group(1)), unauthorized_)
         if entry is None or (key_version == "v2" and not srv.customer_lookup):
             return self.json(404, {"message": "Not Found"})
         scope, fn, unauthorized = entry
@@ -247,10 +266,82 @@ class LoopHandler(RecordingHandler):
         self.json(200, {"returns": rows, "nextPageUrl": None, "previousPageUrl": None})
 
     def allowlists(self, rec: Recorded) -> None:
-        self.json(200, {"data": [], "links": [], "current_page": 1, "last_page": 1, "per_page": 1, "total": 0,
-                        "next_page_url": None, "prev_page_url": None, "from": None, "to": None,
-                        "first_page_url": f"{API}/api/v1/allowlists?page=1", "last_page_url": None,
-                        "path": f"{API}/api/v1/allowlists"})
+        """List (Laravel-style page) or create (``{type, value}``, 422 with Laravel's errors when invalid)."""
+        srv = self.server
+        if rec.method == "POST":
+            body = self.body_json(rec)
+            kind, value = body.get("type"), str(body.get("value") or "").strip()
+            problems = {}
+            if kind not in ("order", "product", "email", "product_tag"):
+                problems["type"] = ["The selected type is invalid."]
+            if not value:
+                problems["value"] = ["The value field is required."]
+            if problems:
+                return self.json(422, {"message": "The given data was invalid.", "errors": problems})
+            with srv.lock:
+                srv.next_allowlist_id += 1
+                entry = {"id": srv.next_allowlist_id, "type": kind, "value": value,
+                         "secondary_value": body.get("secondary_value")}
+                srv.allowlist.append(entry)
+            return self.json(200, {"data": entry})
+        per_page = max(1, min(100, int((rec.query.get("pageSize") or rec.query.get("per_page") or ["15"])[0])))
+        page = max(1, int((rec.query.get("page") or ["1"])[0]))
+        rows = srv.allowlist[(page - 1) * per_page: page * per_page]
+        last = max(1, -(-len(srv.allowlist) // per_page))
+        self.json(200, {"data": rows, "links": [], "current_page": page, "last_page": last, "per_page": per_page,
+                        "total": len(srv.allowlist), "from": None, "to": None,
+                        "next_page_url": f"{API}/api/v1/allowlists?page={page + 1}" if page < last else None,
+                        "prev_page_url": f"{API}/api/v1/allowlists?page={page - 1}" if page > 1 else None,
+                        "first_page_url": f"{API}/api/v1/allowlists?page=1",
+                        "last_page_url": f"{API}/api/v1/allowlists?page={last}", "path": f"{API}/api/v1/allowlists"})
+
+    def allowlist_entry(self, rec: Recorded, entry_id: str) -> None:
+        srv = self.server
+        entry = next((e for e in srv.allowlist if str(e["id"]) == entry_id), None)
+        if entry is None:
+            return self.json(404, {"message": "No query results for model [Allowlist]."})
+        if rec.method == "DELETE":
+            with srv.lock:
+                srv.allowlist.remove(entry)
+            return self.json(200, {"data": entry})
+        self.json(200, {"data": entry})
+
+    def allowlisted(self, order: dict) -> bool:
+        """An allowlisted order (either spelling of its name) or customer e-mail."""
+        for entry in self.server.allowlist:
+            value = str(entry["value"]).strip().lower()
+            if entry["type"] == "order" and value.lstrip("#") == order["name"].lstrip("#").lower():
+                return True
+            if entry["type"] == "email" and value == order["email"].lower():
+                return True
+        return False
+
+    def notes(self, rec: Recorded, return_id: str) -> None:
+        if rec.method != "GET":
+            return self.json(405, {"message": "Method not allowed."})
+        if not any(r["id"] == return_id for r in self.server.returns):
+            return self.json(200, {"errors": {"message": "No return found with this ID."}})
+        notes = self.server.notes.get(return_id) or []
+        if not notes:
+            return self.json(422, {"errors": {"message": "No notes found for this return."}})
+        self.json(200, {"notes": notes})
+
+    def add_note(self, rec: Recorded, return_id: str) -> None:
+        srv = self.server
+        if rec.method != "POST":
+            return self.json(405, {"message": "Method not allowed."})
+        if not any(r["id"] == return_id for r in srv.returns):
+            return self.json(200, {"errors": {"message": "No return found with this ID."}})
+        content = self.body_json(rec).get("content")
+        if not isinstance(content, str) or not content.strip() or len(content) >= 255:
+            return self.json(422, {"message": "The given data was invalid.",
+                                   "errors": {"content": ["The content must be a string under 255 characters."]}})
+        with srv.lock:
+            srv.next_note_id += 1
+            note = {"id": srv.next_note_id, "content": content,
+                    "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")}
+            srv.notes.setdefault(return_id, []).append(note)
+        self.json(200, {"note": note})
 
     def _link_for(self, rec: Recorded) -> str | None:
         body = self.body_json(rec)
@@ -301,7 +392,7 @@ class LoopHandler(RecordingHandler):
         draft_id = f"dr_{uuid.uuid4().hex[:12]}"
         self.server.drafts[draft_id] = {"order": order["name"], "state": "created"}
         line_ids = [int(re.sub(r"\D", "", order["name"])) * 100 + n for n in range(order["items"])]
-        code = order["eligibility"]
+        code = "eligible" if self.allowlisted(order) else order["eligibility"]
         active = any(r["order_name"] == order["name"] and r["state"] in ("open", "review")
                      for r in self.server.returns)
         if active:
@@ -393,6 +484,10 @@ class LoopStandin(HTTPSServer):
         self.orders = demo_orders()
         self.returns = demo_returns()
         self.drafts: dict[str, dict] = {}
+        self.notes = demo_notes()
+        self.next_note_id = 6000
+        self.allowlist: list[dict] = []
+        self.next_allowlist_id = 800
         self.links: list[dict] = []
         self.qr_png = _tiny_png()
         self.clear_log()

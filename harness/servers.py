@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import json
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +19,10 @@ class Recorded:
     headers: dict[str, str]
     body: bytes = field(repr=False, default=b"")
     at: float = field(default_factory=time.time)  # when it arrived (epoch seconds, as Date.now() / 1000)
+
+    def json(self):
+        """The request's JSON body (None when it has none)."""
+        return json.loads(self.body) if self.body else None
 
 
 class RecordingHandler(BaseHTTPRequestHandler):
