@@ -13,11 +13,13 @@ from typing import Any, Awaitable, Callable
 
 from pydantic import SecretStr
 
+from pyapp.loop.allowlist import AllowlistEntry, allow_order, remove_entry
 from pyapp.loop.eligibility import DraftCheck, Eligibility
 from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, RejectedInput, Scope, UnknownRoute
 from pyapp.loop.http import API_HOST, HAL_FORMS, ClientConfig, LoopHttp, validate
 from pyapp.loop.lookup import Lookup, TicketReturns, returns_probe
 from pyapp.loop.models import DeepLink, Return, ScopeCheck
+from pyapp.loop.notes import Note, add_note, read_notes
 from pyapp.loop.retry import RetryPolicy
 from pyapp.loop.transport import Transport
 
@@ -64,6 +66,22 @@ class LoopClient:
         if not link.url:
             raise BadResponse("deep link without an https url", path="/order/link")
         return link.url
+
+    async def notes(self, return_id: str, automatic: bool = False) -> list[Note]:
+        """The return's notes, newest first (``pyapp.loop.notes``; Returns scope)."""
+        return await read_notes(self.http, return_id, automatic)
+
+    async def add_note(self, return_id: str, content: str) -> None:
+        """One note more on the return, sent once (``pyapp.loop.notes``)."""
+        await add_note(self.http, return_id, content)
+
+    async def allow_order(self, order_name: str) -> AllowlistEntry:
+        """Allowlist the order despite the shop's policy (``pyapp.loop.allowlist``; Orders scope)."""
+        return await allow_order(self.http, order_name)
+
+    async def remove_allowlist_entry(self, entry_id: str) -> None:
+        """Undo an allowlisting this panel made."""
+        await remove_entry(self.http, entry_id)
 
     async def check_key(self) -> ScopeCheck:
         """Which scopes work for this key, using read-only calls (nothing is created in Loop)."""

@@ -51,6 +51,10 @@ class Ineligibility(StrEnum):
         return _CODES.get(text)
 
 
+# What an allowlisted order overrides that this panel offers to waive (Loop's docs: "any other ineligibility";
+# the rest, such as an unfulfilled order or one Loop cannot find, is not the policy's to waive).
+ALLOWLIST_OVERRIDES = frozenset({Ineligibility.OUTSIDE_WINDOW, Ineligibility.FINAL_SALE})
+
 _CODES = {
     "final-sale": Ineligibility.FINAL_SALE, "final-sale-item": Ineligibility.FINAL_SALE,
     "outside-return-window": Ineligibility.OUTSIDE_WINDOW, "return-window-expired": Ineligibility.OUTSIDE_WINDOW,
@@ -92,7 +96,7 @@ class Eligibility(LoopModel):
     unchecked: Unchecked | None = None
     eligible_items: int = 0
     ineligible_items: int = 0
-
+    window_days: int | None = None  # the draft's ``return_policy.return_window_days``, when Loop says it
 
 
 class DraftCheck:
@@ -192,7 +196,8 @@ def eligibility_from_draft(data: dict) -> Eligibility:
     ok = ok if isinstance(ok, list) else []
     not_ok = not_ok if isinstance(not_ok, list) else []
     if ok:
-        return Eligibility(eligible=True, eligible_items=len(ok), ineligible_items=len(not_ok))
+        return Eligibility(eligible=True, eligible_items=len(ok), ineligible_items=len(not_ok),
+                           window_days=window_days(data))
     if not not_ok:
         return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
     for item in not_ok:
@@ -202,6 +207,14 @@ def eligibility_from_draft(data: dict) -> Eligibility:
                 return Eligibility(eligible=False, reason=reason, ineligible_items=len(not_ok))
     # Every item is ineligible for a reason this panel cannot name: make the link and say the portal decides.
     return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER, ineligible_items=len(not_ok))
+
+
+def window_days(data: dict) -> int | None:
+    """The return window of the draft's policy in days: a whole number from 1 to 3650, else not known."""
+    draft = data.get("draft_return") if isinstance(data.get("draft_return"), dict) else {}
+    policy = draft.get("return_policy") if isinstance(draft.get("return_policy"), dict) else {}
+    days = policy.get("return_window_days")
+    return days if isinstance(days, int) and not isinstance(days, bool) and 0 < days <= 3650 else None
 
 
 def listed_drafts(data: Any) -> list[dict]:

@@ -83,6 +83,10 @@ class LoopHttp:
         """Drop cached answers (the agent pressed Retry, or the key changed)."""
         self._cache.clear()
 
+    def drop(self, key: tuple) -> None:
+        """Forget one cached answer (a write changed what Loop would say)."""
+        self._cache.pop(key, None)
+
     def cache_entries(self) -> int:
         return len(self._cache)
 

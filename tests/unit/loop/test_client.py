@@ -40,3 +40,54 @@ def test_key_check_when_loop_is_down_says_so(loop, make_client):
     loop.faults.append(Fault("status", status=503))
     check = run(make_client().check_key())
     assert check.problem == "errUnavailable" and check.returns is None
+
+
+# ---- notes and the allowlist (issue 15), against the stand-in's documented shapes ---------------------------
+
+def test_notes_come_newest_first_and_none_is_an_empty_list(loop, make_client):
+    client = make_client()
+    notes = run(client.notes("37603915"))
+    assert [n.content for n in notes] == ["Label re-sent by e-mail.",
+                                          "Customer says the box was crushed on arrival; photos on file."]
+    assert run(client.notes("37603930")) == []  # Loop's 422 for a return without notes
+    assert len(loop.api_requests("/notes")) == 2
+
+
+def test_a_note_is_sent_once_and_the_notes_are_read_again(loop, make_client):
+    client = make_client()
+    run(client.notes("37603930"))
+    run(client.add_note("37603930", "  Promised a free label.  "))
+    posts = loop.api_requests("/note")
+    posts = [r for r in posts if r.method == "POST"]
+    assert len(posts) == 1 and posts[0].json() == {"content": "Promised a free label."}
+    assert [n.content for n in run(client.notes("37603930"))] == ["Promised a free label."]
+
+
+def test_a_note_loop_would_refuse_is_refused_before_sending(loop, make_client):
+    client = make_client()
+    for text in ("", "   ", "x" * 255):
+        with pytest.raises(RejectedInput):
+            run(client.add_note("37603930", text))
+    assert not [r for r in loop.api_requests("/note") if r.method == "POST"]
+
+
+def test_a_failed_write_is_not_retried(loop, make_client):
+    loop.faults.append(Fault("status", path="/allowlists", status=503))
+    client = make_client()
+    with pytest.raises(Exception):
+        run(client.allow_order("#1007"))
+    assert len(loop.api_requests("/allowlists")) == 1
+
+
+def test_allowlisting_makes_an_outside_window_order_eligible_and_undo_removes_it(loop, make_client):
+    client = make_client()
+    assert run(client.eligibility("#1007", "ava@example.com")).eligible is False
+    entry = run(client.allow_order("#1007"))
+    post = [r for r in loop.api_requests("/allowlists") if r.method == "POST"][0]
+    assert post.json() == {"type": "order", "value": "#1007"}
+    verdict = run(client.eligibility("#1007", "ava@example.com"))
+    assert verdict.eligible is True and verdict.window_days == 30
+    run(client.remove_allowlist_entry(entry.id))
+    assert [r.method for r in loop.api_requests(f"/allowlists/{entry.id}")] == ["DELETE"]
+    assert loop.allowlist == []
+    run(client.remove_allowlist_entry(entry.id))  # already gone: not an error
