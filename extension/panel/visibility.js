@@ -3,17 +3,22 @@
 // box painted over it, decoys with pointer-events:none and the top layer included). It is the defence payment
 // and login frames use against a page that dresses them up. The panel's Python asks clear(el) before an action
 // that reaches Loop, the clipboard or the reply box; a control reported covered in the last half second does
-// not count either, so a decoy pulled away at the last moment gains nothing.
+// not count either, so a decoy pulled away at the last moment gains nothing. That memory is per control (its
+// action and order, which survive re-renders the page can provoke): one control's reading never blocks a click
+// on another.
 const QUIET_MS = 500;
 const OPTIONS = { trackVisibility: true, delay: 100 };
-let lastCovered = -Infinity;
+const lastCovered = new Map(); // "action|order" -> when that control was last seen covered
+const identity = (el) => `${el.getAttribute("data-action")}|${el.getAttribute("data-order") ?? ""}`;
 // Fully on screen yet not visible is "covered"; off screen or partly scrolled out of the sidebar is not (a
 // control cut by the frame's edge reads as not visible too).
 const FULL = 0.99;
 const covered = (r) => r.onScreen && r.ratio >= FULL && !r.visible;
 const watcher = new IntersectionObserver((entries) => {
   for (const e of entries) {
-    if (covered({ onScreen: e.isIntersecting, ratio: e.intersectionRatio, visible: e.isVisible })) lastCovered = performance.now();
+    if (covered({ onScreen: e.isIntersecting, ratio: e.intersectionRatio, visible: e.isVisible })) {
+      lastCovered.set(identity(e.target), performance.now());
+    }
   }
 }, OPTIONS);
 
@@ -33,9 +38,11 @@ function reading(el) {
 
 globalThis.loopVisibility = {
   // The controls on screen after a render (the previous ones are gone: unobserved, not reported as covered).
+  // A disabled control cannot be clicked, and its faded look (opacity) reads as "not visible": not watched, or
+  // "Allowing in Loop…" would make the Copy link that follows it look covered for half a second.
   watch(elements) {
     watcher.disconnect();
-    for (const el of elements) watcher.observe(el);
+    for (const el of elements) if (!el.disabled) watcher.observe(el);
   },
   async clear(el) {
     let r = await reading(el);
@@ -45,7 +52,7 @@ globalThis.loopVisibility = {
       await globalThis.loopFrame.reveal(el);
       r = await reading(el);
     }
-    if (covered(r)) lastCovered = performance.now();
-    return r.visible && performance.now() - lastCovered >= QUIET_MS;
+    if (covered(r)) lastCovered.set(identity(el), performance.now());
+    return r.visible && performance.now() - (lastCovered.get(identity(el)) ?? -Infinity) >= QUIET_MS;
   },
 };
