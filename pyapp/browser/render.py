@@ -35,7 +35,7 @@ class Renderer:
     def render(self, tree: VNode) -> None:
         doc = js.document
         typed = {}
-        for el in self.root.querySelectorAll("input[id]"):
+        for el in self.root.querySelectorAll("input[id], textarea[id]"):
             if not el.readOnly and el.value:
                 typed[el.id] = el.value
         active = doc.activeElement

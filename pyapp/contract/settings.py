@@ -25,6 +25,7 @@ class Settings(BaseModel):
     api_key: SecretStr | None = None
     lookup_field: LookupField = "email"
     locked: bool = False
+    allow_exceptions: bool = False  # agents may allowlist an order outside the policy (off unless an admin says)
     order_headings: tuple[str, ...] = ()  # extra "Recent orders" headings, if Klaviyo renames the list
     managed: frozenset[str] = frozenset()  # which fields the administrator set
 

@@ -30,6 +30,10 @@ FIELDS = (
     Field("orderListHeadings", "order_headings", (), {"type": "array", "items": {"type": "string"}},
           "Order list headings", "Last resort if Klaviyo renames the sidebar's Recent orders list: the heading "
           "texts to look for (besides Recent orders)."),
+    Field("allowExceptions", "allow_exceptions", False, {"type": "boolean"},
+          "Let agents allow a return outside the policy",
+          "When true, an agent can allowlist an order in Loop that is outside the return window or a final sale "
+          "(needs the key's Orders scope), after one confirmation; the agent can undo it."),
     Field("lockSettings", "locked", False, {"type": "boolean"}, "Lock settings",
           "When true, agents cannot change any setting in the options page."),
 )

@@ -195,14 +195,17 @@ class Return(LoopModel):
     def tracking(self) -> "Tracking | None":
         """Top-level label summary first, else the newest label that has something to show."""
         carrier, number, status = self.carrier, self.tracking_number, self.label_status
+        updated = self.label_updated_at
         if not (carrier or number or status):
             for label in sorted(self.labels, key=lambda l: l.updated_at or _EPOCH, reverse=True):
                 if label.carrier or label.tracking_number or label.status:
                     carrier, number, status = label.carrier, label.tracking_number, label.status
+                    updated = label.updated_at
                     break
         if not (carrier or number or status or self.status_page_url):
             return None
-        return Tracking(carrier=carrier, number=number, status=status, status_page_url=self.status_page_url)
+        return Tracking(carrier=carrier, number=number, status=status, status_page_url=self.status_page_url,
+                        updated_at=updated if status else None)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -230,6 +233,12 @@ class Tracking(LoopModel):
     number: str | None = None
     status: str | None = None
     status_page_url: str | None = None
+    updated_at: datetime | None = None  # when the label got its status
+
+    @property
+    def not_shipped(self) -> bool:
+        """The label exists but the carrier has not scanned it (EasyPost's ``new`` / ``pre_transit``)."""
+        return (self.status or "").strip().lower() in ("new", "pre_transit")
 
     @property
     def url(self) -> str | None:

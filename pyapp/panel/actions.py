@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 from pyapp.loop.client import LoopClient
 from pyapp.loop.eligibility import Ineligibility
 from pyapp.loop.errors import LoopError, NotFound, RejectedInput
+from pyapp.panel.exceptions import ALLOW_ACTIONS
+from pyapp.panel.notes import NOTE_ACTIONS
 from pyapp.panel.qr import qr_data_url
 from pyapp.panel.state import OrderCard, Source, StartReturn, Step
 from pyapp.ticket.order_names import clean_order_name, order_key
@@ -155,7 +157,7 @@ async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
         card.start = None  # the reason replaces the share choices; the button stays hidden from now on
         p.changed()
         return
-    start.unchecked = verdict.unchecked
+    start.unchecked, start.window_days = verdict.unchecked, verdict.window_days
     try:
         link = await client.deep_link(card.name, value)
     except (NotFound, RejectedInput) as err:
@@ -249,6 +251,10 @@ ACTIONS: dict[str, Action] = {
     "collapse": toggle_collapsed,
     "open-options": open_options,
     "retry-policy": retry_policy,
+    **NOTE_ACTIONS,  # a return's notes (pyapp.panel.notes)
+    **ALLOW_ACTIONS,  # allow a return anyway (pyapp.panel.exceptions)
 }
-# What reaches Loop (a draft and a link are made), the clipboard or the reply box: acted on only unobscured.
-GUARDED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "insert-reply"})
+# What reaches Loop (a draft, a link, a note or an allowlist entry is made or removed), the clipboard or the
+# reply box: acted on only unobscured.
+GUARDED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "insert-reply", "save-note",
+                     "allow-confirm", "undo-allow"})

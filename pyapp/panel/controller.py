@@ -20,6 +20,7 @@ from pyapp.contract.settings import Settings
 from pyapp.loop.client import LoopClient, TicketReturns
 from pyapp.loop.errors import LoopError
 from pyapp.panel.actions import ACTIONS, GUARDED
+from pyapp.panel import notes
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, Screen, Source, screen
 from pyapp.panel.vdom import VNode
@@ -70,6 +71,7 @@ class Panel:
             return False
         if action in GUARDED:
             self.state.covered = False
+        self.state.today = self.services.now().date()
         result = handler(self, order, values or {})
         if asyncio.iscoroutine(result):
             await result
@@ -94,6 +96,8 @@ class Panel:
             self.state.fatal = None
             self.state.lookups.clear()
             self.state.ineligible.clear()  # another key may be another shop
+            self.state.exemptions.clear()
+            self.state.orders_scope_missing = False
             if self.state.ticket is not None:
                 self.reload(automatic=True)
         self.changed()
@@ -102,11 +106,11 @@ class Panel:
         """The page was read again: follow it to another ticket, or look up this ticket's orders once they are
         known (and again if its order list changes); mentions follow as they come."""
         s, ticket = self.state, reading.ticket
-        s.has_reply_box = has_reply_box
+        s.has_reply_box, s.today = has_reply_box, self.services.now().date()
         if s.ticket is None or s.ticket.key != ticket.key:
             self.generation += 1  # a switch: nothing of the previous ticket stays, late answers are dropped
             self._cancel_load()  # and its lookups stop: their fetches are aborted, their slots freed
-            s.cards, s.lookups, s.loaded_for = {}, {}, None
+            s.cards, s.lookups, s.loaded_for, s.notes = {}, {}, None, {}
             s.fatal, s.loading, s.retrying = None, False, False
         s.ticket, s.customer_known = ticket, reading.customer_known
         wanted = (ticket.email, ticket.orders)
@@ -175,6 +179,7 @@ class Panel:
         self.state.loading = self.state.retrying = False
         self._fill(found, set())
         self.changed()
+        await notes.read_active(self, generation)  # the warehouse's notes on the ticket's active returns
 
     def _fill(self, found: TicketReturns, pending: set[str]) -> None:
         for key, card in self.state.cards.items():

@@ -6,12 +6,15 @@ Views read it and never change it; actions (``pyapp.panel.actions``) and the bro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from pyapp.contract.settings import Settings
 from pyapp.loop.eligibility import Ineligibility, Unchecked
 from pyapp.loop.errors import AuthError, LoopError, RateLimited
 from pyapp.loop.models import Return
+from pyapp.loop.notes import Note
+from pyapp.ticket.order_names import order_key
 from pyapp.ticket.parser import Ticket
 
 
@@ -63,6 +66,31 @@ class StartReturn:
     inserted: bool = False
     unchecked: Unchecked | None = None  # why eligibility was not checked (the link is made all the same)
     message_key: str | None = None
+    window_days: int | None = None  # the return window Loop's answer named (draft return's policy)
+
+
+@dataclass
+class ReturnNotes:
+    """One return's notes in Loop, and the agent's note being written."""
+
+    notes: list[Note] | None = None  # None: not read (yet)
+    shown: bool = False
+    error: LoopError | None = None
+    composing: bool = False
+    draft: str = ""
+    saving: bool = False
+    message_key: str | None = None  # the last write's outcome, one sentence
+
+
+@dataclass
+class Exemption:
+    """"Allow a return anyway" for one order: asked, being sent, or made (``entry_id``, for undo)."""
+
+    reason: Ineligibility  # what Loop said before; shown again if the exemption is undone
+    confirming: bool = False
+    sending: bool = False
+    entry_id: str | None = None
+    message_key: str | None = None
 
 
 @dataclass
@@ -85,6 +113,10 @@ class PanelState:
     lookups: dict[str, OrderCard] = field(default_factory=dict)
     # Orders Loop said cannot be returned, and why: their Initiate return stays hidden while the tab is open.
     ineligible: dict[str, Ineligibility] = field(default_factory=dict)
+    notes: dict[str, ReturnNotes] = field(default_factory=dict)  # by Loop return id
+    exemptions: dict[str, Exemption] = field(default_factory=dict)  # by order key, while the tab is open
+    orders_scope_missing: bool = False  # Loop refused an allowlist write with this key: the choice is hidden
+    today: date | None = None  # for "days left" and a label's age; set by the controller
     loading: bool = False
     retrying: bool = False
     fatal: LoopError | None = None
@@ -101,6 +133,13 @@ class PanelState:
 
     def card(self, key: str) -> OrderCard | None:
         return self.cards.get(key) or self.lookups.get(key)
+
+    def order_date(self, name: str) -> date | None:
+        """The date the ticket's order list shows for the order, if it shows one."""
+        for shown, iso in self.ticket.order_dates if self.ticket else ():
+            if order_key(shown) == order_key(name):
+                return date.fromisoformat(iso)
+        return None
 
 
 def screen(s: PanelState) -> Screen:

@@ -14,10 +14,10 @@ from pyapp.loop.fields import https_url_or_none
 
 SAFE_ATTRS = {"class", "id", "role", "type", "for", "placeholder", "value", "title", "tabindex", "target", "rel",
               "download", "alt", "hidden", "disabled", "inputmode", "autocomplete", "name", "width", "height",
-              "readonly", "spellcheck", "maxlength", "lang", "dir", "open"}
+              "readonly", "spellcheck", "maxlength", "lang", "dir", "open", "rows"}
 URL_ATTRS = {"href", "src"}
 SAFE_TAGS = {"div", "span", "p", "section", "header", "footer", "h1", "h2", "h3", "h4", "ul", "ol", "li", "a", "button",
-             "input", "label", "form", "img", "strong", "small", "time", "dl", "dt", "dd", "details", "summary"}
+             "input", "label", "form", "img", "strong", "small", "time", "dl", "dt", "dd", "details", "summary", "textarea"}
 DATA_PNG = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]{1,400000}")
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
+from pyapp.ticket.dates import date_in
 from pyapp.ticket.order_names import clean_order_name, order_key
 from pyapp.ticket.page import MAX_RUN, Node, Page
 
@@ -59,6 +60,7 @@ class Ticket:
     email: str | None = None
     orders: tuple[str, ...] = ()  # from the customer / order sidebar
     mentioned: tuple[str, ...] = ()  # only in the conversation, never mixed with ``orders``
+    order_dates: tuple[tuple[str, str], ...] = ()  # (order name, ISO date) as the order list shows them
     customer_found: bool = True  # the order list or the customer's profile is on screen (not still loading)
     route_confirmed: bool = False  # the sidebar shows the ticket id the URL names: it is this ticket's sidebar
     complete: bool = True  # False when the time budget cut the mention scan short
@@ -86,7 +88,7 @@ def parse_ticket(url: str, page: "Page | str", extra_headings: tuple[str, ...] =
     headings = set(ORDER_LIST_HEADINGS) | {" ".join(h.split()).lower() for h in extra_headings if h.strip()}
     heading = next((node for text, node in page.headings if text in headings), None)
     section = _list_under(heading) if heading else None
-    orders = _sidebar_orders(section, heading) if section else []
+    orders, dates = _sidebar_orders(section, heading) if section else ([], {})
     sidebar, email = _sidebar(heading) if heading else (None, None)
     profile = None
     if email is None:
@@ -98,7 +100,7 @@ def parse_ticket(url: str, page: "Page | str", extra_headings: tuple[str, ...] =
     key = match.group(0) if match else path
     confirmed = bool(match and sidebar and _shows_token(sidebar, match.group(1)))
     return Ticket(key=key, is_ticket=bool(match) or bool(orders) or email is not None, email=email,
-                  orders=tuple(orders), mentioned=tuple(mentioned),
+                  orders=tuple(orders), mentioned=tuple(mentioned), order_dates=tuple(dates.items()),
                   customer_found=heading is not None or profile is not None or email is not None,
                   route_confirmed=confirmed, complete=not budget.over())
 
@@ -117,8 +119,10 @@ def _list_under(heading: Node) -> Node | None:
     return None
 
 
-def _sidebar_orders(section: Node, heading: Node) -> list[str]:
+def _sidebar_orders(section: Node, heading: Node) -> tuple[list[str], dict[str, str]]:
+    """The list's order names, and the date shown with each (the first date after its name, before the next)."""
     found: list[str] = []
+    dates: dict[str, str] = {}
     seen: set[str] = set()
     heading_text = heading.text()
     for segment in section.segments():
@@ -137,7 +141,11 @@ def _sidebar_orders(section: Node, heading: Node) -> list[str]:
             if name and order_key(name) not in seen and len(found) < MAX_ORDERS:
                 seen.add(order_key(name))
                 found.append(name)
-    return found
+        if found and found[-1] not in dates:
+            when = date_in(segment)
+            if when is not None:
+                dates[found[-1]] = when.isoformat()
+    return found, dates
 
 
 def _sidebar(heading: Node) -> tuple[Node | None, str | None]:

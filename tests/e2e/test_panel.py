@@ -34,8 +34,11 @@ def test_return_status_items_and_tracking_link(ext, loop):
     assert c.get_by_role("button", name="Initiate return").count() == 0
     # Older order history found by the same customer lookup is shown too, under its own name.
     assert card(panel, "#1008").locator(".badge").inner_text() == "Closed"
-    # The customer lookup, plus #1002 (listed on the ticket, not in the lookup's answer) asked by order.
-    assert [r.path for r in loop.api_requests()] == ["/api/v2/returns", "/api/v1/warehouse/return/details"]
+    # The customer lookup, plus #1002 (listed on the ticket, not in the lookup's answer) asked by order, then the
+    # notes of the one active return (#1001's, open): three requests, none repeated.
+    c.get_by_role("list", name="Notes").get_by_text("Label re-sent by e-mail.").wait_for()
+    assert [r.path for r in loop.api_requests()] == ["/api/v2/returns", "/api/v1/warehouse/return/details",
+                                                     "/api/v1/warehouse/return/37603915/notes"]
 
 
 def test_several_returns_newest_first_and_needs_review(ext):

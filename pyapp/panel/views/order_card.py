@@ -5,14 +5,16 @@ Each return shows its state, outcome, items, tracking and links; Initiate return
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from pyapp.loop.models import Return
 from pyapp.panel.i18n import Translate
-from pyapp.panel.state import OrderCard, PanelState, Source
+from pyapp.panel.state import OrderCard, PanelState, ReturnNotes, Source
 from pyapp.panel.vdom import VNode, h
 from pyapp.panel.views.money import what_they_get
+from pyapp.panel.views.notes import notes_view
 from pyapp.panel.views.notices import skeleton
 from pyapp.panel.views.start_return import start_return
 from pyapp.ticket.order_names import order_key
@@ -35,13 +37,13 @@ def order_card(t: Translate, s: PanelState, card: OrderCard) -> VNode:
     else:
         if not card.returns:
             body.append(h("p", {"class": "muted"}, t("noReturns")))
-        body.extend(return_view(t, r) for r in card.returns)
+        body.extend(return_view(t, r, s.notes.get(r.id or ""), s.today) for r in card.returns)
         body.append(start_return(t, s, card))
     return h("section", {"class": "card", "data-order": card.name, "data-source": card.source,
                          "aria-label": card.name}, head, body)
 
 
-def return_view(t: Translate, r: Return) -> VNode:
+def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, today: date | None = None) -> VNode:
     rows: list[Any] = []
     facts = []
     if r.outcome:
@@ -76,6 +78,9 @@ def return_view(t: Translate, r: Return) -> VNode:
         if tracking.status_message_key:
             parts.append(h("span", {"class": "label-status"}, t(tracking.status_message_key)))
         rows.append(h("div", {"class": "tracking"}, parts))
+        age = r.state.is_active and label_age(t, tracking.not_shipped and tracking.updated_at, today)
+        if age:
+            rows.append(h("p", {"class": "label-age"}, age))
     links = []
     if r.id and r.id.isdigit():
         links.append(h("a", {"href": ADMIN_RETURN_URL.format(id=r.id), "class": "admin-link"}, t("openInLoop")))
@@ -83,7 +88,21 @@ def return_view(t: Translate, r: Return) -> VNode:
         links.append(h("a", {"href": r.status_page_url}, says_its_host(t("returnStatusPage"), r.status_page_url)))
     if links:
         rows.append(h("div", {"class": "links"}, links))
-    return h("div", {"class": "return", "data-return": r.id or ""}, rows)
+    rows.append(notes_view(t, r, notes))
+    named = t("returnOf", state=t(r.state.message_key), date=r.created_at.strftime("%Y-%m-%d")) if r.created_at \
+        else t(r.state.message_key)
+    return h("div", {"class": "return", "data-return": r.id or "", "role": "group", "aria-label": named}, rows)
+
+
+def label_age(t: Translate, created: Any, today: date | None) -> str | None:
+    """"Label created 9 days ago, not shipped yet": only from Loop's own timestamp of a label not yet scanned, on
+    a return still under way (an expired or closed one's label no longer matters)."""
+    if not created or today is None:
+        return None
+    days = (today - created.date()).days
+    if days < 0:
+        return None
+    return t("labelAgeToday") if days == 0 else t("labelAgeOne") if days == 1 else t("labelAge", days=str(days))
 
 
 def says_its_host(label: str, url: str) -> str:

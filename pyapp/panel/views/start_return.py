@@ -5,11 +5,13 @@ or why the order cannot be returned.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, StartReturn, Step
 from pyapp.panel.vdom import VNode, h
+from pyapp.panel.views.exceptions import allow_choice, allowlisted
 from pyapp.ticket.order_names import order_key
 
 
@@ -18,12 +20,14 @@ def start_return(t: Translate, s: PanelState, card: OrderCard) -> VNode:
     active = next((r for r in card.returns or [] if r.state.is_active), None)
     if active is not None:
         return h("p", {"class": "why", "data-why": "active-return"}, t("whyActiveReturn"))
-    reason = s.ineligible.get(key)
+    reason, exempt = s.ineligible.get(key), allowlisted(t, s.exemptions.get(key), name)
     if reason is not None:
-        return h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(reason.message_key))
+        why = h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(reason.message_key))
+        allow = allow_choice(t, s, card, reason)
+        return h("div", {"class": "start"}, exempt, why, allow) if exempt or allow else why
     start = card.start
     if start is None:
-        return h("div", {"class": "start"},
+        return h("div", {"class": "start"}, exempt,
                  h("button", {"type": "button", "class": "primary", "aria-expanded": "false",
                               "data-action": "initiate-return", "data-order": name, "id": f"start-{key}"},
                    t("startReturn")))
@@ -38,9 +42,24 @@ def start_return(t: Translate, s: PanelState, card: OrderCard) -> VNode:
                                     "id": f"again-{key}"}, t("tryAgain")))
     elif start.step is Step.READY and start.link:
         content.extend(share(t, s.has_reply_box, start, name))
+        left = None if exempt else days_left(start.window_days, s.order_date(name), s.today)
+        if left is not None:
+            content.append(h("p", {"class": "days-left"},
+                             t("lastDay") if left == 0 else t("dayLeft") if left == 1 else
+                             t("daysLeft", days=str(left))))
     cancel = h("button", {"type": "button", "class": "link", "aria-expanded": "true",
                           "data-action": "cancel-return", "data-order": name, "id": f"start-{key}"}, t("cancel"))
-    return h("div", {"class": "start"}, content, cancel)
+    return h("div", {"class": "start"}, exempt, content, cancel)
+
+
+def days_left(window_days: int | None, ordered: date | None, today: date | None) -> int | None:
+    """Days left in Loop's return window, counted from the order date the ticket shows. Loop counts from the
+    fulfilment (or delivery) date, which is never earlier, so this is the least time left; None when a value
+    is missing or the count says the window has passed although Loop just said yes (then it does not know)."""
+    if window_days is None or ordered is None or today is None:
+        return None
+    left = window_days - (today - ordered).days
+    return left if left >= 0 else None
 
 
 def ask(t: Translate, field_name: str, start: StartReturn, name: str) -> VNode:

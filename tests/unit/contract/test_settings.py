@@ -42,3 +42,11 @@ def test_the_early_reading_agrees_with_the_validated_one_on_what_decides_a_call(
     for local, managed in cases:
         raw, s = effective(local, managed), merge(local, managed)
         assert (raw["apiKey"], raw["enabled"]) == (s.api_key.get_secret_value() if s.api_key else None, s.enabled)
+
+
+def test_allowing_exceptions_is_off_unless_set_and_the_policy_wins():
+    assert merge({"apiKey": "k"}, None).allow_exceptions is False
+    assert merge({"apiKey": "k", "allowExceptions": True}, None).allow_exceptions is True
+    locked = merge({"apiKey": "k", "allowExceptions": True}, {"allowExceptions": False})
+    assert locked.allow_exceptions is False and "allowExceptions" in locked.managed
+    assert merge({"allowExceptions": "yes please"}, None).allow_exceptions is False  # malformed: the default

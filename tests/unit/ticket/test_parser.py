@@ -166,3 +166,16 @@ def test_the_parse_keeps_what_it_found_when_its_time_budget_runs_out():
     t = parse_ticket(URL.format(9), html, clock=lambda: next(ticks))
     assert t.orders == ("#1001",) and t.mentioned == () and not t.complete
     assert parse_ticket(URL.format(9), html).mentioned == ("#2001",)
+
+
+def test_each_order_keeps_the_date_its_row_shows_and_no_other():
+    """The days left to return are counted from it: a date is the first one after the order's name, an
+    ambiguous one (11/12/2026) is not read, and an order without a date has none."""
+    t = parse("standin_ticket_with_draft.html")
+    assert dict(t.order_dates) == {"#1001": "2026-11-11", "#1002": "2026-11-19"}
+    html = """<aside><h4>Recent orders</h4><ul><li>#2001 <span>placed 11/12/2026</span></li>
+              <li>#2002</li><li><span>#2003</span> <span>3 okt. 2026</span></li><li>2026-09-01 #2004</li></ul>
+              <p>jo@example.com</p></aside>"""
+    t = parse_ticket(URL.format(7), html)
+    assert t.orders == ("#2001", "#2002", "#2003", "#2004")
+    assert dict(t.order_dates) == {"#2003": "2026-10-03", "#2004": "2026-09-01"}

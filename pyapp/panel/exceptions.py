@@ -1,0 +1,96 @@
+"""Allow a return anyway: an order Loop refuses for its window or a final sale, allowlisted in Loop for the agent.
+
+Off unless the administrator turns it on (``allowExceptions``). One explicit confirmation names the order and
+what it does; then one write (``POST /allowlists``, never retried), and Initiate return runs again by itself, so
+Loop checks the eligibility anew and the share choices follow. The card then says the order is allowlisted and
+offers to undo it (``DELETE /allowlists/{id}``) while the tab is open.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pyapp.loop.eligibility import ALLOWLIST_OVERRIDES, Ineligibility
+from pyapp.loop.errors import AuthError, LoopError, Timeout
+from pyapp.panel.state import Exemption
+from pyapp.ticket.order_names import order_key
+
+if TYPE_CHECKING:
+    from pyapp.panel.controller import Panel
+
+
+
+def may_allow(p: Panel, reason: Ineligibility | None) -> bool:
+    s = p.state
+    allowed = bool(s.settings and s.settings.allow_exceptions)
+    return allowed and reason in ALLOWLIST_OVERRIDES and not s.orders_scope_missing
+
+
+def ask(p: Panel, name: str, values: dict[str, str]) -> None:
+    key = order_key(name)
+    reason = p.state.ineligible.get(key)
+    if may_allow(p, reason) and p.state.card(key) is not None:
+        p.state.exemptions[key] = Exemption(reason=reason, confirming=True)  # type: ignore[arg-type]
+        p.changed()
+
+
+def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
+    ex = p.state.exemptions.get(order_key(name))
+    if ex is not None and ex.entry_id is None and not ex.sending:
+        del p.state.exemptions[order_key(name)]
+        p.changed()
+
+
+async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
+    key, s, client = order_key(name), p.state, p.client
+    ex, card = s.exemptions.get(key), s.card(key)
+    if ex is None or card is None or client is None or ex.sending or ex.entry_id or not may_allow(p, ex.reason):
+        return
+    ex.sending, ex.message_key = True, None
+    p.changed()
+    try:
+        entry = await client.allow_order(card.name)
+    except LoopError as err:
+        ex.sending, ex.confirming = False, False
+        if isinstance(err, AuthError):
+            s.orders_scope_missing = True
+        ex.message_key = _why(err)
+        p.changed()
+        return
+    ex.sending, ex.confirming, ex.entry_id = False, False, entry.id
+    s.ineligible.pop(key, None)
+    p.changed()
+    await p.act("initiate-return", card.name)  # Loop checks again; the share choices follow
+
+
+async def undo(p: Panel, name: str, values: dict[str, str]) -> None:
+    key, s, client = order_key(name), p.state, p.client
+    ex, card = s.exemptions.get(key), s.card(key)
+    if ex is None or not ex.entry_id or client is None or ex.sending:
+        return
+    ex.sending, ex.message_key = True, None
+    p.changed()
+    try:
+        await client.remove_allowlist_entry(ex.entry_id)
+    except LoopError as err:
+        ex.sending, ex.message_key = False, _why(err)
+        p.changed()
+        return
+    ex.sending, ex.entry_id, ex.message_key = False, None, "allowUndone"
+    s.ineligible[key] = ex.reason
+    if card is not None:
+        card.start = None
+    p.changed()
+
+
+def _why(err: LoopError) -> str:
+    if isinstance(err, AuthError):
+        return "allowNoScope"
+    return "writeTimeout" if isinstance(err, Timeout) else err.sentence_key
+
+
+ALLOW_ACTIONS = {
+    "allow-anyway": ask,
+    "allow-cancel": cancel,
+    "allow-confirm": confirm,
+    "undo-allow": undo,
+}

@@ -1,0 +1,112 @@
+"""A return's notes on its card: read by themselves, on a click, or one added by the agent.
+
+Active returns' notes are read by themselves; the others' when the agent opens them.
+
+Automatic reads are few (``AUTO_NOTES_PER_TICKET`` active returns per ticket), counted in the automatic budget
+and cached like every answer; a note is a write, sent once on the agent's click and never retried.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Iterator
+
+from pyapp.loop.errors import LoopError, RejectedInput, Timeout
+from pyapp.loop.models import Return
+from pyapp.loop.notes import MAX_NOTE
+from pyapp.panel.state import ReturnNotes
+
+if TYPE_CHECKING:
+    from pyapp.panel.controller import Panel
+
+AUTO_NOTES_PER_TICKET = 3
+
+
+def returns_on_screen(p: Panel) -> Iterator[Return]:
+    for card in (*p.state.cards.values(), *p.state.lookups.values()):
+        yield from card.returns or []
+
+
+async def read_active(p: Panel, generation: int) -> None:
+    """The notes of the ticket's active (open, needs review) returns, at most ``AUTO_NOTES_PER_TICKET``."""
+    active = [r.id for card in p.state.cards.values() for r in card.returns or [] if r.id and r.state.is_active]
+    wanted = [rid for rid in dict.fromkeys(active)][:AUTO_NOTES_PER_TICKET]
+    await asyncio.gather(*(_read(p, rid, automatic=True, generation=generation) for rid in wanted))
+
+
+async def _read(p: Panel, return_id: str, automatic: bool, generation: int | None = None) -> None:
+    client, rn = p.client, p.state.notes.setdefault(return_id, ReturnNotes())
+    if client is None:
+        return
+    rn.shown, rn.error = True, None
+    p.changed()
+    try:
+        notes = await client.notes(return_id, automatic=automatic)
+    except LoopError as err:
+        rn.error = err
+    else:
+        rn.notes = notes
+    if generation is None or generation == p.generation:
+        p.changed()
+
+
+def _known(p: Panel, return_id: str) -> bool:
+    """Only a return the panel shows is asked about (the control names it; nothing else can)."""
+    return any(r.id == return_id for r in returns_on_screen(p))
+
+
+async def toggle_notes(p: Panel, return_id: str, values: dict[str, str]) -> None:
+    if not _known(p, return_id):
+        return
+    rn = p.state.notes.setdefault(return_id, ReturnNotes())
+    if rn.shown and (rn.notes is not None or rn.error is None):
+        rn.shown = False
+        p.changed()
+        return
+    await _read(p, return_id, automatic=False)
+
+
+def compose(p: Panel, return_id: str, values: dict[str, str]) -> None:
+    if _known(p, return_id):
+        rn = p.state.notes.setdefault(return_id, ReturnNotes())
+        rn.composing, rn.message_key = True, None
+        p.changed()
+
+
+def stop_composing(p: Panel, return_id: str, values: dict[str, str]) -> None:
+    rn = p.state.notes.get(return_id)
+    if rn is not None:
+        rn.composing = False  # what was typed is kept for the next Add note
+        p.changed()
+
+
+async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
+    """Send the agent's note once; what was typed survives every failure."""
+    rn, client = p.state.notes.get(return_id), p.client
+    if rn is None or client is None or rn.saving or not _known(p, return_id):
+        return
+    rn.draft = values.get("note", rn.draft)
+    text = rn.draft.strip()
+    if not text or len(text) > MAX_NOTE:
+        rn.message_key = "noteEmpty" if not text else "noteTooLong"
+        p.changed()
+        return
+    rn.saving, rn.message_key = True, None
+    p.changed()
+    try:
+        await client.add_note(return_id, text)
+    except LoopError as err:
+        rn.saving = False
+        rn.message_key = ("writeTimeout" if isinstance(err, Timeout) else
+                          "noteRejected" if isinstance(err, RejectedInput) else err.sentence_key)
+        p.changed()
+        return
+    rn.saving, rn.composing, rn.draft, rn.message_key = False, False, "", "noteSaved"
+    await _read(p, return_id, automatic=False)
+
+
+NOTE_ACTIONS = {
+    "toggle-notes": toggle_notes,
+    "compose-note": compose,
+    "cancel-note": stop_composing,
+    "save-note": save,
+}
