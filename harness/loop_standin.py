@@ -266,7 +266,8 @@ class LoopHandler(RecordingHandler):
         self.json(200, {"returns": rows, "nextPageUrl": None, "previousPageUrl": None})
 
     def allowlists(self, rec: Recorded) -> None:
-        """List (Laravel-style page) or create (``{type, value}``, 422 with Laravel's errors when invalid)."""
+        """List (Laravel-style page) or create (``{type, value}``: 201 and the entry as a plain object, as Gladly's
+        fixture shows; 422 with Laravel's errors when invalid)."""
         srv = self.server
         if rec.method == "POST":
             body = self.body_json(rec)
@@ -283,7 +284,7 @@ class LoopHandler(RecordingHandler):
                 entry = {"id": srv.next_allowlist_id, "type": kind, "value": value,
                          "secondary_value": body.get("secondary_value")}
                 srv.allowlist.append(entry)
-            return self.json(200, {"data": entry})
+            return self.json(201, entry)  # a plain object with HTTP 201, as in Gladly's fixture for this call
         per_page = max(1, min(100, int((rec.query.get("pageSize") or rec.query.get("per_page") or ["15"])[0])))
         page = max(1, int((rec.query.get("page") or ["1"])[0]))
         rows = srv.allowlist[(page - 1) * per_page: page * per_page]
@@ -303,8 +304,8 @@ class LoopHandler(RecordingHandler):
         if rec.method == "DELETE":
             with srv.lock:
                 srv.allowlist.remove(entry)
-            return self.json(200, {"data": entry})
-        self.json(200, {"data": entry})
+            return self.send(204, b"", "application/json")  # the body is not documented: none
+        self.json(200, entry)
 
     def allowlisted(self, order: dict) -> bool:
         """An allowlisted order (either spelling of its name) or customer e-mail."""

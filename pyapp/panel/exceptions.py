@@ -27,15 +27,15 @@ def may_allow(p: Panel, reason: Ineligibility | None) -> bool:
 
 def ask(p: Panel, name: str, values: dict[str, str]) -> None:
     key = order_key(name)
-    reason = p.state.ineligible.get(key)
-    if may_allow(p, reason) and p.state.card(key) is not None:
+    reason, ex = p.state.ineligible.get(key), p.state.exemptions.get(key)
+    if may_allow(p, reason) and p.state.card(key) is not None and not (ex and ex.made):
         p.state.exemptions[key] = Exemption(reason=reason, confirming=True)  # type: ignore[arg-type]
         p.changed()
 
 
 def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
     ex = p.state.exemptions.get(order_key(name))
-    if ex is not None and ex.entry_id is None and not ex.sending:
+    if ex is not None and not ex.made and not ex.sending:
         del p.state.exemptions[order_key(name)]
         p.changed()
 
@@ -43,7 +43,7 @@ def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
 async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
     ex, card = s.exemptions.get(key), s.card(key)
-    if ex is None or card is None or client is None or ex.sending or ex.entry_id or not may_allow(p, ex.reason):
+    if ex is None or card is None or client is None or ex.sending or ex.made or not may_allow(p, ex.reason):
         return
     ex.sending, ex.message_key = True, None
     p.changed()
@@ -56,7 +56,7 @@ async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
         ex.message_key = _why(err)
         p.changed()
         return
-    ex.sending, ex.confirming, ex.entry_id = False, False, entry.id
+    ex.sending, ex.confirming, ex.made, ex.entry_id = False, False, True, entry.id
     s.ineligible.pop(key, None)
     p.changed()
     await p.act("initiate-return", card.name)  # Loop checks again; the share choices follow
@@ -75,7 +75,7 @@ async def undo(p: Panel, name: str, values: dict[str, str]) -> None:
         ex.sending, ex.message_key = False, _why(err)
         p.changed()
         return
-    ex.sending, ex.entry_id, ex.message_key = False, None, "allowUndone"
+    ex.sending, ex.made, ex.entry_id, ex.message_key = False, False, None, "allowUndone"
     s.ineligible[key] = ex.reason
     if card is not None:
         card.start = None

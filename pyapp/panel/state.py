@@ -89,7 +89,8 @@ class Exemption:
     reason: Ineligibility  # what Loop said before; shown again if the exemption is undone
     confirming: bool = False
     sending: bool = False
-    entry_id: str | None = None
+    made: bool = False  # Loop allowlisted the order
+    entry_id: str | None = None  # its entry, for Undo (None when Loop's answer named none)
     message_key: str | None = None
 
 

@@ -21,7 +21,7 @@ def allow_choice(t: Translate, s: PanelState, card: OrderCard, reason: Ineligibi
                                                  "role": "status" if ex.message_key == "allowUndone" else "alert"},
                                           t(ex.message_key, order=card.name))
     allowed = bool(s.settings and s.settings.allow_exceptions)
-    if not allowed or reason not in ALLOWLIST_OVERRIDES or s.orders_scope_missing:
+    if not allowed or reason not in ALLOWLIST_OVERRIDES or s.orders_scope_missing or (ex and ex.made):
         return message or None
     name = card.name
     if ex is not None and (ex.confirming or ex.sending):
@@ -39,11 +39,14 @@ def allow_choice(t: Translate, s: PanelState, card: OrderCard, reason: Ineligibi
 
 def allowlisted(t: Translate, ex: Exemption | None, name: str) -> VNode | None:
     """The order is on Loop's allowlist because of this panel: say so, with Undo, while the tab is open."""
-    if ex is None or not ex.entry_id:
+    if ex is None or not ex.made:
         return None
-    parts: list[Any] = [h("p", {"class": "allowlisted", "role": "status"}, t("allowlisted", order=name)),
-                        h("button", {"type": "button", "class": "link", "data-action": "undo-allow", "data-order": name,
-                                     "disabled": ex.sending}, t("undoAllow"))]
+    parts: list[Any] = [h("p", {"class": "allowlisted", "role": "status"}, t("allowlisted", order=name))]
+    if ex.entry_id:
+        parts.append(h("button", {"type": "button", "class": "link", "data-action": "undo-allow", "data-order": name,
+                                  "disabled": ex.sending}, t("undoAllow")))
+    else:
+        parts.append(h("p", {"class": "muted"}, t("undoInLoop")))
     if ex.message_key:
         parts.append(h("p", {"class": "field-error", "role": "alert"}, t(ex.message_key, order=name)))
     return h("div", {"class": "exemption"}, parts)

@@ -135,3 +135,28 @@ def test_a_label_not_yet_shipped_says_how_old_it_is(loop):
     p = make_panel(loop)
     run(p.show_ticket(ticket()))
     assert "Label created" not in card_text(p, "#1001")
+
+
+def test_an_allowlisting_loop_answers_without_an_id_is_still_said_and_not_offered_to_undo(loop):
+    loop.faults.append(Fault("status", path="/allowlists$", status=201, body=b""))
+    p = allowing_panel(loop)
+    run(p.show_ticket(ticket(**AVA)))
+    press(p, "Initiate return", "#1007")
+    press(p, "Allow a return anyway", "#1007")
+    press(p, "Allow return for #1007", "#1007")
+    text = card_text(p, "#1007")
+    assert "#1007 is on Loop's allowlist" in text and "remove it under Listings in Loop's admin" in text
+    assert not controls(p.view(), "Undo the exception") and not controls(p.view(), "Allow a return anyway")
+
+
+def test_a_failed_allowlisting_says_why_and_nothing_is_retried(loop):
+    loop.faults.append(Fault("status", path="/allowlists$", status=500))
+    p = allowing_panel(loop)
+    run(p.show_ticket(ticket(**AVA)))
+    press(p, "Initiate return", "#1007")
+    press(p, "Allow a return anyway", "#1007")
+    press(p, "Allow return for #1007", "#1007")
+    assert len([r for r in loop.api_requests("/allowlists") if r.method == "POST"]) == 1
+    text = card_text(p, "#1007")
+    assert "Loop cannot be reached right now." in text and "is on Loop's allowlist" not in text
+    assert controls(p.view(), "Allow a return anyway", "#1007")  # the agent may try again, knowingly
