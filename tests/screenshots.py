@@ -30,6 +30,7 @@ def main() -> int:
     from harness.chromium import Ports, extension_id, launch, panel_frame
     from harness.klaviyo_standin import KlaviyoStandin
     from harness.loop_standin import FULL_KEY, Fault, LoopStandin
+    from tests.e2e.layout import tap
 
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.png"):
@@ -69,15 +70,36 @@ def main() -> int:
         shot(page, "ticket-ready")
         page, frame = open_ticket("101", "ready")
         card = frame.get_by_role("region", name="#1002", exact=True)
-        card.get_by_role("button", name="Initiate return").click()
-        card.get_by_role("button", name="QR code").click()
+        tap(card.get_by_role("button", name="Initiate return"))
+        tap(card.get_by_role("button", name="QR code"))
         card.get_by_role("img").wait_for()
         shot(page, "initiate-return-copy-link-qr", scroll_to=560)
         page, frame = open_ticket("103", "ready")
         card = frame.get_by_role("region", name="#1006", exact=True)
-        card.get_by_role("button", name="Initiate return").click()
+        tap(card.get_by_role("button", name="Initiate return"))
         card.get_by_role("status").filter(has_text="final sale").wait_for()
         shot(page, "ineligible-final-sale", scroll_to=700)
+        page, frame = open_ticket("102", "ready")  # an exchange and its notes, opened by the agent
+        card = frame.get_by_role("region", name="#1003", exact=True)
+        tap(card.get_by_role("button", name="Show notes").first)
+        card.get_by_role("list", name="Notes").wait_for()
+        shot(page, "exchange-with-notes", scroll_to=640)
+        store(apiKey=FULL_KEY, enabled=True, lookupField="email", allowExceptions=True)
+        page, frame = open_ticket("103", "ready")
+        card = frame.get_by_role("region", name="#1007", exact=True)
+        tap(card.get_by_role("button", name="Initiate return"))
+        tap(card.get_by_role("button", name="Allow a return anyway"))
+        card.get_by_role("group", name="Allow a return anyway").wait_for()
+        shot(page, "allow-a-return-anyway-confirm", scroll_to=900)
+        page, frame = open_ticket("103", "ready")
+        card = frame.get_by_role("region", name="#1007", exact=True)
+        tap(card.get_by_role("button", name="Initiate return"))
+        tap(card.get_by_role("button", name="Allow a return anyway"))
+        tap(card.get_by_role("button", name="Allow return for #1007"))
+        card.get_by_role("button", name="Copy link").wait_for()
+        shot(page, "allow-a-return-anyway-allowlisted", scroll_to=900)
+        loop.reset()
+        store(apiKey=FULL_KEY, enabled=True, lookupField="email")
         page, _ = open_ticket("104", "no-orders")
         shot(page, "no-orders-mentions-lookup")
         loop.faults.append(Fault("status", status=503))
