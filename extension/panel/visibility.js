@@ -3,21 +3,27 @@
 // box painted over it, decoys with pointer-events:none and the top layer included). It is the defence payment
 // and login frames use against a page that dresses them up. The panel's Python asks clear(el) before an action
 // that reaches Loop, the clipboard or the reply box; a control reported covered in the last half second does
-// not count either, so a decoy pulled away at the last moment gains nothing. That memory is per control (its
-// action and order, which survive re-renders the page can provoke): one control's reading never blocks a click
-// on another.
+// not count either, so a decoy pulled away at the last moment gains nothing: the memory is of the last moment
+// any control was seen covered, or stopped being covered (a cover left for seconds and lifted just before the
+// click counts from when it was lifted), and it is one for the whole panel, so a control that appears after
+// the cover was lifted is guarded too.
 const QUIET_MS = 500;
 const OPTIONS = { trackVisibility: true, delay: 100 };
-const lastCovered = new Map(); // "action|order" -> when that control was last seen covered
-const identity = (el) => `${el.getAttribute("data-action")}|${el.getAttribute("data-order") ?? ""}`;
+let lastCovered = -Infinity;
 // Fully on screen yet not visible is "covered"; off screen or partly scrolled out of the sidebar is not (a
 // control cut by the frame's edge reads as not visible too).
 const FULL = 0.99;
 const covered = (r) => r.onScreen && r.ratio >= FULL && !r.visible;
+// Controls (by action and order, which survive the re-renders a page can provoke) last read as covered.
+const wasCovered = new Set();
+const identity = (el) => `${el.getAttribute("data-action")}|${el.getAttribute("data-order") ?? ""}`;
 const watcher = new IntersectionObserver((entries) => {
   for (const e of entries) {
     if (covered({ onScreen: e.isIntersecting, ratio: e.intersectionRatio, visible: e.isVisible })) {
-      lastCovered.set(identity(e.target), performance.now());
+      wasCovered.add(identity(e.target));
+      lastCovered = performance.now();
+    } else if (wasCovered.delete(identity(e.target))) {
+      lastCovered = performance.now(); // the cover was just lifted: the quiet time counts from now
     }
   }
 }, OPTIONS);
@@ -38,8 +44,8 @@ function reading(el) {
 
 globalThis.loopVisibility = {
   // The controls on screen after a render (the previous ones are gone: unobserved, not reported as covered).
-  // A disabled control cannot be clicked, and its faded look (opacity) reads as "not visible": not watched, or
-  // "Allowing in Loop…" would make the Copy link that follows it look covered for half a second.
+  // A disabled control cannot be clicked, and its faded look (opacity) reads as "not visible": it is not
+  // watched, or "Allowing in Loop…" would make the Copy link that follows it look covered.
   watch(elements) {
     watcher.disconnect();
     for (const el of elements) if (!el.disabled) watcher.observe(el);
@@ -52,7 +58,12 @@ globalThis.loopVisibility = {
       await globalThis.loopFrame.reveal(el);
       r = await reading(el);
     }
-    if (covered(r)) lastCovered.set(identity(el), performance.now());
-    return r.visible && performance.now() - (lastCovered.get(identity(el)) ?? -Infinity) >= QUIET_MS;
+    if (covered(r)) {
+      wasCovered.add(identity(el));
+      lastCovered = performance.now();
+    } else if (r.visible && wasCovered.delete(identity(el))) {
+      lastCovered = performance.now(); // lifted between the last report and this click
+    }
+    return r.visible && performance.now() - lastCovered >= QUIET_MS;
   },
 };

@@ -476,6 +476,25 @@ def test_a_page_that_covers_or_disguises_the_panel_gets_no_action(ext, loop, tri
     c.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
 
 
+def test_a_decoy_left_for_seconds_and_lifted_just_before_the_click_gains_nothing(ext, loop):
+    """A page can lift its decoy the moment the pointer reaches the panel: the quiet half second counts from
+    when the cover was lifted, not from when it was first seen."""
+    page, panel = ext.ready_panel("101")
+    c = _scroll_to_card(page, panel, "#1002")
+    apply, undo = TRICKS["decoy laid over the panel"]
+    page.evaluate(apply, c.get_by_role("button", name="Initiate return").bounding_box())
+    page.wait_for_timeout(2000)
+    before = len(loop.api_requests())
+    page.evaluate(undo)
+    c.get_by_role("button", name="Initiate return").click(force=True, timeout=3_000)  # at once, as the page hoped
+    panel.get_by_role("alert").filter(has_text="The panel is covered").wait_for(timeout=5_000)
+    page.wait_for_timeout(300)
+    assert len(loop.api_requests()) == before and not loop.drafts
+    page.wait_for_timeout(1200)
+    tap(c.get_by_role("button", name="Initiate return"))
+    c.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
+
+
 def test_a_page_that_rewrites_the_hosts_style_gets_it_put_back(ext, loop):
     from tests.e2e.layout import HOST_JS, tap
     page, panel = ext.ready_panel("101")
