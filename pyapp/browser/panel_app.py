@@ -8,6 +8,7 @@ panel's thread is never blocked by Loop.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 import js
 from pyodide.ffi import create_proxy
@@ -31,6 +32,11 @@ from pyapp.ticket.parser import parse_ticket
 POLICY_WAIT_S = 4.0  # how long the first policy read may take before the panel says it is waiting for it
 
 
+def local_now() -> datetime:
+    """The agent's local time, in the browser's own time zone (days left and ages are the agent's days)."""
+    return datetime.now(timezone(timedelta(minutes=-int(js.Date.new().getTimezoneOffset()))))
+
+
 class PanelApp:
     def __init__(self) -> None:
         self.content = ContentScript(str(js.location.hash or "").lstrip("#")[:64])
@@ -41,7 +47,7 @@ class PanelApp:
         services = Services(make_client=self.make_client, copy_text=chrome.copy_text,
                             insert_reply=self.content.insert_reply, open_options=chrome.open_options,
                             set_collapsed=chrome.set_collapsed, load_package=chrome.load_package,
-                            retry_policy=self.retry_policy)
+                            retry_policy=self.retry_policy, now=local_now)
         self.panel = Panel(t, services, self.schedule_render)
         self.renderer = Renderer(js.document.getElementById("app"), self.panel.act, self.panel.spawn, GUARDED,
                                  self.is_clear, self.panel.refuse_covered)

@@ -92,7 +92,7 @@ async def initiate(p: Panel, name: str, values: dict[str, str]) -> None:
         card.start = None  # a second click closes the flow again, like Cancel
         p.changed()
         return
-    value = _lookup_value_on_ticket(p)
+    value = _lookup_value_on_ticket(p) or card.lookup_value
     card.start = StartReturn(step=Step.CHECKING if value else Step.ASK, lookup_value=value)
     p.changed()
     if value:
@@ -153,6 +153,7 @@ async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
         p.changed()
         return
     if verdict.eligible is False:
+        card.lookup_value = value  # Loop matched it: an exception granted later re-checks with it, untyped
         p.state.ineligible[order_key(card.name)] = verdict.reason or Ineligibility.OTHER
         card.start = None  # the reason replaces the share choices; the button stays hidden from now on
         p.changed()
@@ -172,6 +173,7 @@ async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
             start.step, start.message_key = Step.FAILED, err.sentence_key
             p.changed()
         return
+    card.lookup_value = value
     if still_wanted():
         start.link, start.step = link, Step.READY
         p.changed()

@@ -45,7 +45,7 @@ class Services:
     set_collapsed: Callable[[bool], Any] = lambda collapsed: None
     retry_policy: Callable[[], Any] = lambda: None
     load_package: Callable[[str], Awaitable[None]] = lambda name: _nothing()
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc).astimezone()  # the agent's local time
 
 
 class Panel:
@@ -71,7 +71,7 @@ class Panel:
             return False
         if action in GUARDED:
             self.state.covered = False
-        self.state.today = self.services.now().date()
+        self.state.now = self.services.now()
         result = handler(self, order, values or {})
         if asyncio.iscoroutine(result):
             await result
@@ -97,6 +97,7 @@ class Panel:
             self.state.lookups.clear()
             self.state.ineligible.clear()  # another key may be another shop
             self.state.exemptions.clear()
+            self.state.notes.clear()  # another key's notes (or errors) are not this one's
             self.state.orders_scope_missing = False
             if self.state.ticket is not None:
                 self.reload(automatic=True)
@@ -106,11 +107,11 @@ class Panel:
         """The page was read again: follow it to another ticket, or look up this ticket's orders once they are
         known (and again if its order list changes); mentions follow as they come."""
         s, ticket = self.state, reading.ticket
-        s.has_reply_box, s.today = has_reply_box, self.services.now().date()
+        s.has_reply_box, s.now = has_reply_box, self.services.now()
         if s.ticket is None or s.ticket.key != ticket.key:
             self.generation += 1  # a switch: nothing of the previous ticket stays, late answers are dropped
             self._cancel_load()  # and its lookups stop: their fetches are aborted, their slots freed
-            s.cards, s.lookups, s.loaded_for, s.notes = {}, {}, None, {}
+            s.cards, s.lookups, s.loaded_for, s.notes, s.auto_notes = {}, {}, None, {}, set()
             s.fatal, s.loading, s.retrying = None, False, False
         s.ticket, s.customer_known = ticket, reading.customer_known
         wanted = (ticket.email, ticket.orders)

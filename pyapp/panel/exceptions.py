@@ -43,7 +43,8 @@ def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
 async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
     ex, card = s.exemptions.get(key), s.card(key)
-    if ex is None or card is None or client is None or ex.sending or ex.made or not may_allow(p, ex.reason):
+    if ex is None or card is None or client is None or not ex.confirming or ex.sending or ex.made \
+            or not may_allow(p, ex.reason):
         return
     ex.sending, ex.message_key = True, None
     p.changed()
@@ -57,6 +58,9 @@ async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
         p.changed()
         return
     ex.sending, ex.confirming, ex.made, ex.entry_id = False, False, True, entry.id
+    if p.client is not client:
+        p.changed()
+        return  # the key changed meanwhile: the new key's shop is not asked on this one's behalf
     s.ineligible.pop(key, None)
     p.changed()
     await p.act("initiate-return", card.name)  # Loop checks again; the share choices follow
@@ -65,7 +69,7 @@ async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
 async def undo(p: Panel, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
     ex, card = s.exemptions.get(key), s.card(key)
-    if ex is None or not ex.entry_id or client is None or ex.sending:
+    if ex is None or not ex.made or not ex.entry_id or client is None or ex.sending:
         return
     ex.sending, ex.message_key = True, None
     p.changed()

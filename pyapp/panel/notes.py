@@ -27,9 +27,13 @@ def returns_on_screen(p: Panel) -> Iterator[Return]:
 
 
 async def read_active(p: Panel, generation: int) -> None:
-    """The notes of the ticket's active (open, needs review) returns, at most ``AUTO_NOTES_PER_TICKET``."""
-    active = [r.id for card in p.state.cards.values() for r in card.returns or [] if r.id and r.state.is_active]
-    wanted = [rid for rid in dict.fromkeys(active)][:AUTO_NOTES_PER_TICKET]
+    """The notes of the ticket's active (open, needs review) returns: at most ``AUTO_NOTES_PER_TICKET`` for the
+    whole time the ticket is shown, however often its order list changes or the agent presses Retry."""
+    s = p.state
+    active = [r.id for card in s.cards.values() for r in card.returns or [] if r.id and r.state.is_active]
+    wanted = [rid for rid in dict.fromkeys(active) if rid not in s.auto_notes]
+    wanted = wanted[:max(0, AUTO_NOTES_PER_TICKET - len(s.auto_notes))]
+    s.auto_notes.update(wanted)
     await asyncio.gather(*(_read(p, rid, automatic=True, generation=generation) for rid in wanted))
 
 
@@ -43,6 +47,10 @@ async def _read(p: Panel, return_id: str, automatic: bool, generation: int | Non
         notes = await client.notes(return_id, automatic=automatic)
     except LoopError as err:
         rn.error = err
+    except asyncio.CancelledError:
+        if rn.notes is None:
+            rn.shown = False  # superseded before Loop answered: Show notes asks again, nothing stays "reading"
+        raise
     else:
         rn.notes = notes
     if generation is None or generation == p.generation:
@@ -68,21 +76,22 @@ async def toggle_notes(p: Panel, return_id: str, values: dict[str, str]) -> None
 def compose(p: Panel, return_id: str, values: dict[str, str]) -> None:
     if _known(p, return_id):
         rn = p.state.notes.setdefault(return_id, ReturnNotes())
-        rn.composing, rn.message_key = True, None
+        rn.composing = rn.opened = True
+        rn.message_key = None
         p.changed()
 
 
 def stop_composing(p: Panel, return_id: str, values: dict[str, str]) -> None:
     rn = p.state.notes.get(return_id)
     if rn is not None:
-        rn.composing = False  # what was typed is kept for the next Add note
+        rn.composing = False  # the form stays in the page, hidden, with what was typed (views/notes.py)
         p.changed()
 
 
 async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
     """Send the agent's note once; what was typed survives every failure."""
     rn, client = p.state.notes.get(return_id), p.client
-    if rn is None or client is None or rn.saving or not _known(p, return_id):
+    if rn is None or client is None or not rn.composing or rn.saving or not _known(p, return_id):
         return
     rn.draft = values.get("note", rn.draft)
     text = rn.draft.strip()
@@ -100,7 +109,7 @@ async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
                           "noteRejected" if isinstance(err, RejectedInput) else err.sentence_key)
         p.changed()
         return
-    rn.saving, rn.composing, rn.draft, rn.message_key = False, False, "", "noteSaved"
+    rn.saving, rn.composing, rn.opened, rn.draft, rn.message_key = False, False, False, "", "noteSaved"
     await _read(p, return_id, automatic=False)
 
 

@@ -6,7 +6,7 @@ Views read it and never change it; actions (``pyapp.panel.actions``) and the bro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pyapp.contract.settings import Settings
@@ -77,6 +77,7 @@ class ReturnNotes:
     shown: bool = False
     error: LoopError | None = None
     composing: bool = False
+    opened: bool = False  # the agent opened the note form once: it stays in the page, hidden when closed
     draft: str = ""
     saving: bool = False
     message_key: str | None = None  # the last write's outcome, one sentence
@@ -101,6 +102,7 @@ class OrderCard:
     error: LoopError | None = None
     start: StartReturn | None = None
     source: Source = Source.TICKET
+    lookup_value: str = ""  # the last value Loop was asked with for this order (kept when the flow closes)
 
 
 @dataclass
@@ -117,7 +119,8 @@ class PanelState:
     notes: dict[str, ReturnNotes] = field(default_factory=dict)  # by Loop return id
     exemptions: dict[str, Exemption] = field(default_factory=dict)  # by order key, while the tab is open
     orders_scope_missing: bool = False  # Loop refused an allowlist write with this key: the choice is hidden
-    today: date | None = None  # for "days left" and a label's age; set by the controller
+    now: datetime | None = None  # the agent's local time, for "days left" and a label's age; set by the controller
+    auto_notes: set[str] = field(default_factory=set)  # returns whose notes this ticket read by itself
     loading: bool = False
     retrying: bool = False
     fatal: LoopError | None = None
@@ -127,6 +130,10 @@ class PanelState:
     waiting_policy: bool = False  # the administrator's settings have not been read yet: no call is made
     covered: bool = False  # the page covered or disguised the panel when the agent clicked: said, not acted on
     dressed_up: bool = False  # the page clips, fades, filters or transforms the panel from outside, right now
+
+    @property
+    def today(self) -> date | None:
+        return self.now.date() if self.now else None
 
     @property
     def lookup_field(self) -> str:

@@ -120,10 +120,15 @@ def _list_under(heading: Node) -> Node | None:
 
 
 def _sidebar_orders(section: Node, heading: Node) -> tuple[list[str], dict[str, str]]:
-    """The list's order names, and the date shown with each (the first date after its name, before the next)."""
+    """The list's order names, and the date shown with each: the first date after its name, before the next.
+
+    Only a list that reads "name, then its date" is dated: a date before the first name means the rows put the
+    date first (each date would land on the wrong order), and a text naming two orders dates neither.
+    """
     found: list[str] = []
     dates: dict[str, str] = {}
     seen: set[str] = set()
+    date_first = False
     heading_text = heading.text()
     for segment in section.segments():
         if len(found) >= MAX_ORDERS:
@@ -136,16 +141,20 @@ def _sidebar_orders(section: Node, heading: Node) -> tuple[list[str], dict[str, 
             candidates.append(standalone)
         else:
             candidates.extend(INLINE_HASH.findall(segment[:MAX_RUN]))
+        before = len(found)
         for cand in candidates:
             name = clean_order_name(cand)
             if name and order_key(name) not in seen and len(found) < MAX_ORDERS:
                 seen.add(order_key(name))
                 found.append(name)
-        if found and found[-1] not in dates:
-            when = date_in(segment)
-            if when is not None:
-                dates[found[-1]] = when.isoformat()
-    return found, dates
+        if date_first or len(found) - before > 1 or (found and found[-1] in dates):
+            continue
+        when = date_in(segment)
+        if when is not None and not found:
+            date_first = True
+        elif when is not None:
+            dates[found[-1]] = when.isoformat()
+    return found, ({} if date_first else dates)
 
 
 def _sidebar(heading: Node) -> tuple[Node | None, str | None]:

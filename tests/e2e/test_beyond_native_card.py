@@ -54,6 +54,10 @@ def test_active_returns_show_their_notes_and_an_agent_can_add_one(ext, loop):
     tap(review.get_by_role("button", name="Add note"))
     box = review.get_by_label("Note for the warehouse (saved in Loop)")
     box.fill("Promised a prepaid label, Sam.")
+    tap(review.get_by_role("button", name="Cancel"))  # the agent steps away from it…
+    assert not box.is_visible()
+    tap(review.get_by_role("button", name="Add note"))  # …and comes back: what was typed is still there
+    assert box.input_value() == "Promised a prepaid label, Sam."
     tap(review.get_by_role("button", name="Save note"))
     review.get_by_role("status").filter(has_text="Note saved in Loop.").wait_for()
     review.get_by_role("list", name="Notes").get_by_text("Promised a prepaid label, Sam.").wait_for()
@@ -116,11 +120,11 @@ def test_time_left_to_return_and_the_age_of_a_label_not_shipped(ext, loop):
     loop.returns[0].update(label_status="pre_transit", label_updated_at=made)
     admin_saves(ext)
     page, panel = ext.ready_panel("101")
-    assert "Label created 9 days ago, not shipped yet" in card(panel, "#1001").inner_text()
+    assert "Label created at least 9 days ago, not shipped yet" in card(panel, "#1001").inner_text()
     c = card(panel, "#1002")  # ordered 12 days ago (the sidebar's date); Loop's policy: a 30-day window
     tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Copy link").wait_for()
-    assert "18 days left to return (counted from the order date)" in c.inner_text()
+    assert "At least 18 days left to return (counted from the order date)" in c.inner_text()
 
 
 @pytest.fixture
@@ -145,7 +149,7 @@ def test_in_dutch_notes_exception_and_time_left(dutch, loop):
     c = card(panel, "#1002")
     tap(c.get_by_role("button", name="Retour starten"))
     c.get_by_role("button", name="Link kopiëren").wait_for()
-    assert "Nog 18 dagen om te retourneren (gerekend vanaf de besteldatum)" in c.inner_text()
+    assert "Nog minstens 18 dagen om te retourneren (gerekend vanaf de besteldatum)" in c.inner_text()
 
     page, panel = ext.ready_panel("103")
     c = card(panel, "#1007")

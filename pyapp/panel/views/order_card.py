@@ -5,7 +5,7 @@ Each return shows its state, outcome, items, tracking and links; Initiate return
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,13 +37,13 @@ def order_card(t: Translate, s: PanelState, card: OrderCard) -> VNode:
     else:
         if not card.returns:
             body.append(h("p", {"class": "muted"}, t("noReturns")))
-        body.extend(return_view(t, r, s.notes.get(r.id or ""), s.today) for r in card.returns)
+        body.extend(return_view(t, r, s.notes.get(r.id or ""), s.now) for r in card.returns)
         body.append(start_return(t, s, card))
     return h("section", {"class": "card", "data-order": card.name, "data-source": card.source,
                          "aria-label": card.name}, head, body)
 
 
-def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, today: date | None = None) -> VNode:
+def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, now: datetime | None = None) -> VNode:
     rows: list[Any] = []
     facts = []
     if r.outcome:
@@ -78,7 +78,7 @@ def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, today
         if tracking.status_message_key:
             parts.append(h("span", {"class": "label-status"}, t(tracking.status_message_key)))
         rows.append(h("div", {"class": "tracking"}, parts))
-        age = r.state.is_active and label_age(t, tracking.not_shipped and tracking.updated_at, today)
+        age = r.state.is_active and label_age(t, tracking.not_shipped and tracking.updated_at, now)
         if age:
             rows.append(h("p", {"class": "label-age"}, age))
     links = []
@@ -88,21 +88,22 @@ def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, today
         links.append(h("a", {"href": r.status_page_url}, says_its_host(t("returnStatusPage"), r.status_page_url)))
     if links:
         rows.append(h("div", {"class": "links"}, links))
-    rows.append(notes_view(t, r, notes))
+    rows.append(notes_view(t, r, notes, now))
     named = t("returnOf", state=t(r.state.message_key), date=r.created_at.strftime("%Y-%m-%d")) if r.created_at \
         else t(r.state.message_key)
     return h("div", {"class": "return", "data-return": r.id or "", "role": "group", "aria-label": named}, rows)
 
 
-def label_age(t: Translate, created: Any, today: date | None) -> str | None:
-    """"Label created 9 days ago, not shipped yet": only from Loop's own timestamp of a label not yet scanned, on
-    a return still under way (an expired or closed one's label no longer matters)."""
-    if not created or today is None:
+def label_age(t: Translate, stamped: Any, now: datetime | None) -> str | None:
+    """"Label created at least 9 days ago, not shipped yet", on a return still under way. Loop's timestamp is
+    the label's last status change, which is never before it was made: the age is a least, said as one. Days
+    are the agent's calendar days; under one day says nothing (the status line already says not shipped)."""
+    if not stamped or now is None:
         return None
-    days = (today - created.date()).days
-    if days < 0:
+    days = (now.date() - stamped.astimezone(now.tzinfo).date()).days
+    if days < 1:
         return None
-    return t("labelAgeToday") if days == 0 else t("labelAgeOne") if days == 1 else t("labelAge", days=str(days))
+    return t("labelAgeOne") if days == 1 else t("labelAge", days=str(days))
 
 
 def says_its_host(label: str, url: str) -> str:

@@ -179,3 +179,8 @@ def test_each_order_keeps_the_date_its_row_shows_and_no_other():
     t = parse_ticket(URL.format(7), html)
     assert t.orders == ("#2001", "#2002", "#2003", "#2004")
     assert dict(t.order_dates) == {"#2003": "2026-10-03", "#2004": "2026-09-01"}
+    date_first = """<aside><h4>Recent orders</h4><ul><li><span>3 okt. 2026</span> #2001</li>
+                    <li><span>1 sep. 2026</span> #2002</li></ul><p>jo@example.com</p></aside>"""
+    assert parse_ticket(URL.format(7), date_first).order_dates == ()  # each date would land on the wrong order
+    two = """<aside><h4>Recent orders</h4><p>#2001 and #2002 on 3 Oct 2026</p><p>jo@example.com</p></aside>"""
+    assert parse_ticket(URL.format(7), two).order_dates == ()
