@@ -156,7 +156,15 @@ def wait_state(frame, *states: str, timeout_s: float = 30.0) -> str:
 def open_ticket_panel(context, url: str, state: str = "ready", timeout_s: float = 40.0):
     """Open ``url`` in a new tab and wait until the panel shows ``state``; returns (page, panel frame)."""
     page = context.new_page()
-    page.goto(url)
+    try:
+        page.goto(url)
+    except Exception as err:  # noqa: BLE001 - Playwright's Error
+        # Chrome can turn a freshly opened tab into the extension's install-time options page (seen in a
+        # restarted profile): that is the browser's doing, so the ticket opens in a tab of its own.
+        if "interrupted by another navigation" not in str(err):
+            raise
+        page = context.new_page()
+        page.goto(url)
     frame = panel_frame(page, timeout_s)
     frame.wait_for_selector(f"html[data-panel-state='{state}']", state="attached", timeout=timeout_s * 1000)
     return page, frame
