@@ -34,6 +34,12 @@ class LoopError(Exception):
         """The one sentence an agent reads for this error (an AuthError names the missing scope)."""
         return self.message_key
 
+    @property
+    def write_sentence_key(self) -> str:
+        """The sentence when the request was a write (a note, an allowlist entry): a timed-out one may have
+        happened, which the agent must hear before trying again."""
+        return self.sentence_key
+
     def __init__(self, detail: str = "", *, status: int | None = None, path: str = "") -> None:
         self.detail = detail
         self.status = status
@@ -94,6 +100,10 @@ class Unavailable(LoopError):
 
 class Timeout(Unavailable):
     message_key = "errTimeout"
+
+    @property
+    def write_sentence_key(self) -> str:
+        return "writeTimeout"
 
 
 class BadResponse(LoopError):

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # what a missing timestamp sorts as
+
 PLACEHOLDERS = {"", "n/a", "na", "none", "null", "-"}
 
 

@@ -6,7 +6,7 @@ whole answer. How each value is read (ids, timestamps, money, links) is ``pyapp.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from pydantic import BeforeValidator, Field, computed_field, field_validator
 
-from pyapp.loop.fields import HttpsUrl, LoopId, LoopModel, Money, Text, Timestamp, unquote_reason
+from pyapp.loop.fields import EPOCH, HttpsUrl, LoopId, LoopModel, Money, Text, Timestamp, unquote_reason
 
 class ReturnState(StrEnum):
     OPEN = "open"
@@ -197,7 +197,7 @@ class Return(LoopModel):
         carrier, number, status = self.carrier, self.tracking_number, self.label_status
         updated = self.label_updated_at
         if not (carrier or number or status):
-            for label in sorted(self.labels, key=lambda l: l.updated_at or _EPOCH, reverse=True):
+            for label in sorted(self.labels, key=lambda l: l.updated_at or EPOCH, reverse=True):
                 if label.carrier or label.tracking_number or label.status:
                     carrier, number, status = label.carrier, label.tracking_number, label.status
                     updated = label.updated_at
@@ -208,7 +208,6 @@ class Return(LoopModel):
                         updated_at=updated if status else None)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 # Carrier tracking pages. The number is validated and URL-encoded before it is put in; unknown carriers link to
 # Loop's return status page instead.

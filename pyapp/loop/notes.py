@@ -6,16 +6,14 @@ timed-out POST may have been stored), after which the cached notes of that retur
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import quote
 
 from pyapp.loop.errors import BadResponse, RejectedInput, Scope
-from pyapp.loop.fields import LoopId, LoopModel, Text, Timestamp
+from pyapp.loop.fields import EPOCH, LoopId, LoopModel, Text, Timestamp
 from pyapp.loop.http import LoopHttp
 
 MAX_NOTE = 254  # Loop's docs: "content is required and must be under 255 chars"
 MAX_NOTES = 50
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class Note(LoopModel):
@@ -46,7 +44,7 @@ async def read_notes(http: LoopHttp, return_id: str, automatic: bool) -> list[No
                 continue
             if note.content:
                 notes.append(note)
-        notes.sort(key=lambda n: n.created_at or _EPOCH, reverse=True)
+        notes.sort(key=lambda n: n.created_at or EPOCH, reverse=True)
         return notes
 
     return list(await http.cached(("notes", return_id), fetch))

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pyapp.loop.eligibility import ALLOWLIST_OVERRIDES, Ineligibility
-from pyapp.loop.errors import AuthError, LoopError, Timeout
+from pyapp.loop.errors import AuthError, LoopError
 from pyapp.panel.state import Exemption
 from pyapp.ticket.order_names import order_key
 
@@ -19,16 +18,10 @@ if TYPE_CHECKING:
 
 
 
-def may_allow(p: Panel, reason: Ineligibility | None) -> bool:
-    s = p.state
-    allowed = bool(s.settings and s.settings.allow_exceptions)
-    return allowed and reason in ALLOWLIST_OVERRIDES and not s.orders_scope_missing
-
-
 def ask(p: Panel, name: str, values: dict[str, str]) -> None:
     key = order_key(name)
     reason, ex = p.state.ineligible.get(key), p.state.exemptions.get(key)
-    if may_allow(p, reason) and p.state.card(key) is not None and not (ex and ex.made):
+    if p.state.may_allow(reason) and p.state.card(key) is not None and not (ex and ex.made):
         p.state.exemptions[key] = Exemption(reason=reason, confirming=True)  # type: ignore[arg-type]
         p.changed()
 
@@ -44,7 +37,7 @@ async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
     ex, card = s.exemptions.get(key), s.card(key)
     if ex is None or card is None or client is None or not ex.confirming or ex.sending or ex.made \
-            or not may_allow(p, ex.reason):
+            or not s.may_allow(ex.reason):
         return
     ex.sending, ex.message_key = True, None
     p.changed()
@@ -89,7 +82,7 @@ async def undo(p: Panel, name: str, values: dict[str, str]) -> None:
 def _why(err: LoopError) -> str:
     if isinstance(err, AuthError):
         return "allowNoScope"
-    return "writeTimeout" if isinstance(err, Timeout) else err.sentence_key
+    return err.write_sentence_key
 
 
 ALLOW_ACTIONS = {

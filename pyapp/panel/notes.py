@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Iterator
 
-from pyapp.loop.errors import LoopError, RejectedInput, Timeout
+from pyapp.loop.errors import LoopError, RejectedInput
 from pyapp.loop.models import Return
 from pyapp.loop.notes import MAX_NOTE
 from pyapp.panel.state import ReturnNotes
@@ -105,8 +105,7 @@ async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
         await client.add_note(return_id, text)
     except LoopError as err:
         rn.saving = False
-        rn.message_key = ("writeTimeout" if isinstance(err, Timeout) else
-                          "noteRejected" if isinstance(err, RejectedInput) else err.sentence_key)
+        rn.message_key = "noteRejected" if isinstance(err, RejectedInput) else err.write_sentence_key
         p.changed()
         return
     rn.saving, rn.composing, rn.opened, rn.draft, rn.message_key = False, False, False, "", "noteSaved"

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pyapp.contract.settings import Settings
-from pyapp.loop.eligibility import Ineligibility, Unchecked
+from pyapp.loop.eligibility import ALLOWLIST_OVERRIDES, Ineligibility, Unchecked
 from pyapp.loop.errors import AuthError, LoopError, RateLimited
 from pyapp.loop.models import Return
 from pyapp.loop.notes import Note
@@ -138,6 +138,12 @@ class PanelState:
     @property
     def lookup_field(self) -> str:
         return self.settings.lookup_field if self.settings else "email"
+
+    def may_allow(self, reason: Ineligibility | None) -> bool:
+        """Whether "Allow a return anyway" is offered for Loop's reason: the admin turned it on, an allowlist
+        overrides that reason, and the key was not refused the Orders scope."""
+        allowed = bool(self.settings and self.settings.allow_exceptions)
+        return allowed and reason in ALLOWLIST_OVERRIDES and not self.orders_scope_missing
 
     def card(self, key: str) -> OrderCard | None:
         return self.cards.get(key) or self.lookups.get(key)

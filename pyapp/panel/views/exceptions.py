@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyapp.loop.eligibility import ALLOWLIST_OVERRIDES, Ineligibility
+from pyapp.loop.eligibility import Ineligibility
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import Exemption, OrderCard, PanelState
 from pyapp.panel.vdom import VNode, h
@@ -20,8 +20,7 @@ def allow_choice(t: Translate, s: PanelState, card: OrderCard, reason: Ineligibi
     message = ex and ex.message_key and h("p", {"class": "ok" if ex.message_key == "allowUndone" else "field-error",
                                                  "role": "status" if ex.message_key == "allowUndone" else "alert"},
                                           t(ex.message_key, order=card.name))
-    allowed = bool(s.settings and s.settings.allow_exceptions)
-    if not allowed or reason not in ALLOWLIST_OVERRIDES or s.orders_scope_missing or (ex and ex.made):
+    if not s.may_allow(reason) or (ex and ex.made):
         return message or None
     name = card.name
     if ex is not None and (ex.confirming or ex.sending):
