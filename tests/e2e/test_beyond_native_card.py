@@ -55,8 +55,9 @@ def test_active_returns_show_their_notes_and_an_agent_can_add_one(ext, loop):
     box = review.get_by_label("Note for the warehouse (saved in Loop)")
     box.fill("Promised a prepaid label, Sam.")
     tap(review.get_by_role("button", name="Cancel"))  # the agent steps away from it…
-    assert not box.is_visible()
+    box.wait_for(state="hidden", timeout=5_000)  # the panel renders a moment after the click
     tap(review.get_by_role("button", name="Add note"))  # …and comes back: what was typed is still there
+    box.wait_for(state="visible", timeout=5_000)
     assert box.input_value() == "Promised a prepaid label, Sam."
     tap(review.get_by_role("button", name="Save note"))
     review.get_by_role("status").filter(has_text="Note saved in Loop.").wait_for()
