@@ -45,17 +45,18 @@ async def _prefetch() -> None:
         return  # the policy is slow today: the panel waits for it and says so
     tab, local = await asyncio.gather(js.chrome.tabs.getCurrent(), js.chrome.storage.local.get(to_js_object(list(NAMES))))
     values = effective(py(local) or {}, managed)
-    key, enabled, headings = values["apiKey"], values["enabled"], values["orderListHeadings"]
+    key, enabled = values["apiKey"], values["enabled"]
+    headings, profile = values["orderListHeadings"], values["profileHeadings"]
     if not (present(tab) and isinstance(key, str) and key.strip() and enabled is True):
         return
-    if not (isinstance(headings, (list, tuple)) and all(isinstance(h, str) for h in headings)):
+    if not all(isinstance(v, (list, tuple)) and all(isinstance(h, str) for h in v) for v in (headings, profile)):
         return
     reply = py(await js.chrome.tabs.sendMessage(tab.id, to_js_object({"kind": "snapshot", "nonce": nonce}),
                                                 to_js_object({"frameId": 0})))
     if not (isinstance(reply, dict) and isinstance(reply.get("url"), str) and isinstance(reply.get("tree"), str)
             and len(reply["tree"]) <= MAX_TREE and len(reply["url"]) <= 4096):
         return
-    ticket = parse_ticket(reply["url"], reply["tree"], tuple(headings))
+    ticket = parse_ticket(reply["url"], reply["tree"], tuple(headings), profile_headings=tuple(profile))
     if not (ticket.is_ticket and ticket.customer_found and ticket.email):
         return  # the panel decides when this ticket's customer is on screen (pyapp.ticket.follower)
     config = ClientConfig()

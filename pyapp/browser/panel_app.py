@@ -159,7 +159,8 @@ class PanelApp:
                 if snap is not None:
                     mark("loop:snapshot")
                     settings = self.panel.state.settings
-                    ticket = parse_ticket(snap.url, snap.tree, settings.order_headings if settings else ())
+                    ticket = parse_ticket(snap.url, snap.tree, settings.order_headings if settings else (),
+                                          profile_headings=settings.profile_headings if settings else ())
                     reading = self.follower.read(ticket)
                     mark("loop:ticket-parsed")
                     self._schedule_look_again(reading.look_again_at)

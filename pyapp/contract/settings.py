@@ -27,9 +27,10 @@ class Settings(BaseModel):
     locked: bool = False
     allow_exceptions: bool = False  # agents may allowlist an order outside the policy (off unless an admin says)
     order_headings: tuple[str, ...] = ()  # extra "Recent orders" headings, if Klaviyo renames the list
+    profile_headings: tuple[str, ...] = ()  # extra "Customer" headings, if Klaviyo renames the profile section
     managed: frozenset[str] = frozenset()  # which fields the administrator set
 
-    @field_validator("order_headings", mode="before")
+    @field_validator("order_headings", "profile_headings", mode="before")
     @classmethod
     def _headings(cls, value: Any) -> Any:
         if isinstance(value, str):

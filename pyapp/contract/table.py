@@ -30,6 +30,9 @@ FIELDS = (
     Field("orderListHeadings", "order_headings", (), {"type": "array", "items": {"type": "string"}},
           "Order list headings", "Last resort if Klaviyo renames the sidebar's Recent orders list: the heading "
           "texts to look for (besides Recent orders)."),
+    Field("profileHeadings", "profile_headings", (), {"type": "array", "items": {"type": "string"}},
+          "Customer profile headings", "Last resort if Klaviyo renames the sidebar's Customer section: the heading "
+          "texts of the section that shows the customer's e-mail (besides Customer and Profile)."),
     Field("allowExceptions", "allow_exceptions", False, {"type": "boolean"},
           "Let agents allow a return outside the policy",
           "When true, an agent can allowlist an order in Loop that is outside the return window or a final sale "

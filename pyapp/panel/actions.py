@@ -20,6 +20,7 @@ from pyapp.loop.eligibility import Ineligibility
 from pyapp.loop.errors import LoopError, NotFound, RejectedInput
 from pyapp.panel.exceptions import ALLOW_ACTIONS
 from pyapp.panel.notes import NOTE_ACTIONS
+from pyapp.panel.owner import OWNER_ACTIONS
 from pyapp.panel.qr import qr_data_url
 from pyapp.panel.state import OrderCard, Source, StartReturn, Step
 from pyapp.ticket.order_names import clean_order_name, order_key
@@ -92,7 +93,7 @@ async def initiate(p: Panel, name: str, values: dict[str, str]) -> None:
         card.start = None  # a second click closes the flow again, like Cancel
         p.changed()
         return
-    value = _lookup_value_on_ticket(p) or card.lookup_value
+    value = _lookup_value_on_ticket(p, card) or card.lookup_value
     card.start = StartReturn(step=Step.CHECKING if value else Step.ASK, lookup_value=value)
     p.changed()
     if value:
@@ -131,9 +132,12 @@ async def try_again(p: Panel, name: str, values: dict[str, str]) -> None:
         await _make_link(p, card, card.start.lookup_value)
 
 
-def _lookup_value_on_ticket(p: Panel) -> str:
-    """The order's lookup value when the ticket shows it: the customer's e-mail, for e-mail shops."""
+def _lookup_value_on_ticket(p: Panel, card: OrderCard) -> str:
+    """The order's lookup value when the ticket shows it: the customer's e-mail, for e-mail shops, and only for
+    the customer's own orders (another customer's order is never looked up with this one's address)."""
     ticket = p.state.ticket
+    if p.state.other_customer(card) is not None:
+        return ""
     return ticket.email if p.state.lookup_field == "email" and ticket and ticket.email else ""
 
 
@@ -255,8 +259,9 @@ ACTIONS: dict[str, Action] = {
     "retry-policy": retry_policy,
     **NOTE_ACTIONS,  # a return's notes (pyapp.panel.notes)
     **ALLOW_ACTIONS,  # allow a return anyway (pyapp.panel.exceptions)
+    **OWNER_ACTIONS,  # another customer's order: the one confirmation (pyapp.panel.owner)
 }
 # What reaches Loop (a draft, a link, a note or an allowlist entry is made or removed), the clipboard or the
 # reply box: acted on only unobscured.
 GUARDED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "insert-reply", "save-note",
-                     "allow-confirm", "undo-allow"})
+                     "allow-confirm", "undo-allow", "owner-confirm"})

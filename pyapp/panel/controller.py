@@ -20,7 +20,7 @@ from pyapp.contract.settings import Settings
 from pyapp.loop.client import LoopClient, TicketReturns
 from pyapp.loop.errors import LoopError
 from pyapp.panel.actions import ACTIONS, GUARDED
-from pyapp.panel import notes
+from pyapp.panel import notes, owner
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, Screen, Source, screen
 from pyapp.panel.vdom import VNode
@@ -72,6 +72,8 @@ class Panel:
         if action in GUARDED:
             self.state.covered = False
         self.state.now = self.services.now()
+        if owner.stopped(self, action, order, values or {}):
+            return True  # another customer's order: the agent confirms first (pyapp.panel.owner)
         result = handler(self, order, values or {})
         if asyncio.iscoroutine(result):
             await result

@@ -103,6 +103,18 @@ class OrderCard:
     start: StartReturn | None = None
     source: Source = Source.TICKET
     lookup_value: str = ""  # the last value Loop was asked with for this order (kept when the flow closes)
+    # Another customer's order (``PanelState.other_customer``): the agent's one confirmation, for this ticket,
+    # and the click it stopped, (action, control's order, values), run once the agent confirms.
+    owner_confirmed: bool = False
+    owner_pending: tuple[str, str, dict[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class OtherCustomer:
+    """Why an order looked up by hand may not be the ticket's customer's: whom Loop names, whom the profile."""
+
+    order_email: str | None  # the customer e-mail on the order's return in Loop (None: Loop names no one)
+    ticket_emails: tuple[str, ...]  # every address on the ticket's profile (empty: it shows none)
 
 
 @dataclass
@@ -147,6 +159,27 @@ class PanelState:
 
     def card(self, key: str) -> OrderCard | None:
         return self.cards.get(key) or self.lookups.get(key)
+
+    def other_customer(self, card: OrderCard) -> OtherCustomer | None:
+        """An order reached by a mention, the search or a lookup is the ticket's customer's only when Loop's
+        return names one of the profile's addresses (any case). A profile with no address cannot vouch for any
+        such order. The ticket's own order list, and what the customer lookup found by the profile's address,
+        are the customer's by definition."""
+        if card.source is not Source.LOOKUP or card.returns is None:
+            return None
+        profile = tuple(e.lower() for e in self.ticket.customer_emails) if self.ticket else ()
+        named = [r.customer.strip().lower() for r in card.returns if r.customer and r.customer.strip()]
+        if not profile:
+            return OtherCustomer(named[0] if named else None, ())
+        other = next((e for e in named if e not in profile), None)
+        return OtherCustomer(other, profile) if other else None
+
+    def needs_owner_confirmation(self, card: OrderCard) -> bool:
+        return not card.owner_confirmed and self.other_customer(card) is not None
+
+    def card_of_return(self, return_id: str) -> OrderCard | None:
+        return next((c for c in (*self.cards.values(), *self.lookups.values())
+                     if any(r.id == return_id for r in c.returns or [])), None)
 
     def order_date(self, name: str) -> date | None:
         """The date the ticket's order list shows for the order, if it shows one."""

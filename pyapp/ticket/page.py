@@ -11,6 +11,7 @@ from typing import Iterator
 
 MAX_NODES = 40_000
 MAX_DEPTH = 200  # deeper markup keeps its text in the deepest allowed node; keeps every walk shallow
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MAX_RUN = 5_000  # characters of one text run searched for order names: a message, not a novel
 # Attributes the parser reads; the content script sends only these (extension/content/page-tree.js).
 TREE_ATTRS = ("role", "aria-label", "aria-current", "aria-selected", "href", "contenteditable", "data-testid")
@@ -59,7 +60,7 @@ class Page:
     def __init__(self) -> None:
         self.root = Node("#root", {}, None)
         self.headings: list[tuple[str, Node]] = []  # (own words, lower-cased, node) of elements with short text
-        self.regions: list[Node] = []  # labelled or landmark elements: conversation, main, profile candidates
+        self.regions: list[Node] = []  # labelled, landmark or editable elements: conversation, profile, editors
 
     @classmethod
     def from_json(cls, text: str) -> "Page":
@@ -99,7 +100,8 @@ class Page:
                 node = Node(tag, attrs, parent)
                 parent.children.append(node)
                 children = item[2:]
-                if attrs.get("role") or attrs.get("aria-label") or attrs.get("data-testid") or tag in ("main", "aside"):
+                if attrs.get("role") or attrs.get("aria-label") or attrs.get("data-testid") or tag in ("main", "aside") \
+                        or "contenteditable" in attrs:
                     self.regions.append(node)
                 own = [c for c in children if isinstance(c, str)]
                 if own and sum(map(len, own)) < 160:  # a heading candidate: its own words, not its children's
@@ -117,3 +119,22 @@ def _texts(items: list) -> list[str]:
         elif isinstance(item, list):
             stack.extend(reversed(item[2:]))
     return out
+
+
+def is_heading(node: Node) -> bool:
+    return node.tag in HEADING_TAGS or node.attrs.get("role") == "heading"
+
+
+def section_under(heading: Node) -> Node | None:
+    """The nearest ancestor of a heading that holds more than the heading itself: its section (the order list,
+    the customer's profile), looked for no more than four levels up."""
+    limit = len(heading.text()) + 2
+    for n, section in enumerate(heading.ancestors()):
+        if n >= 4:
+            break
+        total = 0
+        for segment in section.segments():
+            total += len(segment) + 1
+            if total > limit:
+                return section
+    return None

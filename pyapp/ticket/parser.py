@@ -1,6 +1,8 @@
 """Read a Klaviyo Helpdesk ticket from the page's structure: its orders, e-mail and mentions.
 
-The orders are the sidebar's order list; the mentions are the orders the open conversation names.
+The orders are the sidebar's order list; the customer is the profile section's e-mail; the mentions are the
+orders the open conversation names. Who the customer is comes from the profile alone: nothing the customer
+typed (a message, a display name, a profile name) is ever taken as their identity or as one of their orders.
 
 The page arrives as the content script's compact tree (``pyapp.ticket.page``; ``tests/ticket_markup.py`` builds
 the same tree from HTML for tests and tools).
@@ -13,8 +15,9 @@ first, are never lost to it.
 
 Klaviyo publishes no DOM contract and its class names are hashed, so nothing here depends on a class name or
 on markers: only on what a person sees. The sidebar's order list is found by its visible heading ("Recent
-orders") and the structure around it; the customer's e-mail is the first address found walking up from that
-list (the Overview sidebar holds the profile). Mentions come only from the open ticket's conversation: a region
+orders") and is what follows that heading, up to the next heading: a profile name or a tag above it that
+holds "#1002" is not an order. The customer's e-mail is the profile section's (``pyapp.ticket.profile``).
+Mentions come only from the open ticket's conversation: a region
 labelled as the conversation / messages (else the page's main region), never from the inbox list and its
 previews, search results, navigation, the reply box or the agent's own draft.
 """
@@ -23,19 +26,20 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Callable
+from itertools import islice
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from pyapp.ticket.dates import date_in
 from pyapp.ticket.order_names import clean_order_name, order_key
-from pyapp.ticket.page import MAX_RUN, Node, Page
+from pyapp.ticket.page import MAX_RUN, Node, Page, is_heading, section_under
+from pyapp.ticket.profile import PROFILE_HEADINGS, emails_in, profile_sections
 
 MAX_ORDERS = 20  # a sidebar lists a handful; more is a hostile or broken page, and each one costs Loop calls
 BUDGET_S = 0.08  # for the mention scan; past it, the mentions found so far are kept and the rest skipped
 # The order list's visible headings. The content script anchors the panel under the same list: both read this
 # tuple (build.py writes it into extension/shared/contract.js).
 ORDER_LIST_HEADINGS = ("recent orders", "orders", "recente bestellingen", "bestellingen")
-EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}(?![\w@-])")
 # "#1001" inside a sentence: the name must end at a space, punctuation or the end of the text.
 INLINE_HASH = re.compile(r"(?<![\w#&])#[A-Za-z0-9][A-Za-z0-9_-]{0,30}(?=$|[\s.,;:!?)\]])")
 # "order 1001", "order nr. 1001", "order #1001". Runs of spaces are collapsed before matching and bounded here:
@@ -44,7 +48,8 @@ INLINE_WORD = re.compile(r"\border(?: (?:number|no\.?|nr\.?))? ?#? ?(\d{3,12})(?
 STANDALONE_BARE = re.compile(r"[A-Za-z]{0,5}-?\d{3,12}(?:-[A-Za-z0-9]{1,5})?")
 TICKET_PATH = re.compile(r"^/inbox/(?:.*/)?(?:tickets?|conversations?)/([A-Za-z0-9_-]{1,64})")
 CONVERSATION_LABEL = re.compile(r"\b(?:conversation|messages?|thread|gesprek|berichten)\b", re.I)
-PROFILE_LABEL = re.compile(r"overview|customer|profile|details|klant|overzicht", re.I)
+# The details sidebar (for the ticket id it shows): an aside, a complementary region or one labelled so.
+SIDEBAR_LABEL = re.compile(r"overview|customer|profile|details|klant|overzicht", re.I)
 # Roles and tags that are the helpdesk's own chrome, never the customer's words.
 CHROME_ROLES = {"navigation", "menu", "menubar", "listbox", "option", "search", "searchbox", "combobox", "tablist",
                 "tab", "toolbar", "textbox", "banner", "complementary", "dialog", "alertdialog", "tooltip"}
@@ -57,13 +62,19 @@ class Ticket:
 
     key: str  # identifies the ticket across single-page navigations
     is_ticket: bool
-    email: str | None = None
-    orders: tuple[str, ...] = ()  # from the customer / order sidebar
+    email: str | None = None  # the profile's address: its mailto: link, else the first one in its text
+    orders: tuple[str, ...] = ()  # from the order list only
+    emails: tuple[str, ...] = ()  # every address the profile shows (``email`` first), lower-cased
     mentioned: tuple[str, ...] = ()  # only in the conversation, never mixed with ``orders``
     order_dates: tuple[tuple[str, str], ...] = ()  # (order name, ISO date) as the order list shows them
-    customer_found: bool = True  # the order list or the customer's profile is on screen (not still loading)
+    customer_found: bool = True  # the order list or the customer's profile section is on screen (not loading)
     route_confirmed: bool = False  # the sidebar shows the ticket id the URL names: it is this ticket's sidebar
     complete: bool = True  # False when the time budget cut the mention scan short
+
+    @property
+    def customer_emails(self) -> tuple[str, ...]:
+        """Every address the profile shows (a ticket built by hand may name only ``email``)."""
+        return self.emails or ((self.email,) if self.email else ())
 
 
 class _Budget:
@@ -77,46 +88,40 @@ class _Budget:
 
 
 def parse_ticket(url: str, page: "Page | str", extra_headings: tuple[str, ...] = (), *,
+                 profile_headings: tuple[str, ...] = (),
                  clock: Callable[[], float] = time.perf_counter, budget_s: float = BUDGET_S) -> Ticket:
     """``page``: the content script's tree (JSON text) or a built ``Page``. ``extra_headings``: the
-    administrator's last resort when Klaviyo renames "Recent orders" (policy setting ``orderListHeadings``),
-    compared like the built-in ones: whole text, any case."""
+    administrator's last resort when Klaviyo renames "Recent orders" (policy setting ``orderListHeadings``);
+    ``profile_headings``: the same for the customer's profile section (``profileHeadings``); both compared like
+    the built-in ones: whole text, any case."""
     budget = _Budget(clock, budget_s)
     if not isinstance(page, Page):
         page = Page.from_json(page)
     path = urlsplit(url).path if isinstance(url, str) else ""
-    headings = set(ORDER_LIST_HEADINGS) | {" ".join(h.split()).lower() for h in extra_headings if h.strip()}
+    headings = set(ORDER_LIST_HEADINGS) | _words(extra_headings)
     heading = next((node for text, node in page.headings if text in headings), None)
-    section = _list_under(heading) if heading else None
+    section = section_under(heading) if heading else None
     orders, dates = _sidebar_orders(section, heading) if section else ([], {})
-    sidebar, email = _sidebar(heading) if heading else (None, None)
-    profile = None
-    if email is None:
-        profile, email = _profile(page)
-    mentioned = [] if budget.over() else _mentions(page, {id(n) for n in (sidebar, profile) if n}, budget)
+    conversation = _conversation_roots(page)
+    profiles = profile_sections(page, set(PROFILE_HEADINGS) | _words(profile_headings), conversation)
+    emails = emails_in(profiles)
+    sidebar = _sidebar(heading, profiles)
+    excluded = {id(n) for n in (sidebar, *profiles) if n}
+    names = {seg for n in profiles for seg in islice(n.segments(), 60) if len(seg) <= 120}  # the profile's words
+    mentioned = [] if budget.over() else _mentions(conversation, excluded, names, budget)
     seen = {order_key(o) for o in orders}
     mentioned = [m for m in mentioned if order_key(m) not in seen]
     match = TICKET_PATH.match(path)
     key = match.group(0) if match else path
     confirmed = bool(match and sidebar and _shows_token(sidebar, match.group(1)))
-    return Ticket(key=key, is_ticket=bool(match) or bool(orders) or email is not None, email=email,
-                  orders=tuple(orders), mentioned=tuple(mentioned), order_dates=tuple(dates.items()),
-                  customer_found=heading is not None or profile is not None or email is not None,
+    return Ticket(key=key, is_ticket=bool(match) or bool(orders) or bool(emails), email=emails[0] if emails else None,
+                  emails=emails, orders=tuple(orders), mentioned=tuple(mentioned), order_dates=tuple(dates.items()),
+                  customer_found=heading is not None or bool(profiles),
                   route_confirmed=confirmed, complete=not budget.over())
 
 
-def _list_under(heading: Node) -> Node | None:
-    """The nearest ancestor of the heading that holds more than the heading itself: the order list."""
-    limit = len(heading.text()) + 2
-    for n, section in enumerate(heading.ancestors()):
-        if n >= 4:
-            break
-        total = 0
-        for segment in section.segments():
-            total += len(segment) + 1
-            if total > limit:
-                return section
-    return None
+def _words(texts: tuple[str, ...]) -> set[str]:
+    return {" ".join(t.split()).lower() for t in texts if isinstance(t, str) and t.strip()}
 
 
 def _sidebar_orders(section: Node, heading: Node) -> tuple[list[str], dict[str, str]]:
@@ -129,12 +134,9 @@ def _sidebar_orders(section: Node, heading: Node) -> tuple[list[str], dict[str, 
     dates: dict[str, str] = {}
     seen: set[str] = set()
     date_first = False
-    heading_text = heading.text()
-    for segment in section.segments():
+    for segment in _after(section, heading):
         if len(found) >= MAX_ORDERS:
             break
-        if segment == heading_text:
-            continue
         candidates = []
         standalone = clean_order_name(segment)
         if standalone and (standalone.startswith("#") or STANDALONE_BARE.fullmatch(standalone)):
@@ -157,48 +159,37 @@ def _sidebar_orders(section: Node, heading: Node) -> tuple[list[str], dict[str, 
     return found, ({} if date_first else dates)
 
 
-def _sidebar(heading: Node) -> tuple[Node | None, str | None]:
-    """The smallest ancestor of the orders heading that also holds the customer's e-mail, and that e-mail."""
-    for n, node in enumerate(heading.ancestors()):
-        if n >= 10:
-            break
-        email = _email_in(node)
-        if email:
-            return node, email
-    return None, None
+_START = Node("#start", {}, None)
 
 
-def _profile(page: Page) -> tuple[Node | None, str | None]:
-    """No order list: the outermost aside / region labelled as the overview or customer profile that holds an
-    e-mail. A region without an e-mail has none in its descendants either, so they are skipped: nested
-    labelled regions cost one read, not one per level."""
-    rejected: set[int] = set()
-    for node in page.regions:
-        label = node.attrs.get("aria-label", "") + " " + node.attrs.get("data-testid", "")
-        if not (node.tag == "aside" or node.attrs.get("role") == "complementary" or PROFILE_LABEL.search(label)):
-            continue
-        if any(id(a) in rejected for a in node.ancestors()):
-            continue
-        email = _email_in(node)
-        if email:
-            return node, email
-        rejected.add(id(node))
-    return None, None
+def _after(section: Node, heading: Node) -> Iterator[str]:
+    """The list's text: what follows its heading inside its section, up to the next heading. A profile name,
+    tag or title above the list (or a section after it) is not the list, whatever it holds."""
+    started = False
+    stack: list[Node | str] = [section]
+    while stack:
+        item = stack.pop()
+        if item is _START:
+            started = True
+        elif isinstance(item, str):
+            text = " ".join(item.split()) if started else ""
+            if text:
+                yield text
+        elif item is heading:
+            stack.append(_START)  # its own words are skipped; everything after it is the list's
+        elif started and is_heading(item):
+            return
+        else:
+            stack.extend(reversed(item.children))
 
 
-def _email_in(node: Node) -> str | None:
-    """A mailto: link's address, else the first address in the text, reading no further than needed."""
-    for n in node.iter():
-        href = n.attrs.get("href", "")
-        if n.tag == "a" and href[:7].lower() == "mailto:":
-            m = EMAIL.search(href[7:].split("?")[0][:320])
-            if m:
-                return m.group(0).lower()
-    for segment in node.segments():
-        if "@" in segment:
-            m = EMAIL.search(segment)
-            if m:
-                return m.group(0).lower()
+def _sidebar(heading: Node | None, profiles: list[Node]) -> Node | None:
+    """The details sidebar that holds the order list (else the profile): the place that names the ticket's id."""
+    for start in ([heading] if heading else []) + profiles:
+        for node in (start, *start.ancestors()):
+            label = node.attrs.get("aria-label", "") + " " + node.attrs.get("data-testid", "")
+            if node.tag == "aside" or node.attrs.get("role") == "complementary" or SIDEBAR_LABEL.search(label):
+                return node
     return None
 
 
@@ -245,10 +236,12 @@ def _list_of_items(node: Node) -> bool:
     return False
 
 
-def _mentions(page: Page, exclude: set[int], budget: _Budget) -> list[str]:
+def _mentions(roots: list[Node], exclude: set[int], names: set[str], budget: _Budget) -> list[str]:
+    """Order names the conversation's words hold. A text that repeats the profile word for word (the customer's
+    name as each message's sender) is the profile's, not something the customer wrote."""
     found: list[str] = []
     seen: set[str] = set()
-    stack: list[Node | str] = list(reversed(_conversation_roots(page)))
+    stack: list[Node | str] = list(reversed(roots))
     steps = 0
     while stack and len(found) < MAX_ORDERS:
         steps += 1
@@ -257,6 +250,8 @@ def _mentions(page: Page, exclude: set[int], budget: _Budget) -> list[str]:
         item = stack.pop()
         if isinstance(item, str):
             text = " ".join(item.split())
+            if text in names:
+                continue
             for cand in INLINE_HASH.findall(text) + ["#" + n for n in INLINE_WORD.findall(text)]:
                 name = clean_order_name(cand)
                 if name and order_key(name) not in seen and len(found) < MAX_ORDERS:

@@ -96,7 +96,7 @@ def test_settings_and_their_defaults_come_from_the_one_table(built_dist):
     data = _contract(built_dist)["settings"]
     assert data["names"] == [f.name for f in settings.FIELDS]
     assert data["defaults"] == {"enabled": True, "lookupField": "email", "orderListHeadings": [], "allowExceptions": False,
-                                "lockSettings": False}
+                                "lockSettings": False, "profileHeadings": []}
     options = (ROOT / "extension" / "options" / "options.js").read_text()
     assert 'import "/shared/contract.js"' in options and "SETTINGS.names" in options and "SETTINGS.defaults" in options
     assert not re.search(r'FIELDS\s*=\s*\[', options) and not (ROOT / "extension" / "managed-schema.json").exists()
@@ -172,7 +172,7 @@ def test_managed_schema_is_valid_and_covers_every_setting(built_dist):
     schema = json.loads((built_dist / "managed-schema.json").read_text())
     assert schema["type"] == "object"
     assert set(schema["properties"]) == {"enabled", "apiKey", "lookupField", "lockSettings", "orderListHeadings",
-                                         "allowExceptions"}
+                                         "allowExceptions", "profileHeadings"}
     for prop in schema["properties"].values():
         assert prop["type"] in ("boolean", "string", "array") and prop.get("title")
 

@@ -35,12 +35,38 @@ def order_card(t: Translate, s: PanelState, card: OrderCard) -> VNode:
         body.append(h("button", {"type": "button", "data-action": again, "data-order": card.name,
                                  "id": f"retry-{key}"}, t("retry")))
     else:
+        body.append(whose(t, s, card))
         if not card.returns:
             body.append(h("p", {"class": "muted"}, t("noReturns")))
         body.extend(return_view(t, r, s.notes.get(r.id or ""), s.now) for r in card.returns)
         body.append(start_return(t, s, card))
     return h("section", {"class": "card", "data-order": card.name, "data-source": card.source,
                          "aria-label": card.name}, head, body)
+
+
+def whose(t: Translate, s: PanelState, card: OrderCard) -> VNode | None:
+    """Another customer's order says so; a stopped click asks the one confirmation, naming both addresses."""
+    other = s.other_customer(card)
+    if other is None:
+        return None
+    order_email = other.order_email or t("noEmailKnown")
+    ticket_email = ", ".join(other.ticket_emails) or t("noEmailOnProfile")
+    out: list[Any] = [
+        h("p", {"class": "why other-customer", "data-why": "other-customer"},
+          t("otherCustomer") if other.order_email and other.ticket_emails else t("unknownCustomer")),
+        h("p", {"class": "muted"}, t("otherCustomerWho", order_email=order_email, ticket_email=ticket_email))]
+    if card.owner_pending is not None:
+        out.append(h("div", {"class": "confirm", "role": "group", "aria-label": t("otherCustomerTitle")},
+                     h("p", {}, t("otherCustomerConfirm", order=card.name, order_email=order_email,
+                                   ticket_email=ticket_email)),
+                     h("div", {"class": "row"},
+                       h("button", {"type": "button", "class": "primary", "data-action": "owner-confirm",
+                                    "data-order": card.name, "id": f"owner-yes-{order_key(card.name)}"},
+                         t("otherCustomerYes")),
+                       h("button", {"type": "button", "class": "link", "data-action": "owner-cancel",
+                                    "data-order": card.name, "id": f"owner-no-{order_key(card.name)}"},
+                         t("cancel")))))
+    return h("div", {"class": "owner"}, out)
 
 
 def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, now: datetime | None = None) -> VNode:

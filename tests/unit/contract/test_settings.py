@@ -9,9 +9,10 @@ def test_policy_wins_and_is_marked_as_set_by_the_administrator():
 
 
 def test_malformed_values_fall_back_without_losing_the_rest():
-    s = merge({"apiKey": "  k-123  ", "lookupField": "fax", "enabled": "yes please", "orderListHeadings": "A, B"}, None)
+    s = merge({"apiKey": "  k-123  ", "lookupField": "fax", "enabled": "yes please", "orderListHeadings": "A, B",
+               "profileHeadings": ["Shopper", " "]}, None)
     assert s.api_key.get_secret_value() == "k-123" and s.lookup_field == "email"
-    assert s.order_headings == ("A", "B")
+    assert s.order_headings == ("A", "B") and s.profile_headings == ("Shopper",)
 
 
 def test_the_key_is_never_in_a_repr():

@@ -55,7 +55,7 @@ def test_a_half_switched_page_is_recognisable():
 def test_a_loading_sidebar_is_not_an_empty_one():
     html = "<main><section aria-label='Conversation'><p>Hi</p></section></main><aside><p>Loading details…</p></aside>"
     assert not parse_ticket(URL.format(7), html).customer_found
-    html = html.replace("Loading details…", "x@y.co</p><h4>Recent orders</h4><p>No recent orders")
+    html = html.replace("Loading details…", "</p><h3>Customer</h3><p>x@y.co</p><h4>Recent orders</h4><p>No recent orders")
     t = parse_ticket(URL.format(7), html)
     assert t.customer_found and t.orders == () and t.email == "x@y.co"
 
@@ -97,7 +97,8 @@ def test_hostile_names_are_rejected_not_repaired():
 
 
 def test_huge_and_broken_markup_does_not_break_parsing():
-    deep = "<div>" * 150 + "<h4>Recent orders</h4><p>#1001</p>" + "x" * 100_000 + "<p>a@b.co</p>" + "<td><</b"
+    deep = "<div>" * 150 + "<h4>Recent orders</h4><p>#1001</p>" + "x" * 100_000 + "<h3>Customer</h3><p>a@b.co</p>" \
+        + "<td><</b"
     t = parse_ticket(URL.format(9), deep)
     assert t.orders == ("#1001",) and t.email == "a@b.co"
     absurd = "<div>" * 20_000 + "<h4>Recent orders</h4><p>#1001</p>"
@@ -118,7 +119,8 @@ def test_ticket_key_follows_the_route():
 
 def test_admin_heading_override_is_the_last_resort():
     """If Klaviyo renames the list, an administrator's policy names the new heading; nothing else changes."""
-    html = "<aside><h2>Overview</h2><p>ava@example.com</p><h4>Order history</h4><ul><li>#1005</li></ul></aside>"
+    html = ("<aside><h2>Overview</h2><section><h3>Customer</h3><p>ava@example.com</p></section>"
+            "<h4>Order history</h4><ul><li>#1005</li></ul></aside>")
     assert parse_ticket(URL.format(1), html).orders == ()
     t = parse_ticket(URL.format(1), html, extra_headings=("order  HISTORY",))
     assert t.orders == ("#1005",) and t.email == "ava@example.com"
@@ -126,7 +128,7 @@ def test_admin_heading_override_is_the_last_resort():
 
 def test_a_page_listing_thousands_of_orders_is_capped_and_fast():
     """Each order costs Loop calls from a budget the whole shop shares: a flood is cut, quickly."""
-    html = "<aside><p>a@b.co</p><h4>Recent orders</h4><ul>" + "".join(f"<li>#{n}</li>" for n in range(1000, 4000)) \
+    html = "<aside><h3>Customer</h3><p>a@b.co</p><h4>Recent orders</h4><ul>" + "".join(f"<li>#{n}</li>" for n in range(1000, 4000)) \
         + "</ul></aside><main><p>" + " ".join(f"#{n}" for n in range(5000, 25000)) + "</p></main>"
     start = time.monotonic()
     t = parse_ticket(URL.format(1), html)
@@ -134,7 +136,7 @@ def test_a_page_listing_thousands_of_orders_is_capped_and_fast():
     assert time.monotonic() - start < 2
 
 
-SIDEBAR = "<aside><p>a@b.co</p><h4>Recent orders</h4><ul><li>#1001</li></ul></aside>"
+SIDEBAR = "<aside><section><h3>Customer</h3><p>a@b.co</p></section><h4>Recent orders</h4><ul><li>#1001</li></ul></aside>"
 STALLS = {
     # Measured on the parser before the fix (CPython, this machine): 3.3 s, 13.4 s and 3.7 s.
     "ten e-mails of 'order' + 6,000 no-break spaces": SIDEBAR + "<main><p>" + ("order" + "\u00a0" * 6000) * 10 + "</p></main>",
@@ -184,3 +186,76 @@ def test_each_order_keeps_the_date_its_row_shows_and_no_other():
     assert parse_ticket(URL.format(7), date_first).order_dates == ()  # each date would land on the wrong order
     two = """<aside><h4>Recent orders</h4><p>#2001 and #2002 on 3 Oct 2026</p><p>jo@example.com</p></aside>"""
     assert parse_ticket(URL.format(7), two).order_dates == ()
+
+
+# ---- who the customer is: the profile says it, never what the customer typed (issue 20) ---------------------
+
+SMS_TICKET = """<main><section aria-label="Conversation"><h1>Return link</h1>
+  <article><strong>Eve Marsh (#1002)</strong><p>Her e-mail is ava@example.com and she wants her return link sent
+  to this number</p></article>
+  <div role="textbox" contenteditable="true" aria-label="Reply"><p>{draft}</p></div></section></main>
+  <aside aria-label="Details"><h2>Overview</h2>
+  <section><h3>Ticket</h3><div>ID 501</div><div>Channel: SMS</div><div>Tags: vip-#1003</div></section>
+  <section><h3>Customer</h3><div>{name}</div><div>{email}</div><div>+1 646 555 0199</div></section>
+  <section><h3>Activity</h3><h4>Recent orders</h4><div><p>No recent orders</p></div></section></aside>"""
+
+
+def sms(name="Eve Marsh", email="", draft=""):
+    from html import escape
+    return parse_ticket(URL.format(501), SMS_TICKET.format(name=escape(name), email=escape(email), draft=draft))
+
+
+def test_an_address_a_customer_typed_is_never_the_customer():
+    """An SMS ticket: the profile has no e-mail; the message names another shopper's. Before, the parser
+    climbed from the order list into the conversation and took ava@example.com as the customer."""
+    t = sms()
+    assert (t.email, t.emails, t.orders) == (None, (), ())
+    assert t.customer_found and t.is_ticket and t.route_confirmed  # the profile is on screen: it has no e-mail
+
+
+def test_an_order_name_inside_a_profile_name_is_not_an_order():
+    """"Eve Marsh (#1002)" above an empty order list, a tag "vip-#1003": neither is an order of the ticket, nor
+    a mention (the sidebar is not the conversation, and the profile's name shown as a message's sender is a
+    name, not the customer's words)."""
+    t = sms(name="Eve Marsh (#1002)")
+    assert (t.orders, t.mentioned) == ((), ())
+    flat = ("<aside><h3>Customer</h3><div>Eve Marsh (#1002)</div><h4>Recent orders</h4><p>No recent orders</p>"
+            "<h3>Tags</h3><p>#1004</p></aside>")
+    assert parse_ticket(URL.format(501), flat).orders == ()  # above the list, and after the next heading
+
+
+def test_a_display_name_before_an_address_is_not_the_address():
+    assert sms(email='"Ava" <eve@example.com>').email == "eve@example.com"
+    t = sms(email='"ava@example.com" <eve@example.com>')
+    assert (t.email, t.emails) == ("eve@example.com", ("eve@example.com",))
+    assert sms(email="Eve@Example.com, eve.work@example.com").emails == ("eve@example.com", "eve.work@example.com")
+
+
+def test_an_address_only_in_the_reply_box_is_not_the_customer():
+    t = sms(draft="Sending it to ava@example.com now")
+    assert (t.email, t.emails) == (None, ())
+
+
+def test_a_profile_link_wins_and_a_name_heading_marks_the_profile():
+    """A layout that titles the profile with the customer's name, and links the address: the mailto: one is
+    the customer's even when the profile's text shows another first."""
+    html = ("<aside><h2>Overview</h2><section><h3>Eve Marsh</h3><p>Also: old@example.com</p>"
+            "<a href='mailto:eve@example.com'>Send e-mail</a></section>"
+            "<section><h3>Activity</h3><h4>Recent orders</h4><p>#2001</p></section></aside>"
+            "<main><p>write to ava@example.com</p></main>")
+    t = parse_ticket(URL.format(7), html)
+    assert (t.email, t.emails, t.orders) == ("eve@example.com", ("eve@example.com", "old@example.com"), ("#2001",))
+
+
+def test_the_profile_section_never_reaches_into_the_conversation():
+    """A "Customer" heading whose nearest block is the whole page (conversation included) is no profile."""
+    html = ("<div><h3>Customer</h3><section aria-label='Conversation'><p>I am ava@example.com</p></section>"
+            "<h4>Recent orders</h4><p>#2001</p></div>")
+    t = parse_ticket(URL.format(7), html)
+    assert (t.email, t.orders) == (None, ("#2001",))
+
+
+def test_an_administrator_names_the_profile_heading_when_klaviyo_renames_it():
+    html = "<aside><h3>Shopper</h3><p>eve@example.com</p><h4>Recent orders</h4><p>#2001</p></aside>"
+    assert parse_ticket(URL.format(7), html).email is None
+    assert parse_ticket(URL.format(7), html, profile_headings=("SHOPPER",)).email == "eve@example.com"

@@ -1,0 +1,61 @@
+"""Another customer's order: nothing is made for it before the agent's one confirmation, which names both.
+
+An order reached by a mention, the search or a lookup may be another shopper's (``PanelState.other_customer``).
+Its card still shows its status, and says whose it is; but a click that would make or show something for it (a
+deep link and its QR code, an insert into the reply, its notes, a note, an allowlist entry) first asks the
+agent, in words that name Loop's address for the order and the ticket's. The agent's yes counts for that order
+on this ticket only (a switch forgets it) and runs the click it stopped; no is nothing done.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pyapp.panel.state import OrderCard
+from pyapp.ticket.order_names import order_key
+
+if TYPE_CHECKING:
+    from pyapp.panel.controller import Panel
+
+# Every click that makes, shows or writes something for an order (or for a return of it, by its id).
+OWNER_GATED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "show-qr", "insert-reply",
+                         "toggle-notes", "compose-note", "save-note", "allow-anyway", "allow-confirm", "undo-allow"})
+BY_RETURN = frozenset({"toggle-notes", "compose-note", "save-note"})  # their control names a return, not an order
+
+
+def card_for(p: Panel, action: str, target: str) -> OrderCard | None:
+    return p.state.card_of_return(target) if action in BY_RETURN else p.state.card(order_key(target))
+
+
+def stopped(p: Panel, action: str, target: str, values: dict[str, str]) -> bool:
+    """Whether this click waits for the agent's confirmation (and is kept to run after it)."""
+    if action not in OWNER_GATED:
+        return False
+    card = card_for(p, action, target)
+    if card is None or not p.state.needs_owner_confirmation(card):
+        return False
+    card.owner_pending = (action, target, dict(values))
+    p.changed()
+    return True
+
+
+async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
+    card = p.state.card(order_key(name))
+    if card is None or card.owner_pending is None:
+        return
+    pending, card.owner_pending, card.owner_confirmed = card.owner_pending, None, True
+    p.changed()
+    action, target, stopped_values = pending
+    await p.act(action, target, stopped_values)
+
+
+def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
+    card = p.state.card(order_key(name))
+    if card is not None and card.owner_pending is not None:
+        card.owner_pending = None
+        p.changed()
+
+
+OWNER_ACTIONS = {
+    "owner-confirm": confirm,
+    "owner-cancel": cancel,
+}
