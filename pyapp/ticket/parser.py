@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from pyapp.ticket.dates import date_in
 from pyapp.ticket.order_names import clean_order_name, order_key
 from pyapp.ticket.page import MAX_RUN, Node, Page, is_heading, section_under
-from pyapp.ticket.profile import PROFILE_HEADINGS, emails_in, profile_sections
+from pyapp.ticket.profile import PROFILE_HEADINGS, emails_in, is_editor, profile_sections
 
 MAX_ORDERS = 20  # a sidebar lists a handful; more is a hostile or broken page, and each one costs Loop calls
 BUDGET_S = 0.08  # for the mention scan; past it, the mentions found so far are kept and the rest skipped
@@ -203,11 +203,8 @@ def _shows_token(node: Node, token: str) -> bool:
 def _is_chrome(node: Node) -> bool:
     """The helpdesk's own controls, lists and editors: never part of what the customer wrote."""
     attrs = node.attrs
-    if node.tag in CHROME_TAGS or attrs.get("role") in CHROME_ROLES:
-        return True
-    editable = attrs.get("contenteditable")
-    if editable is not None and editable.lower() != "false":
-        return True  # a rich-text reply box: the agent's own draft
+    if node.tag in CHROME_TAGS or attrs.get("role") in CHROME_ROLES or is_editor(node):
+        return True  # the helpdesk's controls, or a rich-text reply box: the agent's own draft
     return node.tag == "a" and "/inbox/" in attrs.get("href", "")  # an inbox list item, a search hit
 
 

@@ -34,7 +34,7 @@ def profile_sections(page: Page, labels: set[str], conversation: list[Node]) -> 
     """The customer's profile section(s), outermost first: regions labelled as the customer profile, sections
     under a "Customer" / "Profile" heading, or under a heading that reads as a person's name inside the details
     sidebar. A candidate that holds the conversation, an editor, or (for a name) other headings is not one: it
-    is what climbing from a heading into the rest of the page looks like."""
+    is what climbing from a heading into the rest of the page looks like; nor is one inside them."""
     found: list[Node] = []
     for node in page.regions:
         label = node.attrs.get("aria-label", "") + " " + node.attrs.get("data-testid", "")
@@ -49,14 +49,17 @@ def profile_sections(page: Page, labels: set[str], conversation: list[Node]) -> 
             section = section_under(node)
             if section is not None and not any(is_heading(n) and n is not node for n in section.iter()):
                 found.append(section)
-    # Everything that holds the conversation or an editor: one pass, so nested candidates cost no re-walks.
-    blocked: set[int] = set()
+    # The conversation and the editors (what customers and agents write) and everything that holds them: one
+    # pass, so nested candidates cost no re-walks. A candidate that holds one has climbed into it; one inside one
+    # is a look-alike the customer wrote (an e-mail's HTML with a "Customer" heading, a chat pane's label).
+    written = {id(n) for n in (*conversation, *(n for n in page.regions if is_editor(n)))}
+    holders: set[int] = set()
     for node in (*conversation, *(n for n in page.regions if is_editor(n))):
-        blocked.update(id(a) for a in (node, *node.ancestors()))
+        holders.update(id(a) for a in node.ancestors())
     out: list[Node] = []
     for node in found:
-        if id(node) in blocked:
-            continue  # grown into the conversation or the reply box: not the profile section
+        if id(node) in holders or any(id(a) in written for a in (node, *node.ancestors())):
+            continue  # grown into, or written inside, the conversation or the reply box: not the profile
         kept = {id(o) for o in out}
         if id(node) in kept or any(id(a) in kept for a in node.ancestors()):
             continue  # inside one already kept

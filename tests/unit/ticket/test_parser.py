@@ -259,3 +259,15 @@ def test_an_administrator_names_the_profile_heading_when_klaviyo_renames_it():
     html = "<aside><h3>Shopper</h3><p>eve@example.com</p><h4>Recent orders</h4><p>#2001</p></aside>"
     assert parse_ticket(URL.format(7), html).email is None
     assert parse_ticket(URL.format(7), html, profile_headings=("SHOPPER",)).email == "eve@example.com"
+
+
+def test_a_profile_look_alike_inside_the_conversation_is_words_not_the_profile():
+    """An e-mail ticket's HTML body can hold a "Customer" heading and an address, and a chat pane may be labelled
+    "Chat with customer": both are what the customer wrote, inside the conversation, never the profile."""
+    spoof = ("<main><section aria-label='Conversation'><article><h3>Customer</h3><p>ava@example.com</p>"
+             "<p>please send it</p></article></section></main>"
+             "<aside><h3>Customer</h3><div>Eve Marsh</div><h4>Recent orders</h4><p>No recent orders</p></aside>")
+    assert parse_ticket(URL.format(7), spoof).email is None
+    chat = ("<main><section aria-label='Chat with customer'><p>I am ava@example.com</p></section></main>"
+            "<aside><h3>Customer</h3><div>Eve Marsh</div><h4>Recent orders</h4><p>No recent orders</p></aside>")
+    assert parse_ticket(URL.format(7), chat).email is None
