@@ -2,7 +2,7 @@
 """Assemble the unpacked extension in dist/ and its store/enterprise zip, offline after the first fetch.
 
 Inputs, all pinned:
-  package.json + package-lock.json   Pyodide and PyScript (npm verifies the lockfile's integrity hashes)
+  package.json + package-lock.json   Pyodide and morphdom (npm verifies the lockfile's integrity hashes)
   requirements-browser.txt           wheels for the panel's Python, each with a sha256 checked here
   manifest.json, extension/, pyapp/  our own code
 
@@ -48,31 +48,15 @@ BROWSER_MARKERS = {
     "platform_python_implementation": "CPython", "platform_machine": "wasm32", "extra": "",
 }
 
-# Only what the panel loads. PyScript's editor, terminal, game and codemirror chunks are left out and
-# disabled in extension/panel/pyscript.json, so nothing imports them.
+# Only what the runtime loads: Pyodide's runtime files (its packages come from our own lock and wheels), and
+# morphdom for the panel frame. The runtime starts Pyodide itself, in a worker (extension/runtime/): PyScript's
+# worker mode does not run under the extension's CSP (docs/decisions/0002-one-runtime-per-browser.md), and
+# PyScript on a main thread was what made each tab pay for Python.
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
-PYSCRIPT_CHUNK_PREFIXES = ("core", "error-", "pyodide_graph-")
+MORPHDOM = "morphdom/dist/morphdom-esm.js"  # the panel's DOM patches (extension/panel/panel.js)
 
 # (file under dist/vendor, old text, new text, expected count, why)
 PATCHES = [
-    ("pyscript/core-*.js",
-     "`https://cdn.jsdelivr.net/pyodide/v${e}/full/pyodide.mjs`",
-     "`/vendor/pyodide/pyodide.mjs`", 2,
-     "PyScript's default interpreter URL is a CDN; point its fallback at the bundled Pyodide"),
-    ("pyscript/core-*.js",
-     "`https://cdn.jsdelivr.net/npm/@micropython/micropython-webassembly-pyscript@${e}/micropython.mjs`",
-     "`/vendor/micropython-is-not-bundled.mjs`", 2,
-     "MicroPython is not shipped; its CDN URL must not remain in the package"),
-    ("pyscript/core-*.js", "https://packages.pyscript.net/?q=", "packages-not-available-offline:", 2,
-     "a console hint that names a remote package index"),
-    ("pyscript/core-*.js", "_PACKAGE_INDEX=const('https://micropython.org/pi/v2')",
-     "_PACKAGE_INDEX=const('')", 1, "MicroPython's mip index (unused, but a remote URL)"),
-    ("pyscript/core-*.js", "_PACKAGE_INDEX=const(\\'https://micropython.org/pi/v2\\')",
-     "_PACKAGE_INDEX=const(\\'\\')", 1, "the same, inside PyScript's worker source string"),
-    ("pyscript/core-*.js", "A='https://raw.githubusercontent.com/'+A[0]", "A=''+A[0]", 1,
-     "mip's github: rewrite (unused, but a remote URL)"),
-    ("pyscript/core-*.js", "A=\\'https://raw.githubusercontent.com/\\'+A[0]", "A=\\'\\'+A[0]", 1,
-     "the same, inside PyScript's worker source string"),
     ("pyodide/pyodide.mjs", "`https://cdn.jsdelivr.net/pyodide/v${U}/full/`", "`/vendor/pyodide/`", 1,
      "Pyodide's package fallback base URL is a CDN; the bundled directory is the only source"),
 ]
@@ -107,9 +91,8 @@ BUILDTOOLS = ROOT / "buildtools"
 # What a panel start imports. The stdlib ships only these (as .pyc), the QR code path's modules (as .py),
 # and KEEP_SOURCE below: every panel and options feature runs in the e2e suite, which is what shows
 # nothing else is needed. Third-party wheels keep their cold modules as .py.
-PYC_PROBE_IMPORTS = ["pyapp.browser.early", "pyapp.browser.panel_app", "pyapp.browser.options_app",  # entry points
-                     "pyodide._package_loader", "tarfile", "zipfile", "json",  # Pyodide installs wheels with these
-                     "html"]  # PyScript's own pyscript.display imports it on every start
+PYC_PROBE_IMPORTS = ["pyapp.browser.runtime_app",  # the entry point
+                     "pyodide._package_loader", "tarfile", "zipfile", "json"]  # Pyodide installs wheels with these
 # Small modules some library may import lazily on an error or rare path.
 KEEP_SOURCE = ["copy", "pprint", "reprlib", "textwrap", "difflib", "string", "locale", "gettext", "calendar",
                "_strptime", "zoneinfo", "secrets", "hmac", "glob", "fnmatch", "queue", "numbers", "heapq",
@@ -172,14 +155,13 @@ RUNTIME_HASHES = ROOT / "runtime-files.sha256"  # every runtime file shipped fro
 
 
 def shipped_runtime_files() -> list[Path]:
-    pyscript_dir = NODE_MODULES / "@pyscript" / "core" / "dist"
     return ([NODE_MODULES / "pyodide" / f for f in PYODIDE_FILES] + [NODE_MODULES / "pyodide" / "pyodide-lock.json"]
-            + sorted(p for p in pyscript_dir.glob("*.js") if p.name.startswith(PYSCRIPT_CHUNK_PREFIXES)))
+            + [NODE_MODULES / MORPHDOM])
 
 
 def verify_runtime() -> None:
     """npm ci checks the tarballs once; node_modules can change after it. Every runtime file that ships is
-    checked against runtime-files.sha256 on every build, so a tampered wasm or PyScript file cannot ship."""
+    checked against runtime-files.sha256 on every build, so a tampered wasm or JavaScript file cannot ship."""
     recorded = {}
     for line in RUNTIME_HASHES.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -208,7 +190,7 @@ def ensure_node_modules(offline: bool) -> None:
     """npm ci checks every tarball against package-lock.json's integrity hash."""
     lock = json.loads((ROOT / "package-lock.json").read_text())
     wanted = {k.removeprefix("node_modules/"): v["version"] for k, v in lock["packages"].items()
-              if k in ("node_modules/pyodide", "node_modules/@pyscript/core")}
+              if k in ("node_modules/pyodide", "node_modules/morphdom")}
     def installed(pkg: str) -> str | None:
         p = NODE_MODULES / pkg / "package.json"
         return json.loads(p.read_text())["version"] if p.exists() else None
@@ -218,7 +200,7 @@ def ensure_node_modules(offline: bool) -> None:
         raise BuildError("node_modules is missing or stale and --offline forbids 'npm ci'.")
     npm = shutil.which("npm")
     if not npm:
-        raise BuildError("npm is needed once to fetch Pyodide and PyScript; install Node.js and npm.")
+        raise BuildError("npm is needed once to fetch Pyodide and morphdom; install Node.js and npm.")
     r = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
         raise BuildError("'npm ci' failed (no network, or a tarball did not match package-lock.json).")
@@ -378,9 +360,11 @@ def contract_js() -> bytes:
     page-tree attributes and bounds the parser reads, the settings' names and defaults (the options page), and
     every message kind."""
     settings, messages, page, parser = _contract()
+    from pyapp.panel import actions
     data = {"orderListHeadings": list(parser.ORDER_LIST_HEADINGS), "treeAttrs": list(page.TREE_ATTRS),
             "treeSkip": sorted(page.SKIP_CONTENT), "maxRun": page.MAX_RUN, "maxNodes": page.MAX_NODES,
-            "maxDepth": page.MAX_DEPTH, "settings": settings.for_javascript(), "messageKinds": list(messages.KINDS)}
+            "maxDepth": page.MAX_DEPTH, "settings": settings.for_javascript(), "messageKinds": list(messages.KINDS),
+            "guardedActions": sorted(actions.GUARDED)}
     return ("// Written by build.py from pyapp/contract and pyapp/ticket; do not edit. Read by the content scripts\n"
             "// (a classic script) and the options page (imported for its effect).\n"
             "globalThis.loopReturnsContract = Object.freeze(" + json.dumps(data, sort_keys=True) + ");\n").encode()
@@ -411,12 +395,9 @@ def assemble(offline: bool) -> Tree:
     for fname in PYODIDE_FILES:
         data = stdlib if fname == "python_stdlib.zip" else (pyodide_dir / fname).read_bytes()
         tree.add(f"vendor/pyodide/{fname}", data)
-    pyscript_dir = NODE_MODULES / "@pyscript" / "core" / "dist"
-    for path in sorted(pyscript_dir.glob("*.js")):
-        if path.name.startswith(PYSCRIPT_CHUNK_PREFIXES):
-            tree.add(f"vendor/pyscript/{path.name}", path.read_bytes())
     for patch in PATCHES:
         tree.patch(*patch)
+    tree.add("vendor/morphdom/morphdom-esm.js", (NODE_MODULES / MORPHDOM).read_bytes())
 
     lock_packages = {}
     for file_name, data in wheel_files:
@@ -476,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offline", action="store_true", help="fail instead of downloading anything")
     parser.add_argument("--record-runtime", action="store_true",
-                        help="after bumping Pyodide or PyScript: clean npm ci, then write runtime-files.sha256")
+                        help="after bumping Pyodide or morphdom: clean npm ci, then write runtime-files.sha256")
     args = parser.parse_args(argv)
     if args.record_runtime:
         try:

@@ -227,17 +227,24 @@
     else if (end > visBottom) scroller()?.scrollBy(0, Math.min(end - visBottom, want - visTop));
   }
 
-  // Our host's one ancestor, <html>, dressed so that what the agent sees is not what they click: a clip or mask
-  // (which the frame's IntersectionObserver v2 cannot see), or a fade, filter, blend or transform (which it
-  // sees on a click, but a transform also makes Chromium deliver clicks to the wrong point of the frame, so
-  // the panel is told at once and says so before anyone clicks).
+  // Our host or any ancestor (a page may move the host into a wrapper of its own) dressed so that what the agent
+  // sees is not what they click: a clip or mask (which the frame's IntersectionObserver v2 cannot see), or a
+  // fade, filter, blend or a transform beyond a plain 2-D move (which it sees on a click, but a transform also
+  // makes Chromium deliver clicks to the wrong point of the frame, so the panel is told at once and says so
+  // before anyone clicks).
+  const none = (v) => !v || v === "none";
+  const moveOnly = (t) => none(t) || /^matrix\(1, 0, 0, 1, [-\d.e]+, [-\d.e]+\)$/.test(t);
+  function dressed(el) {
+    const s = getComputedStyle(el);
+    return !(none(s.clipPath) && none(s.maskImage) && none(s.webkitMaskImage) && none(s.filter) &&
+      moveOnly(s.transform) && Number(s.opacity) >= 1 && s.mixBlendMode === "normal" && s.visibility === "visible");
+  }
+
   function clean() {
     restyle();
-    const s = getComputedStyle(document.documentElement);
-    const none = (v) => !v || v === "none";
-    return Boolean(host?.isConnected) && none(s.clipPath) && none(s.maskImage) && none(s.webkitMaskImage) &&
-      none(s.filter) && none(s.transform) && Number(s.opacity) >= 1 && s.mixBlendMode === "normal" &&
-      s.visibility === "visible" && host.getAttribute("style") === hostStyle();
+    if (!host?.isConnected || host.getAttribute("style") !== hostStyle()) return false;
+    for (let el = host.parentElement; el; el = el.parentElement) if (dressed(el)) return false;
+    return true;
   }
 
   let lastClean = true;

@@ -1,12 +1,10 @@
 // Options page: the settings form over chrome.storage.local; enterprise policy (storage.managed) wins field by
 // field, shows as "Set by your administrator" and locks those fields (or all of them with lockSettings).
 //
-// Save writes at once: "Saved." appears as soon as storage has the values, with no network call or Python
-// start in front of it, so an admin who closes the tab right after loses nothing. The key check (Python:
-// pyapp.loop_client.LoopClient.check_key, started when the page opens so Test connection is ready by the
-// time a key is pasted) runs afterwards and puts its verdict beside "Saved.". The key is never written back
-// into the page: only its last 4 characters.
-import { startPython } from "/shared/start-python.js";
+// Save writes at once: "Saved." appears as soon as storage has the values, with no network call in front of
+// it, so an admin who closes the tab right after loses nothing. The key check (Python, in the extension's one
+// runtime: pyapp.loop.client.LoopClient.check_key, asked over a chrome.runtime port) runs afterwards and puts
+// its verdict beside "Saved.". The key is never written back into the page: only its last 4 characters.
 import "/shared/contract.js"; // the settings' names and defaults, written by build.py from pyapp/contract/settings.py
 
 const SETTINGS = globalThis.loopReturnsContract.settings;
@@ -17,7 +15,7 @@ const EDITABLE = [...document.querySelectorAll("#settings [name]")].map((el) => 
 const PLAIN = EDITABLE.filter((name) => name !== "apiKey");
 const read = (el) => (el.type === "checkbox" ? el.checked : el.value);
 const fill = (el, value) => { if (el.type === "checkbox") el.checked = value !== false; else el.value = value ?? ""; };
-const PYTHON_START_TIMEOUT_MS = 30_000;
+const CHECK_TIMEOUT_MS = 45_000; // a runtime that is still starting Python, then Loop's own time
 const $ = (id) => document.getElementById(id);
 // chrome.i18n can answer "" (seen once in a dozen fresh profiles): the English catalog is the fallback.
 let english = {};
@@ -69,13 +67,37 @@ chrome.storage.onChanged.addListener((changes, area) => {
 
 for (const name of EDITABLE) $(name).addEventListener("input", () => edited.add(name));
 
-// Python starts when the page opens, off the first paint; a start that fails or hangs gets one sentence.
-const python = new Promise((resolve, reject) => {
-  addEventListener("loop:options-python-ready", resolve, { once: true });
-  setTimeout(() => reject(new Error("python-start-timeout")), PYTHON_START_TIMEOUT_MS);
-  requestAnimationFrame(() => setTimeout(() => startPython("/options/main.py").catch(reject), 0));
-});
-python.catch(() => {}); // reported when a check needs it
+// The runtime (started by the service worker if it is not running yet) checks the key; one port, opened with
+// the page so the runtime is warm by the time a key is pasted.
+let runtimePort = null;
+let nextCheck = 1;
+const waiting = new Map();
+async function runtime() {
+  if (runtimePort) return runtimePort;
+  await chrome.runtime.sendMessage({ kind: "ensure-runtime" }).catch(() => {});
+  const p = chrome.runtime.connect({ name: "options" });
+  p.onMessage.addListener((m) => {
+    if (m?.kind === "answer" && waiting.has(m.id)) waiting.get(m.id)(m.value);
+  });
+  p.onDisconnect.addListener(() => {
+    void chrome.runtime.lastError;
+    if (runtimePort === p) runtimePort = null;
+    for (const done of waiting.values()) done(null);
+  });
+  runtimePort = p;
+  return p;
+}
+requestAnimationFrame(() => setTimeout(() => { runtime(); }, 0));
+
+async function checkKey(key) {
+  const p = await runtime();
+  const id = nextCheck++;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => waiting.get(id)?.(null), CHECK_TIMEOUT_MS);
+    waiting.set(id, (value) => { clearTimeout(timer); waiting.delete(id); resolve(value); });
+    p.postMessage({ kind: "check-key", id, key });
+  });
+}
 
 function lines(items, cls = "") {
   const list = document.createElement("ul");
@@ -102,8 +124,8 @@ function paragraph(text, cls) {
 async function check(key) {
   let result;
   try {
-    await python;
-    result = JSON.parse(await globalThis.loopCheckKey(key));
+    result = await checkKey(key);
+    if (!result || typeof result !== "object") throw new Error("no-answer");
   } catch {
     return { works: false, failed: true, lines: [[t("checkFailed", "The check could not be run. Reload the page to try again."), "bad"]] };
   }

@@ -18,13 +18,37 @@ let offset = 0;
 
 function send(message) {
   if (tabId === null) return Promise.resolve();
-  return chrome.tabs.sendMessage(tabId, { ...message, nonce }, { frameId: 0 });
+  try {
+    return chrome.tabs.sendMessage(tabId, { ...message, nonce }, { frameId: 0 });
+  } catch {
+    return Promise.resolve(); // the extension context is gone (updated): the content script says so
+  }
 }
 
+// The frame grows in steps and shrinks late: Chrome discards input to a cross-origin frame that watches its own
+// visibility (IntersectionObserver v2, the click guard) for a moment after it moved or resized, so a frame that
+// followed every render would lose the click that comes right after "Copied" or the notes arriving. The page
+// below the content is as tall as the room the page reserves, so the told offset always exists.
+const HEIGHT_STEP = 120;
+const SHRINK_AFTER_MS = 1500;
+let shrinkTimer = 0;
+
 function reportHeight() {
-  const height = Math.ceil(app.getBoundingClientRect().height);
+  const content = Math.ceil(app.getBoundingClientRect().height);
+  const bar = content < HEIGHT_STEP; // collapsed: just its header, at once
+  const height = mode === "page" && !bar ? Math.ceil(content / HEIGHT_STEP) * HEIGHT_STEP : content;
+  clearTimeout(shrinkTimer);
   if (tabId === null || height === lastHeight) return;
+  if (height < lastHeight && !bar) {
+    shrinkTimer = setTimeout(() => tell(height), SHRINK_AFTER_MS);
+    return;
+  }
+  tell(height);
+}
+
+function tell(height) {
   lastHeight = height;
+  document.body.style.minHeight = mode === "page" ? `${height}px` : "";
   send({ kind: "layout", height }).catch(() => { lastHeight = 0; });
 }
 

@@ -1,8 +1,6 @@
 """Loop over the browser's fetch: non-blocking, one deadline, size-capped.
 
 No cookies, no referrer, and redirects are not followed (an answer that redirects is reported, never chased).
-``prime(request)`` starts a request before the client exists (the panel's early start); the client's first
-``send`` of the same request (method, URL and key) takes that answer instead of asking again.
 """
 from __future__ import annotations
 
@@ -13,13 +11,6 @@ import js
 from pyapp.browser.jsutil import ignore, mark, present, to_js_object
 from pyapp.loop.transport import Request, Response, TransportError
 
-
-PRIMED_FOR_S = 10.0  # a primed answer older than this is not used (nor is its request counted twice)
-_primed: dict[tuple[str, str, str], tuple[object, object, float]] = {}
-
-
-def _key(request: Request) -> tuple[str, str, str]:
-    return request.method, request.url, request.headers.get("X-Authorization", "")
 
 
 def _start(request: Request):
@@ -35,19 +26,9 @@ def _start(request: Request):
     return promise, controller
 
 
-def prime(request: Request) -> None:
-    """Send ``request`` now; the first ``FetchTransport.send`` of the same request takes its answer."""
-    promise, controller = _start(request)
-    _primed[_key(request)] = (promise, controller, js.performance.now())
-
-
 class FetchTransport:
     async def send(self, request: Request) -> Response:
-        primed = _primed.pop(_key(request), None)
-        if primed is not None and js.performance.now() - primed[2] <= PRIMED_FOR_S * 1000:
-            promise, controller = primed[0], primed[1]
-        else:
-            promise, controller = _start(request)
+        promise, controller = _start(request)
         try:
             return await asyncio.wait_for(self._exchange(request, promise), request.timeout)
         except asyncio.TimeoutError:

@@ -1,4 +1,4 @@
-"""Small helpers for JavaScript values, importable before pydantic (the panel's early start uses them)."""
+"""Small helpers for JavaScript values and the User Timing marks the benchmark reads."""
 from __future__ import annotations
 
 import js

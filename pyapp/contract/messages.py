@@ -7,7 +7,7 @@ The sender rules are pure functions (``from_our_content_script``), so their host
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -86,10 +86,90 @@ class InsertAnswer(Message):
     reason: str | None = Field(default=None, max_length=40)
 
 
+# ---- panel frame / options page -> runtime, over their chrome.runtime port (pyapp.browser.runtime_app) ---------
+
+MAX_TYPED = 40  # controls whose typed text a tab's state keeps
+
+
+class Hello(Message):
+    """A panel frame connected (or reconnected): the agent's UI language."""
+
+    kind: Literal["hello"]
+    lang: Literal["en", "nl"] = "en"
+
+
+class PageSnapshot(Message):
+    """The page as the content script gave it to the panel frame (``Snapshot``), passed on unchanged."""
+
+    kind: Literal["snapshot"]
+    url: str = Field(max_length=4096)
+    title: str = Field(max_length=1000)
+    tree: str = Field(max_length=2_000_000)
+    truncated: bool
+    replyBox: bool = False
+
+
+class Act(Message):
+    """The agent's click or Enter on a control: its ``data-action``, ``data-order`` and a form's values."""
+
+    kind: Literal["act"]
+    action: str = Field(pattern=r"^[a-z][a-z-]{0,39}$")
+    order: str = Field(default="", max_length=200)
+    values: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict, max_length=8)
+
+
+class Covered(Message):
+    """A guarded click the frame withheld: the panel was covered or dressed up when the agent clicked."""
+
+    kind: Literal["covered"]
+    action: str = Field(default="", max_length=40)
+    order: str = Field(default="", max_length=200)
+
+
+class FrameHostState(Message):
+    """``HostState``, passed on by the panel frame."""
+
+    kind: Literal["host-state"]
+    clean: bool
+
+
+class Typed(Message):
+    """What the agent typed into a control so far (as they type): a reloaded frame gets it back."""
+
+    kind: Literal["typed"]
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,80}$")
+    value: str = Field(max_length=5000)
+
+
+class Answer(Message):
+    """A frame's answer to the runtime's request ``id`` (copy: a bool; insert: ``InsertAnswer``'s fields)."""
+
+    kind: Literal["answer"]
+    id: int = Field(strict=True)
+    value: bool | dict[str, Any] | None = None
+
+
+class CheckKey(Message):
+    """The options page's Test connection: the key typed there, checked with read-only calls."""
+
+    kind: Literal["check-key"]
+    id: int = Field(strict=True)
+    key: str = Field(min_length=1, max_length=500)
+
+
+PANEL_REGISTRY: dict[str, type[Message]] = {"hello": Hello, "snapshot": PageSnapshot, "act": Act, "covered": Covered,
+                                            "host-state": FrameHostState, "typed": Typed, "answer": Answer}
+OPTIONS_REGISTRY: dict[str, type[Message]] = {"check-key": CheckKey}
 REGISTRY: dict[str, type[Message]] = {"page-changed": PageChanged, "host-state": HostState}
 # Kinds only the extension's JavaScript sends and reads (the panel frame's script and the content script).
 JS_ONLY_KINDS = ("viewport", "scroll-by", "reveal")
-KINDS = tuple(sorted({*REGISTRY, "snapshot", "layout", "host-check", "insert-reply", *JS_ONLY_KINDS}))
+# The runtime's own plumbing: pages -> service worker (ensure-runtime), runtime <-> service worker (want-settings,
+# settings), runtime document <-> its worker (connect, message, disconnect, send, boot-failed), runtime -> frames
+# (view, do).
+PLUMBING_KINDS = ("ensure-runtime", "want-settings", "settings", "connect", "message", "disconnect", "send",
+                  "boot-failed", "view", "do")
+KINDS = tuple(sorted({*REGISTRY, "snapshot", "layout", "host-check", "insert-reply", *JS_ONLY_KINDS,
+                      *PANEL_REGISTRY, *OPTIONS_REGISTRY, *PLUMBING_KINDS}))
 
 
 @dataclass(frozen=True)
@@ -121,6 +201,17 @@ def parse(payload: Any) -> Message | None:
     if not isinstance(payload, dict):
         return None
     model = REGISTRY.get(payload.get("kind"))  # type: ignore[arg-type]
+    return _validated(model, payload) if model is not None else None
+
+
+def parse_panel(payload: Any) -> Message | None:
+    """A panel frame's message to the runtime, typed; None for anything unknown or malformed."""
+    model = PANEL_REGISTRY.get(payload.get("kind")) if isinstance(payload, dict) else None
+    return _validated(model, payload) if model is not None else None
+
+
+def parse_options(payload: Any) -> Message | None:
+    model = OPTIONS_REGISTRY.get(payload.get("kind")) if isinstance(payload, dict) else None
     return _validated(model, payload) if model is not None else None
 
 

@@ -2,7 +2,7 @@
 
 ``build.py`` writes the enterprise policy schema (``managed-schema.json``) and the names and defaults the options
 page reads (``extension/shared/contract.js``) from ``FIELDS``; ``pyapp.contract.settings`` validates them.
-``effective`` is the policy-wins reading the panel's early start needs before pydantic is imported.
+``effective`` is the policy-wins reading ``settings.merge`` validates.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Loop requests as plain values, without pydantic: the client's settings, URLs, and the customer lookup's request.
 
-The panel's early start (``pyapp.browser.early``) builds the customer lookup here before pydantic is imported,
-and ``pyapp.loop.http`` / ``pyapp.loop.lookup`` build theirs the same way, so both are the same request.
+``pyapp.loop.http`` and ``pyapp.loop.lookup`` build their requests here, so one question is always one request
+(and one cache entry).
 """
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ class Panel:
         if handler is None:
             return False
         if action in GUARDED:
-            self.state.covered = False
+            self.state.covered, self.state.covered_card = False, None
         self.state.now = self.services.now()
         if owner.stopped(self, action, order, values or {}):
             return True  # another customer's order: the agent confirms first (pyapp.panel.owner)
@@ -139,9 +139,12 @@ class Panel:
         self.state.dressed_up = dressed
         self.changed()
 
-    def refuse_covered(self) -> None:
-        """A guarded click came while the page covered or disguised the panel: nothing was done; say so."""
+    def refuse_covered(self, action: str = "", target: str = "") -> None:
+        """A guarded click came while the page covered or disguised the panel: nothing was done; say so, next to
+        the control that was clicked when it sits on an order's card."""
+        card = owner.card_for(self, action, target) if target else None
         self.state.covered = True
+        self.state.covered_card = order_key(card.name) if card is not None else None
         self.changed()
 
     # ---- the ticket's lookup ----------------------------------------------------------------------------

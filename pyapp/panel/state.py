@@ -141,6 +141,7 @@ class PanelState:
     retry_status: int = 0  # what the client is waiting out: 429 (rate limited) or a failure
     waiting_policy: bool = False  # the administrator's settings have not been read yet: no call is made
     covered: bool = False  # the page covered or disguised the panel when the agent clicked: said, not acted on
+    covered_card: str | None = None  # the order key of the card whose control was refused: said there
     dressed_up: bool = False  # the page clips, fades, filters or transforms the panel from outside, right now
 
     @property

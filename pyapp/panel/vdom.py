@@ -1,4 +1,4 @@
-"""A tiny, inert description of the panel's DOM, built in pure Python and materialised by ``pyapp.browser.render``.
+"""A tiny, inert description of the panel's DOM, built in pure Python and drawn by the panel frame (``pyapp.panel.wire``).
 
 Text is always text: a string child becomes a text node, never markup. Attributes pass an allow-list, and the
 only URLs that survive are https links and our own ``data:image/png`` QR images, so nothing from the page or

@@ -30,7 +30,7 @@ def manifest(dist: Path) -> dict:
 def test_permissions_and_csp_are_exactly_as_intended(built_dist):
     m = manifest(built_dist)
     assert m["manifest_version"] == 3
-    assert m["permissions"] == ["storage", "clipboardWrite"]
+    assert m["permissions"] == ["storage", "clipboardWrite", "offscreen"]  # offscreen: the one runtime
     assert m["host_permissions"] == ["https://api.loopreturns.com/*"]
     # connect-src: the panel and the options page reach only the package itself and Loop's API; img-src: the
     # QR code is a data: image made in the panel.
@@ -147,15 +147,19 @@ def test_no_cdn_or_pypi_url_in_the_package(built_dist):
     assert hits == []
 
 
-def test_pyscript_and_pyodide_load_only_from_the_package(built_dist):
-    config = json.loads((built_dist / "panel" / "pyscript.json").read_text())
-    assert config["interpreter"] == "/vendor/pyodide/pyodide.mjs"
+def test_pyodide_and_its_packages_load_only_from_the_package(built_dist):
+    """The runtime's worker starts the bundled Pyodide with our own lock; every wheel it names is shipped with
+    the sha256 the lock says, under /vendor/wheels; the packages it loads are in that lock."""
+    worker = (built_dist / "runtime" / "python-worker.js").read_text()
+    assert 'from "/vendor/pyodide/pyodide.mjs"' in worker and 'new URL("/vendor/pyodide/", self.location.href)' in worker
     lock = json.loads((built_dist / "vendor" / "pyodide" / "pyodide-lock.json").read_text())
     shipped = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (built_dist / "vendor" / "wheels").glob("*.whl")}
     listed = {Path(e["file_name"]).name: e["sha256"] for e in lock["packages"].values()}
     assert listed == shipped
     assert all(e["file_name"].startswith("/vendor/wheels/") for e in lock["packages"].values())
-    assert set(config["packages"]) <= set(lock["packages"])
+    loaded = re.search(r"loadPackage\(\[([^\]]*)\]", worker).group(1)
+    assert set(re.findall(r'"([a-z-]+)"', loaded)) == {"pydantic", "loop-returns-pyapp"} <= set(lock["packages"])
+    assert not (built_dist / "vendor" / "pyscript").exists()  # nothing starts PyScript any more
 
 
 def test_no_secret_in_the_package(built_dist):
@@ -198,9 +202,9 @@ def test_a_vendor_patch_that_no_longer_applies_stops_the_build():
     sys.path.insert(0, str(ROOT))
     import build
     tree = build.Tree()
-    tree.add("vendor/pyscript/core-abc.js", b"nothing to patch here")
+    tree.add("vendor/pyodide/pyodide.mjs", b"nothing to patch here")
     with pytest.raises(build.BuildError, match="expected 2 occurrence"):
-        tree.patch("pyscript/core-*.js", "https://cdn.jsdelivr.net/x", "/vendor/x", 2, "test")
+        tree.patch("pyodide/pyodide.mjs", "https://cdn.jsdelivr.net/x", "/vendor/x", 2, "test")
 
 
 def test_a_wheel_with_the_wrong_hash_is_refused(tmp_path, monkeypatch):
@@ -246,6 +250,7 @@ HTTP = re.compile(rb"http://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]{0,80}")
 # http:// strings in the vendored runtime, reviewed: XML namespace identifiers (never fetched) and PyScript's
 # own protocol checks. Anything new here fails this test until someone looks at it.
 REVIEWED_VENDOR_HTTP = {b"http://www.w3.org/2000/xmlns/", b"http://www.w3.org/XML/1998/namespace", b"http://",
+                        b"http://www.w3.org/1999/xhtml",
                         b"http://')or", b"http://0.0.0.0"}
 
 

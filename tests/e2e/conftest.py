@@ -58,6 +58,13 @@ class Ext:
     def clear(self) -> None:
         self.settings_page().evaluate("() => chrome.storage.local.clear()")
 
+    def restart_runtime(self) -> None:
+        """Close the one runtime (the offscreen document): the next panel starts a fresh one. Each test starts
+        from a runtime that has cached nothing of another test's answers, as a browser that was just opened."""
+        worker = self.context.service_workers[0] if self.context.service_workers else \
+            self.context.wait_for_event("serviceworker")
+        worker.evaluate("() => chrome.offscreen.closeDocument().catch(() => {})")
+
     def open_ticket(self, ticket_id: str = "101"):
         page = self.context.new_page()
         page.goto(TICKET_URL.format(id=ticket_id))
@@ -82,6 +89,7 @@ def ext(browser, loop, klaviyo_server):
     helper = Ext(browser)
     helper.clear()
     helper.store(apiKey=FULL_KEY, enabled=True, lookupField="email")
+    helper.restart_runtime()
     klaviyo_server.reset()
     yield helper
     for page in list(browser.pages):

@@ -35,8 +35,7 @@ def test_switches_and_sidebar_re_renders_never_reload_the_panel(ext, klaviyo_ser
     open_in_inbox(page, "Max Mustermann")
     panel.wait_for_selector("html[data-ready-key='/inbox/tickets/102'][data-panel-state='ready']", state="attached")
     page.wait_for_timeout(1000)
-    assert panel.evaluate("window.__sameDocument") == "yes"
-    assert panel.evaluate("performance.getEntriesByName('loop:python-ready').length") == 1
+    assert panel.evaluate("window.__sameDocument") == "yes"  # the frame was never reloaded
     assert frame_box(panel)["y"] >= box_of(page, "#1004")["y"]  # re-anchored under 102's order list
     assert coverage(page, panel)["covered"] == []
 
@@ -77,10 +76,11 @@ def test_its_height_follows_its_content_and_collapsed_is_remembered(ext):
     page, panel = ext.ready_panel("101")
     page.wait_for_timeout(300)
     content = panel.evaluate("Math.ceil(document.getElementById('app').getBoundingClientRect().height)")
-    # The page reserves the panel's whole height in the sidebar (the frame is its visible part).
+    # The page reserves the panel's whole height in the sidebar (the frame is its visible part), in steps of
+    # 120 px, so a render that adds a line does not move or resize the frame (Chrome would drop the next click).
     reserved = page.evaluate("Math.max(...[...document.querySelectorAll('aside [aria-hidden=true]')]"
                              ".map(e => e.getBoundingClientRect().height))")
-    assert reserved == pytest.approx(content, abs=2) and content > 400
+    assert content <= reserved < content + 120 and reserved % 120 == 0 and content > 400
     sidebar = page.get_by_role("complementary")
     sidebar.evaluate("el => el.scrollTo(0, el.scrollHeight)")  # scrolled down, the whole panel is in view
     page.wait_for_timeout(300)

@@ -264,7 +264,7 @@ def test_api_faults_give_one_clear_message(ext, loop, fault, state, words, max_r
     assert words in alert
     for raw in ("Unauthorized.", "<html", "padding", "Server Error", "UNEXPECTED", "Traceback", "undefined"):
         assert raw not in panel.locator("main").inner_text()
-    assert 1 <= len(loop.api_requests()) <= max_requests
+    assert 1 <= len(loop.api_requests()) <= max_requests, [(r.path, r.query) for r in loop.api_requests()]
 
 
 def test_hanging_loop_keeps_the_panel_responsive_and_times_out(ext, loop):

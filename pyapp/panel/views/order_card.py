@@ -15,7 +15,7 @@ from pyapp.panel.state import OrderCard, PanelState, ReturnNotes, Source
 from pyapp.panel.vdom import VNode, h
 from pyapp.panel.views.money import what_they_get
 from pyapp.panel.views.notes import notes_view
-from pyapp.panel.views.notices import skeleton
+from pyapp.panel.views.notices import covered, skeleton
 from pyapp.panel.views.start_return import start_return
 from pyapp.ticket.order_names import order_key
 
@@ -27,6 +27,8 @@ def order_card(t: Translate, s: PanelState, card: OrderCard) -> VNode:
     key = order_key(card.name)
     head = h("div", {"class": "card-head"}, h("h3", {"class": "order-name"}, card.name))
     body: list[Any] = []
+    if s.covered and s.covered_card == key and not s.dressed_up:
+        body.append(covered(t))  # said where the agent clicked, not at the top of a long panel
     if card.returns is None:
         body.append(skeleton(t, "loadingReturns"))
     elif card.error is not None:

@@ -31,7 +31,7 @@ def body(t: Translate, s: PanelState, name: Screen) -> list[VNode]:
     if name is Screen.NOT_CONFIGURED:
         return [notices.not_configured(t, disabled=s.settings is not None and not s.settings.enabled)]
     out: list[VNode] = []
-    if s.covered or s.dressed_up:
+    if (s.covered and s.covered_card not in s.cards and s.covered_card not in s.lookups) or s.dressed_up:
         out.append(notices.covered(t))
     if s.fatal is not None:
         out.append(notices.fatal(t, s.fatal))

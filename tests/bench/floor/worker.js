@@ -7,7 +7,10 @@ chrome.runtime.onMessage.addListener((message, _sender, reply) => {
 });
 
 async function answer({ email, orders }) {
-  const { apiKey } = await chrome.storage.local.get("apiKey");
+  // The policy first, as ours must (it may switch the integration off or set the key); then the local key.
+  const managed = await chrome.storage.managed.get().catch(() => ({}));
+  const { apiKey: localKey } = await chrome.storage.local.get("apiKey");
+  const apiKey = managed.apiKey || localKey;
   const headers = { "X-Authorization": apiKey || "", Accept: "application/json" };
   const get = (path) => fetch(API + path, { headers, credentials: "omit", cache: "no-store" })
     .then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
