@@ -98,15 +98,10 @@ class Hello(Message):
     lang: Literal["en", "nl"] = "en"
 
 
-class PageSnapshot(Message):
+class PageSnapshot(Snapshot):
     """The page as the content script gave it to the panel frame (``Snapshot``), passed on unchanged."""
 
     kind: Literal["snapshot"]
-    url: str = Field(max_length=4096)
-    title: str = Field(max_length=1000)
-    tree: str = Field(max_length=2_000_000)
-    truncated: bool
-    replyBox: bool = False
 
 
 class Act(Message):
