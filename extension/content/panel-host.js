@@ -39,7 +39,7 @@
     host = document.createElement("div");
     const shadow = host.attachShadow({ mode: "closed" });
     const style = document.createElement("style");
-    style.textContent = `.vp{position:absolute;inset:0;overflow:hidden;border-radius:8px;background:#fff;
+    style.textContent = `.vp{position:absolute;inset:0;overflow:clip;border-radius:8px;background:#fff;
         box-shadow:0 0 0 1px #e3e6ea}
       iframe{position:absolute;left:0;top:0;width:100%;border:0;display:block;color-scheme:light}`;
     viewport = document.createElement("div");
@@ -69,14 +69,16 @@
   function restyle() {
     const wanted = hostStyle();
     if (host && host.getAttribute("style") !== wanted) host.setAttribute("style", wanted);
-    // The frame is only ever the visible part of the panel: a frame that reached under the page's header or
-    // beyond the sidebar would read as covered to the browser (IntersectionObserver v2 checks the whole
-    // iframe). The panel scrolls its own content to the clipped offset it is told (frame-in-page.js).
-    if (frame) frame.style.cssText = `top:0;height:${box.height}px;`;
-    const view = box.docked ? "docked" : `page:${Math.round(box.frameTop)}`;
+    // The host is the visible part of the panel, and clips (overflow: clip, which nothing can scroll) a frame as
+    // tall as the panel, shifted up by the part above the sidebar's top. Nothing paints the frame under the
+    // page's header, and nothing ever scrolls inside the frame: a focus or a click that would scroll it finds
+    // nothing to scroll, so what the agent sees is where the click lands.
+    if (frame) frame.style.cssText = box.docked ? `top:0;height:${box.height}px;` : `top:${-Math.round(box.frameTop)}px;height:${height}px;`;
+    const view = box.docked ? "docked" : `page:${Math.round(box.frameTop)}:${Math.round(box.height)}`;
     if (!box.hidden && view !== told) {
       told = view;
-      onViewport(box.docked ? { mode: "docked" } : { mode: "page", offset: Math.round(box.frameTop) });
+      onViewport(box.docked ? { mode: "docked" }
+        : { mode: "page", offset: Math.round(box.frameTop), visible: Math.round(box.height) });
     }
   }
 

@@ -1,13 +1,13 @@
-// The panel frame as part of the page around it. The frame sits in a host outside the helpdesk's sidebar
-// (so the app's re-renders never reload it), and it is only ever the visible part of the panel (the content
-// script clips it to the sidebar's visible area). So:
-// - the content's height goes to the content script, so the page's layout reserves exactly that room;
-// - the content script tells which part of it is visible (the offset clipped away at the top): the panel
-//   shows its content from there; in the page it never scrolls on its own;
-// - the mouse wheel over the panel, and the browser's own scrolling to a focused control, scroll the sidebar
-//   it sits in instead, as over any other part of the sidebar;
+// The panel frame as part of the page around it. The frame sits in a host outside the helpdesk's sidebar (so the
+// app's re-renders never reload it); the host shows the visible part of the panel and clips the rest (the
+// content script places it). So:
+// - the content's height goes to the content script, so the page's layout reserves that room (in steps);
+// - the content script tells which part of the frame is visible (the offset clipped away at the top and the
+//   visible height): nothing ever scrolls inside the frame, so a control is where it is drawn;
+// - the mouse wheel over the panel, and a focused control, scroll the sidebar it sits in instead, as over any
+//   other part of the sidebar;
 // - docked (a page without a sidebar), the frame is the column and scrolls inside, as usual.
-// Runs before Python, so the loading skeleton gets its room too; the collapsed panel is just its header.
+// Runs before the runtime's first view, so the loading skeleton gets its room too; collapsed, it is its header.
 const nonce = location.hash.slice(1, 65);
 const app = document.getElementById("app");
 let tabId = null;
@@ -15,6 +15,7 @@ let lastHeight = 0;
 let wheel = 0;
 let mode = "page";
 let offset = 0;
+let visible = Infinity; // the height of the part of the frame the page shows (the rest is clipped)
 
 function send(message) {
   if (tabId === null) return Promise.resolve();
@@ -71,22 +72,23 @@ function reveal(el) {
     moved = () => { clearTimeout(timer); requestAnimationFrame(() => requestAnimationFrame(resolve)); };
   });
 }
-globalThis.loopFrame = { reveal };
+// Whether the control is inside the part of the frame the page shows (not clipped above or below).
+function inView(el) {
+  const r = el.getBoundingClientRect();
+  return mode !== "page" || (r.top >= offset && r.bottom <= offset + visible);
+}
+globalThis.loopFrame = { reveal, inView };
 
 addEventListener("focusin", (e) => { reveal(e.target); });
 
-// The browser scrolls this document to bring a focused control into view; in the page the sidebar does that.
-addEventListener("scroll", () => {
-  if (mode === "page" && Math.abs(scrollY - offset) > 1) scrollTo(0, offset);
-}, { passive: true });
 
 chrome.runtime.onMessage.addListener((message, sender) => {
   if (sender.id !== chrome.runtime.id || sender.tab?.id !== tabId || sender.frameId !== 0) return;
   if (!message || message.nonce !== nonce || message.kind !== "viewport") return;
   mode = message.mode === "docked" ? "docked" : "page";
   offset = Number.isFinite(message.offset) ? Math.max(0, message.offset) : 0;
+  visible = Number.isFinite(message.visible) ? Math.max(0, message.visible) : Infinity;
   document.documentElement.classList.toggle("in-page", mode === "page");
-  if (mode === "page") scrollTo(0, offset);
   moved();
 });
 
