@@ -27,7 +27,7 @@
   let shown = false;
   let onTicketSince = 0;
   let extraHeadings = [];
-  let box = { top: 0, left: 0, width: 0, height: 0, frameTop: 0, hidden: true };
+  let box = { top: 0, left: 0, width: 0, height: 0, clipTop: 0, clipHeight: 0, shift: 0, hidden: true };
   let told = "";
   let onViewport = () => {};
   let scheduled = false;
@@ -69,16 +69,22 @@
   function restyle() {
     const wanted = hostStyle();
     if (host && host.getAttribute("style") !== wanted) host.setAttribute("style", wanted);
-    // The host is the visible part of the panel, and clips (overflow: clip, which nothing can scroll) a frame as
-    // tall as the panel, shifted up by the part above the sidebar's top. Nothing paints the frame under the
-    // page's header, and nothing ever scrolls inside the frame: a focus or a click that would scroll it finds
-    // nothing to scroll, so what the agent sees is where the click lands.
-    if (frame) frame.style.cssText = box.docked ? `top:0;height:${box.height}px;` : `top:${-Math.round(box.frameTop)}px;height:${height}px;`;
-    const view = box.docked ? "docked" : `page:${Math.round(box.frameTop)}:${Math.round(box.height)}`;
+    // The host is the visible part of the panel and clips (overflow: clip) a frame that stands still: the frame
+    // always covers the sidebar's visible height (the column the sidebar scrolls in), whatever the scroll and
+    // whatever the panel's height, and the panel's content is moved inside it (told below). Chrome discards
+    // clicks into a cross-origin frame that watches its own visibility (IntersectionObserver v2, the click guard)
+    // for half a second after the frame moved more than 30 px or changed size: a frame that followed the
+    // sidebar's scroll, or the panel's growth, would lose the click an agent makes right after either.
+    if (frame) {
+      frame.style.cssText = box.docked ? `top:0;height:${box.height}px;`
+        : `top:${Math.round(box.clipTop - box.top)}px;height:${Math.round(box.clipHeight)}px;`;
+    }
+    const view = box.docked ? "docked" : `page:${Math.round(box.shift)}:${Math.round(box.top - box.clipTop)}:${Math.round(box.height)}`;
     if (!box.hidden && view !== told) {
       told = view;
+      const visTop = Math.round(box.top - box.clipTop);
       onViewport(box.docked ? { mode: "docked" }
-        : { mode: "page", offset: Math.round(box.frameTop), visible: Math.round(box.height) });
+        : { mode: "page", shift: Math.round(box.shift), visTop, visBottom: visTop + Math.round(box.height) });
     }
   }
 
@@ -122,21 +128,22 @@
     return true;
   }
 
-  // The part of the placeholder a person can see: clipped by every scrolling ancestor and the viewport.
+  // The part of the placeholder a person can see, and the band of the viewport its column shows (clipped by every
+  // scrolling ancestor and the viewport; it moves only when the page's layout does, not when the sidebar scrolls).
   function visibleRect(el) {
     const r = el.getBoundingClientRect();
-    let top = Math.max(r.top, 0), left = Math.max(r.left, 0);
-    let bottom = Math.min(r.bottom, innerHeight), right = Math.min(r.right, innerWidth);
+    let clipTop = 0, left = Math.max(r.left, 0);
+    let clipBottom = innerHeight, right = Math.min(r.right, innerWidth);
     for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
       const s = getComputedStyle(a);
       if (s.overflowX === "visible" && s.overflowY === "visible") continue;
       const b = a.getBoundingClientRect();
-      top = Math.max(top, b.top + a.clientTop);
+      clipTop = Math.max(clipTop, b.top + a.clientTop);
       left = Math.max(left, b.left + a.clientLeft);
-      bottom = Math.min(bottom, b.top + a.clientTop + a.clientHeight);
+      clipBottom = Math.min(clipBottom, b.top + a.clientTop + a.clientHeight);
       right = Math.min(right, b.left + a.clientLeft + a.clientWidth);
     }
-    return { r, top, left, bottom, right };
+    return { r, top: Math.max(r.top, clipTop), left, bottom: Math.min(r.bottom, clipBottom), right, clipTop, clipBottom };
   }
 
   function dock(on) {
@@ -156,14 +163,17 @@
         placeholder.style.cssText = `display:block;height:${height}px;margin:${GAP}px 0 0;padding:0;border:0;`;
       }
       const v = visibleRect(placeholder);
-      if (v.bottom - v.top >= 1 && v.right - v.left >= 1) {
-        next = { top: v.top, left: v.left, width: v.right - v.left, height: v.bottom - v.top,
-          frameTop: v.top - v.r.top, hidden: false };
+      if (v.right - v.left >= 1 && v.clipBottom - v.clipTop >= 1) {
+        // Scrolled out of sight, the host is an empty strip at the column's edge: the frame stays where it is
+        // (laid out, clipped away), so coming back into view is no move either.
+        const top = Math.min(Math.max(v.r.top, v.clipTop), v.clipBottom);
+        next = { top, left: v.left, width: v.right - v.left, height: Math.max(0, v.bottom - v.top),
+          clipTop: v.clipTop, clipHeight: v.clipBottom - v.clipTop, shift: v.r.top - v.clipTop, hidden: false };
       }
     } else if (shown && performance.now() - onTicketSince > DOCK_AFTER_MS) {
       dock(true);
-      next = { top: 0, left: innerWidth - DOCK_WIDTH, width: DOCK_WIDTH, height: innerHeight, frameTop: 0,
-        hidden: false, docked: true };
+      next = { top: 0, left: innerWidth - DOCK_WIDTH, width: DOCK_WIDTH, height: innerHeight, clipTop: 0,
+        clipHeight: innerHeight, shift: 0, hidden: false, docked: true };
     } else if (shown && !dockTimer) {
       dockTimer = setTimeout(() => { dockTimer = 0; schedule(); }, DOCK_AFTER_MS);
     }
@@ -223,8 +233,8 @@
     if (!placeholder?.isConnected || !Number.isFinite(top) || !Number.isFinite(bottom)) return;
     const origin = placeholder.getBoundingClientRect().top;
     const [want, end] = [origin + top, origin + bottom];
-    const visTop = box.hidden ? 0 : box.top;
-    const visBottom = box.hidden ? innerHeight : box.top + box.height;
+    const visTop = box.hidden ? 0 : box.clipTop; // the band of the viewport the sidebar shows
+    const visBottom = box.hidden ? innerHeight : box.clipTop + box.clipHeight;
     if (want < visTop) scroller()?.scrollBy(0, want - visTop);
     else if (end > visBottom) scroller()?.scrollBy(0, Math.min(end - visBottom, want - visTop));
   }

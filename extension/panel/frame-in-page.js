@@ -1,9 +1,11 @@
 // The panel frame as part of the page around it. The frame sits in a host outside the helpdesk's sidebar (so the
-// app's re-renders never reload it); the host shows the visible part of the panel and clips the rest (the
-// content script places it). So:
+// app's re-renders never reload it); the frame stands still over the band of the viewport the sidebar shows, and
+// the host shows the part of it where the panel is and clips the rest (the content script places both). So:
 // - the content's height goes to the content script, so the page's layout reserves that room (in steps);
-// - the content script tells which part of the frame is visible (the offset clipped away at the top and the
-//   visible height): nothing ever scrolls inside the frame, so a control is where it is drawn;
+// - the content script tells where the panel's top is in the frame (the shift) and which part of the frame the
+//   host shows: the content moves, the frame never does (Chrome drops clicks into a frame that just moved or
+//   resized while it watches its own visibility, as the click guard does); nothing ever scrolls inside the
+//   frame (overflow: clip), so a control is where it is drawn;
 // - the mouse wheel over the panel, and a focused control, scroll the sidebar it sits in instead, as over any
 //   other part of the sidebar;
 // - docked (a page without a sidebar), the frame is the column and scrolls inside, as usual.
@@ -14,8 +16,9 @@ let tabId = null;
 let lastHeight = 0;
 let wheel = 0;
 let mode = "page";
-let offset = 0;
-let visible = Infinity; // the height of the part of the frame the page shows (the rest is clipped)
+let shift = 0; // where the panel's top is in the frame (the frame stands still, the panel moves in it)
+let visTop = -Infinity; // the part of the frame the page shows (the rest is clipped), frame coordinates
+let visBottom = Infinity;
 
 function send(message) {
   if (tabId === null) return Promise.resolve();
@@ -28,8 +31,8 @@ function send(message) {
 
 // The frame grows in steps and shrinks late: Chrome discards input to a cross-origin frame that watches its own
 // visibility (IntersectionObserver v2, the click guard) for a moment after it moved or resized, so a frame that
-// followed every render would lose the click that comes right after "Copied" or the notes arriving. The page
-// below the content is as tall as the room the page reserves, so the told offset always exists.
+// followed every render would lose the click that comes right after "Copied" or the notes arriving. (The frame
+// itself no longer follows the panel's height; the steps keep the page's layout from moving under the agent.)
 const HEIGHT_STEP = 120;
 const SHRINK_AFTER_MS = 1500;
 let shrinkTimer = 0;
@@ -49,7 +52,6 @@ function reportHeight() {
 
 function tell(height) {
   lastHeight = height;
-  document.body.style.minHeight = mode === "page" ? `${height}px` : "";
   send({ kind: "layout", height }).catch(() => { lastHeight = 0; });
 }
 
@@ -66,7 +68,7 @@ let moved = () => {};
 function reveal(el) {
   const r = el?.getBoundingClientRect?.();
   if (!r || mode !== "page") return Promise.resolve();
-  send({ kind: "reveal", top: Math.floor(r.top + scrollY) - 8, bottom: Math.ceil(r.bottom + scrollY) + 8 }).catch(() => {});
+  send({ kind: "reveal", top: Math.floor(r.top - shift) - 8, bottom: Math.ceil(r.bottom - shift) + 8 }).catch(() => {});
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, 300);
     moved = () => { clearTimeout(timer); requestAnimationFrame(() => requestAnimationFrame(resolve)); };
@@ -75,9 +77,9 @@ function reveal(el) {
 // Whether the control is inside the part of the frame the page shows (not clipped above or below).
 function inView(el) {
   const r = el.getBoundingClientRect();
-  return mode !== "page" || (r.top >= offset && r.bottom <= offset + visible);
+  return mode !== "page" || (r.top >= visTop && r.bottom <= visBottom);
 }
-globalThis.loopFrame = { reveal, inView };
+globalThis.loopFrame = { reveal, inView, where: () => ({ mode, shift, visTop, visBottom }) };
 
 addEventListener("focusin", (e) => { reveal(e.target); });
 
@@ -86,9 +88,12 @@ chrome.runtime.onMessage.addListener((message, sender) => {
   if (sender.id !== chrome.runtime.id || sender.tab?.id !== tabId || sender.frameId !== 0) return;
   if (!message || message.nonce !== nonce || message.kind !== "viewport") return;
   mode = message.mode === "docked" ? "docked" : "page";
-  offset = Number.isFinite(message.offset) ? Math.max(0, message.offset) : 0;
-  visible = Number.isFinite(message.visible) ? Math.max(0, message.visible) : Infinity;
-  document.documentElement.classList.toggle("in-page", mode === "page");
+  const page = mode === "page";
+  shift = page && Number.isFinite(message.shift) ? message.shift : 0;
+  visTop = page && Number.isFinite(message.visTop) ? message.visTop : -Infinity;
+  visBottom = page && Number.isFinite(message.visBottom) ? message.visBottom : Infinity;
+  document.documentElement.classList.toggle("in-page", page);
+  document.documentElement.style.setProperty("--shift", `${shift}px`);
   moved();
 });
 

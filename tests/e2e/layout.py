@@ -30,7 +30,10 @@ HOST_JS = "() => [...document.documentElement.children].find(e => e.localName ==
 
 
 def frame_box(panel) -> dict:
-    box = panel.frame_element().bounding_box()
+    """The part of the panel a person sees: its host's box (the frame inside it stands still over the sidebar's
+    visible band and the host clips it to the panel)."""
+    box = panel.page.evaluate(f"(() => {{ const r = ({HOST_JS})().getBoundingClientRect(); "
+                              "return {x: r.x, y: r.y, width: r.width, height: r.height}; })()")
     assert box and box["width"] > 100 and box["height"] > 40, box
     return box
 
