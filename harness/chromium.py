@@ -41,7 +41,7 @@ def playwright_disabled_features() -> list[str]:
     """Playwright's own --disable-features list, minus ThirdPartyStoragePartitioning.
 
     Playwright disables storage partitioning, which makes IndexedDB throw inside an extension iframe on a web
-    page; PyScript then hangs at "Loading Storage". Real Chrome partitions storage. The list is read from the
+    page. Real Chrome partitions storage. The list is read from the
     installed Playwright so it stays in step with the pinned version; the last --disable-features wins.
     """
     import playwright

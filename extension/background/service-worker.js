@@ -73,6 +73,11 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     ensureRuntime().then(() => sendResponse(true), () => sendResponse(false));
     return true;
   }
+  if (message?.kind === "restart-runtime" && ourPage(sender, "/panel/panel.html")) {
+    // The runtime said Python could not start, and the agent pressed Retry: a new document, a new start.
+    chrome.offscreen.closeDocument().catch(() => {}).then(ensureRuntime).then(() => sendResponse(true), () => sendResponse(false));
+    return true;
+  }
   if (message?.kind === "want-settings" && ourPage(sender, "/" + RUNTIME)) pushSettings();
   return undefined;
 });

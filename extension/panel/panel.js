@@ -113,6 +113,7 @@ function onRuntime(message) {
   if (!message || typeof message !== "object") return;
   if (message.kind === "view") draw(message);
   else if (message.kind === "do") perform(message);
+  else if (message.kind === "boot-failed") bootFailed();
 }
 
 // ---- drawing: build from the runtime's tree (text stays text), then patch --------------------------------
@@ -225,8 +226,8 @@ async function perform(message) {
 
 const text = document.getElementById("boot-text");
 if (text) text.textContent = t("panelLoading", "Loading…");
-setTimeout(() => {
-  if (drawn) return;
+// Python could not start: the runtime says so at once, or nothing arrives in time. Retry starts a new runtime.
+function bootFailed() {
   root.dataset.panelState = "boot-failed";
   const note = document.createElement("p");
   note.setAttribute("role", "alert");
@@ -235,9 +236,12 @@ setTimeout(() => {
   retry.type = "button";
   retry.className = "primary";
   retry.textContent = t("retry", "Retry");
-  retry.addEventListener("click", () => location.reload());
+  retry.addEventListener("click", () => {
+    chrome.runtime.sendMessage({ kind: "restart-runtime" }).catch(() => {}).finally(() => location.reload());
+  });
   app.querySelector(".body")?.replaceChildren(note, retry);
-}, BOOT_TIMEOUT_MS);
+}
+setTimeout(() => { if (!drawn) bootFailed(); }, BOOT_TIMEOUT_MS);
 
 chrome.tabs.getCurrent().then((tab) => {
   tabId = tab?.id ?? null;

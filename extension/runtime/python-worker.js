@@ -6,6 +6,19 @@ const queue = [];
 self.onmessage = (event) => queue.push(event.data);
 self.loopRuntimeQueue = queue;
 performance.mark("loop:worker-started");
+
+function report(err) {
+  const why = `${err?.name || "Error"}: ${String(err?.message || "").slice(0, 300)}`;
+  console.error("[loop-returns runtime] Python could not start:", why);
+  self.postMessage({ kind: "boot-failed", why });
+}
+// Pyodide logs a failed WebAssembly instantiation (a damaged file, a browser that refuses WebAssembly) and then
+// waits for ever: say so instead, so every panel shows "could not start" with Retry at once.
+for (const name of ["instantiate", "instantiateStreaming"]) {
+  const original = WebAssembly[name].bind(WebAssembly);
+  WebAssembly[name] = (...args) => original(...args).catch((err) => { report(err); throw err; });
+}
+
 try {
   // Absolute URLs: Pyodide resolves each wheel's root-relative file_name against indexURL.
   const base = new URL("/vendor/pyodide/", self.location.href).href;
@@ -16,7 +29,5 @@ try {
   performance.mark("loop:interpreter-ready");
   pyodide.runPython("from pyapp.browser.runtime_app import start\nstart()");
 } catch (err) {
-  const why = `${err?.name || "Error"}: ${String(err?.message || "").slice(0, 300)}`;
-  console.error("[loop-returns runtime] Python could not start:", why);
-  self.postMessage({ kind: "boot-failed", why });
+  report(err);
 }

@@ -43,6 +43,7 @@ chrome.runtime.onConnect.addListener((port) => {
   }
   const id = nextPort++;
   ports.set(id, port);
+  if (bootFailed) port.postMessage({ kind: "boot-failed" });
   worker.postMessage({ kind: "connect", port: id, role: who.role, tab: who.tab });
   port.onMessage.addListener((msg) => worker.postMessage({ kind: "message", port: id, msg }));
   port.onDisconnect.addListener(() => {
@@ -61,9 +62,24 @@ worker.addEventListener("message", ({ data }) => {
     }
   } else if (data.kind === "want-settings") {
     askForSettings();
+  } else if (data.kind === "boot-failed") {
+    failed();
   }
 });
-worker.addEventListener("error", (e) => console.error("[loop-returns runtime] worker failed:", e.message || "unknown"));
+worker.addEventListener("error", (e) => {
+  console.error("[loop-returns runtime] worker failed:", e.message || "unknown");
+  failed();
+});
+
+// Python could not start (the browser refused its WebAssembly, a file is missing): every panel says so now,
+// with Retry, instead of "Loading…" until its own timeout.
+let bootFailed = false;
+function failed() {
+  bootFailed = true;
+  for (const port of ports.values()) {
+    try { port.postMessage({ kind: "boot-failed" }); } catch { /* gone */ }
+  }
+}
 
 // The service worker pushes the settings over a port of its own (it reads storage; this document cannot).
 function askForSettings() {

@@ -1,6 +1,8 @@
 """Measurements of the panel in the page, as a person sees it: which of the page's texts it covers."""
 from __future__ import annotations
 
+import time
+
 # For every visible text of the page (its centre point, inside the viewport): does it fall inside ``box``,
 # and does document.elementFromPoint there still return the text's own element?
 COVERAGE_JS = """box => {
@@ -53,22 +55,33 @@ def box_of(page, text: str) -> dict:
     raise AssertionError(f"{text!r} is not on the page")
 
 
-def tap(control) -> None:
-    """Click a panel control as a person can: in view first (keyboard focus scrolls the sidebar the panel sits
-    in, frame-in-page.js), then clicked where it is. A control out of the viewport is refused by the panel's
-    guard, as it should be: nobody can see what they would be clicking.
+IN_VIEW = "el => globalThis.loopFrame.inView(el)"  # inside the part of the panel's frame the page shows
 
-    It waits for the panel's frame to stand still first (two equal reads of its box 100 ms apart): today the
-    frame moves and resizes after renders and scrolls, and Chrome drops a click on a frame that just moved
-    (issue 21, whose redesign of the frame's place and its "click at once" tests are on branch
-    wip/one-runtime). This wait documents that bug; it does not fix it."""
-    control.focus()
-    element = control.element_handle()
-    last = None
-    for _ in range(20):
-        control.page.wait_for_timeout(100)
-        box = element.bounding_box()
-        if box is not None and box == last:
-            break
-        last = box
-    control.click()
+
+def into_view(control, timeout: float = 10) -> None:
+    """As a person brings a control below the fold into view: the mouse wheel over the sidebar, as often as it
+    takes (the panel may grow meanwhile). Nothing scrolls inside the panel's frame; the sidebar does."""
+    control.wait_for(timeout=10_000)
+    page = control.page
+    deadline = time.monotonic() + timeout
+    while not control.evaluate(IN_VIEW) and time.monotonic() < deadline:
+        side = page.get_by_role("complementary").bounding_box()
+        box = control.bounding_box()
+        if box is None or side is None:
+            time.sleep(0.05)
+            continue
+        page.mouse.move(side["x"] + side["width"] / 2, side["y"] + side["height"] / 2)
+        page.mouse.wheel(0, box["y"] - (side["y"] + side["height"] / 2))
+        time.sleep(0.1)
+    if not control.evaluate(IN_VIEW):
+        side = page.get_by_role("complementary")
+        raise AssertionError(f"scrolling the sidebar did not bring the control into view: control {control.bounding_box()}, "
+                             f"sidebar {side.bounding_box()}, scroll {side.evaluate('el => [el.scrollTop, el.scrollHeight]')}")
+
+
+def tap(control) -> None:
+    """A real mouse click on a panel control the moment it is on screen, as an agent clicks: scrolled into view
+    with the wheel if it is below the fold, then pressed and released at its centre, with no pause for the panel
+    to settle (the frame stands still: Chrome has no reason to drop the click, issue 21)."""
+    into_view(control)
+    control.click(timeout=5_000)

@@ -7,32 +7,12 @@ import time
 
 import pytest
 
+from tests.e2e.layout import tap
 from tests.e2e.test_agent_flow import admin, card  # noqa: F401 - the admin's set-up through the options page
 
 
-IN_VIEW = "el => globalThis.loopFrame.inView(el)"  # inside the part of the frame the page shows
-
-
-def click_at_once(control) -> None:
-    """A real mouse click the moment the control is on screen, as an agent clicks: if it is below the fold the agent
-    scrolls the sidebar to it with the mouse wheel (as often as it takes: the panel may grow meanwhile), then
-    presses and releases at its centre with no pause for the panel to settle."""
-    into_view(control)
-    control.click(timeout=5_000)
-
-
-def into_view(control) -> None:
-    control.wait_for(timeout=10_000)
-    page = control.page
-    deadline = time.monotonic() + 10
-    while not control.evaluate(IN_VIEW) and time.monotonic() < deadline:
-        side = page.get_by_role("complementary").bounding_box()
-        box = control.bounding_box()
-        if box is None:
-            continue
-        page.mouse.move(side["x"] + side["width"] / 2, side["y"] + side["height"] / 2)
-        page.mouse.wheel(0, box["y"] - (side["y"] + side["height"] / 2))
-        time.sleep(0.1)
+# A real click the moment the control is on screen (tests/e2e/layout.py): no settling pause.
+click_at_once = tap
 
 
 def test_a_control_shown_before_an_update_is_the_same_element_after(admin, ext):

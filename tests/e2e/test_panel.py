@@ -264,20 +264,23 @@ def test_a_broken_browser_lookup_still_shows_words_never_message_keys(built_dist
 
 def test_a_panel_whose_python_cannot_start_says_so_with_retry(built_dist, playwright_instance, loop, klaviyo_server,
                                                               tmp_path):
-    """The browser refuses to run the panel's WebAssembly: one sentence and Retry, never "Loading…" forever."""
+    """The runtime cannot start Python (here its WebAssembly is damaged): the panel says so in one sentence with
+    Retry at once, never "Loading…" for ever."""
+    import shutil
+
     from harness.chromium import Ports, extension_id, launch, panel_frame, store_settings
     from harness.loop_standin import FULL_KEY
-    context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port))
+    broken = tmp_path / "dist"
+    shutil.copytree(built_dist, broken)
+    (broken / "vendor" / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm not really")
+    context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port),
+                     extension_dir=broken)
     try:
         store_settings(context, extension_id(context), apiKey=FULL_KEY)
-        context.add_init_script("""if (location.protocol === 'chrome-extension:' && location.pathname === '/panel/panel.html') {
-            const no = () => Promise.reject(new Error('WebAssembly refused'));
-            WebAssembly.instantiate = no; WebAssembly.instantiateStreaming = no; WebAssembly.compile = no;
-            WebAssembly.compileStreaming = no; }""")
         page = context.new_page()
         page.goto("https://www.klaviyo.com/inbox/tickets/101")
         frame = panel_frame(page)
-        frame.wait_for_selector("html[data-panel-state='boot-failed']", state="attached", timeout=40_000)
+        frame.wait_for_selector("html[data-panel-state='boot-failed']", state="attached", timeout=20_000)
         assert "could not start" in frame.get_by_role("alert").inner_text()
         assert frame.get_by_role("button", name="Retry").is_visible()
     finally:

@@ -65,7 +65,10 @@ def test_focus_stays_on_the_button_the_agent_pressed(ext):
     start.focus()
     focused = panel.evaluate("document.activeElement.id")
     page.keyboard.press("Enter")
-    panel.get_by_role("button", name="Copy link").wait_for()
+    try:
+        panel.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
+    except Exception as err:
+        raise AssertionError(f"Enter did not start the return; the panel shows: {panel.locator('main').inner_text()[:600]}") from err
     assert panel.evaluate("document.activeElement.id") == focused  # re-rendered, focus kept (now on Cancel)
 
 
