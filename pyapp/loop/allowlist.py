@@ -7,11 +7,9 @@ allowlist is never paged through.
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from pyapp.loop.errors import NotFound, Scope, UnknownRoute
 from pyapp.loop.fields import LoopId, LoopModel, Text
-from pyapp.loop.http import LoopHttp
+from pyapp.loop.http import LoopHttp, path_id
 
 
 class AllowlistEntry(LoopModel):
@@ -36,6 +34,6 @@ async def allow_order(http: LoopHttp, order_name: str) -> AllowlistEntry:
 async def remove_entry(http: LoopHttp, entry_id: str) -> None:
     """Delete the entry; one that is already gone (404) counts as removed."""
     try:
-        await http.send("DELETE", f"{http.api}/allowlists/{quote(entry_id, safe='')}", Scope.ORDERS)
+        await http.send("DELETE", f"{http.api}/allowlists/{path_id(entry_id, '/allowlists')}", Scope.ORDERS)
     except (NotFound, UnknownRoute):
         return

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
-from urllib.parse import quote
 
 from pyapp.loop.errors import AuthError, LoopError, Scope, Timeout, UnknownRoute
 from pyapp.loop.fields import LoopModel
-from pyapp.loop.http import HAL_FORMS, LoopHttp, error_codes
+from pyapp.loop.http import HAL_FORMS, LoopHttp, error_codes, path_id
 
 
 class Ineligibility(StrEnum):
@@ -166,7 +165,7 @@ class DraftCheck:
     async def _cancel(self, draft_id: str) -> None:
         """Cancelling twice is harmless, so a failed cancel is tried once more; a draft left behind expires on
         Loop's side, and the agent's answer does not depend on it, but it is counted."""
-        path = f"{self._http.api}/draft-returns/{quote(draft_id, safe='')}/cancel"
+        path = f"{self._http.api}/draft-returns/{path_id(draft_id, '/draft-returns')}/cancel"
         for attempt in (1, 2):
             try:
                 await self._http.send("POST", path, Scope.DRAFT_RETURNS, json_body={}, errors_in_body_ok=True)

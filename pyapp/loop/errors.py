@@ -87,6 +87,11 @@ class RejectedInput(LoopError):
 class RateLimited(LoopError):
     message_key = "errRateLimited"
 
+    def __init__(self, detail: str = "", *, retry_in: float | None = None, status: int | None = None,
+                 path: str = "") -> None:
+        self.retry_in = retry_in  # seconds left of the cool-down Loop asked for, when it was raised
+        super().__init__(detail, status=status, path=path)
+
 
 class Paused(RateLimited):
     """Not Loop's answer: the panel's own cap on automatic lookups (a page that keeps changing its orders)."""

@@ -138,13 +138,17 @@ class LoopHttp:
                     if response.status != 429:
                         await self._sleep(wait)  # a 429's wait is the cool-down, taken at the top of the loop
                     continue
-            return interpret(response, path, scope, errors_in_body_ok)
+            try:
+                return interpret(response, path, scope, errors_in_body_ok)
+            except RateLimited as err:
+                err.retry_in = max(0.0, self._cooldown_until - self._clock()) or None  # what is left to wait
+                raise
 
     async def _wait_for_cooldown(self) -> None:
         """After a 429 nothing leaves until the cool-down is over; a wait longer than a lookup can bear fails."""
         remaining = self._cooldown_until - self._clock()
         if remaining > self.policy.max_retry_after:
-            raise RateLimited("cooling down after a 429")
+            raise RateLimited("cooling down after a 429", retry_in=remaining)
         if remaining > 0:
             self._notify_retry(429)
             await self._sleep(remaining)
@@ -240,3 +244,16 @@ def error_codes(data: Any) -> tuple[str, ...]:
 
     walk(data)
     return tuple(found)
+
+
+# What a Loop id (a return, note, allowlist entry, draft or label) must look like before it goes into a path: an
+# answer that names "../orders" or "1?x=" as an id steers no request.
+_PATH_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def path_id(value: object, path: str) -> str:
+    """``value`` as one path segment, or BadResponse (and no request) if it is not an id Loop would send."""
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not _PATH_ID.fullmatch(text):
+        raise BadResponse("an id that cannot go into a path", path=path)
+    return text

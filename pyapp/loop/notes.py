@@ -6,11 +6,9 @@ timed-out POST may have been stored), after which the cached notes of that retur
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from pyapp.loop.errors import BadResponse, RejectedInput, Scope
 from pyapp.loop.fields import EPOCH, LoopId, LoopModel, Text, Timestamp
-from pyapp.loop.http import LoopHttp
+from pyapp.loop.http import LoopHttp, path_id
 
 MAX_NOTE = 254  # Loop's docs: "content is required and must be under 255 chars"
 MAX_NOTES = 50
@@ -23,7 +21,7 @@ class Note(LoopModel):
 
 
 def _path(http: LoopHttp, return_id: str, tail: str) -> str:
-    return f"{http.api}/warehouse/return/{quote(return_id, safe='')}/{tail}"
+    return f"{http.api}/warehouse/return/{path_id(return_id, '/warehouse/return')}/{tail}"
 
 
 async def read_notes(http: LoopHttp, return_id: str, automatic: bool) -> list[Note]:

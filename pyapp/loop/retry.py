@@ -6,10 +6,14 @@ blindly: a timed-out write may have happened.
 """
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The longest wait a Retry-After can ask for: a larger (or non-finite) value counts as this, so an answer cannot
+# stall the client for hours, or for ever.
+MAX_RETRY_AFTER_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,13 @@ class RetryPolicy:
 
 
 def parse_retry_after(value: str | None) -> float | None:
+    """Seconds Loop asks to wait, at most ``MAX_RETRY_AFTER_S`` (a larger, infinite or NaN value counts as that)."""
     if value is None:
         return None
     try:
         seconds = float(value.strip())
     except ValueError:
         return None  # the HTTP-date form: Loop is not known to send it; fall back to backoff
+    if not math.isfinite(seconds) or seconds > MAX_RETRY_AFTER_S:
+        return MAX_RETRY_AFTER_S
     return max(0.0, seconds)

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable
 
 from pyapp.contract.settings import Settings
 from pyapp.loop.client import LoopClient, TicketReturns
-from pyapp.loop.errors import LoopError
+from pyapp.loop.errors import LoopError, RateLimited
 from pyapp.panel.actions import ACTIONS, GUARDED
 from pyapp.panel import notes, owner
 from pyapp.panel.i18n import Translate
-from pyapp.panel.state import OrderCard, PanelState, Screen, Source, screen
+from pyapp.panel.state import OrderCard, PanelState, Screen, Source, retry_seconds_left, screen
 from pyapp.panel.vdom import VNode
 from pyapp.panel.views.page import page
 from pyapp.ticket.follower import Reading
@@ -178,6 +178,7 @@ class Panel:
             if generation == self.generation:
                 self.state.loading = self.state.retrying = False
                 self.state.fatal = err
+                self._count_down(err, generation)
                 self.changed()
             return
         if generation != self.generation:
@@ -186,6 +187,21 @@ class Panel:
         self._fill(found, set())
         self.changed()
         await notes.read_active(self, generation)  # the warehouse's notes on the ticket's active returns
+
+    def _count_down(self, err: LoopError, generation: int) -> None:
+        """A 429 with a cool-down: Retry shows the seconds left, once a second, until it may go."""
+        wait = err.retry_in if isinstance(err, RateLimited) else None
+        now = self.services.now()
+        self.state.now, self.state.retry_at = now, (now + timedelta(seconds=wait) if wait else None)
+
+        async def tick() -> None:
+            while generation == self.generation and self.state.fatal is err and retry_seconds_left(self.state) > 0:
+                await asyncio.sleep(1)
+                self.state.now = self.services.now()
+                self.changed()
+
+        if wait:
+            self.spawn(tick())
 
     def _fill(self, found: TicketReturns, pending: set[str]) -> None:
         for key, card in self.state.cards.items():

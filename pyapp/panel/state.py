@@ -5,6 +5,8 @@ Views read it and never change it; actions (``pyapp.panel.actions``) and the bro
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -136,6 +138,7 @@ class PanelState:
     loading: bool = False
     retrying: bool = False
     fatal: LoopError | None = None
+    retry_at: datetime | None = None  # when the cool-down Loop asked for ends; the Retry button counts down to it
     search_message: str | None = None
     collapsed: bool = False
     retry_status: int = 0  # what the client is waiting out: 429 (rate limited) or a failure
@@ -215,3 +218,10 @@ def screen(s: PanelState) -> Screen:
 def first_status_shown(s: PanelState) -> bool:
     """Some order of the ticket already shows what Loop said (the rest may still be loading)."""
     return any(c.returns is not None for c in s.cards.values()) and s.fatal is None
+
+
+def retry_seconds_left(s: PanelState) -> int:
+    """Whole seconds until Loop's cool-down ends (0: Retry may go now)."""
+    if s.retry_at is None or s.now is None:
+        return 0
+    return max(0, math.ceil((s.retry_at - s.now).total_seconds()))

@@ -28,12 +28,14 @@ def covered(t: Translate) -> VNode:
     return h("p", {"class": "notice error", "role": "alert"}, t("panelCovered"))
 
 
-def fatal(t: Translate, err: LoopError) -> VNode:
-    """Loop's error for the whole ticket, as one sentence: a key problem leads to the settings, the rest to Retry."""
+def fatal(t: Translate, err: LoopError, seconds_left: int = 0) -> VNode:
+    """Loop's error for the whole ticket, as one sentence: a key problem leads to the settings, the rest to Retry
+    (which counts down the seconds Loop asked to wait, after a 429)."""
     if isinstance(err, AuthError):
         action = h("button", {"type": "button", "data-action": "open-options"}, t("openSettings"))
     else:
-        action = h("button", {"type": "button", "class": "primary", "data-action": "retry", "id": "retry"}, t("retry"))
+        label = t("retryIn", seconds=str(seconds_left)) if seconds_left > 0 else t("retry")
+        action = h("button", {"type": "button", "class": "primary", "data-action": "retry", "id": "retry"}, label)
     return h("div", {"class": "notice error", "role": "alert"}, h("p", {}, t(err.sentence_key)), action)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pyapp.panel.i18n import Translate
-from pyapp.panel.state import PanelState, Screen, Source, screen
+from pyapp.panel.state import PanelState, Screen, Source, retry_seconds_left, screen
 from pyapp.panel.vdom import VNode, h
 from pyapp.panel.views import notices
 from pyapp.panel.views.order_card import order_card
@@ -34,7 +34,7 @@ def body(t: Translate, s: PanelState, name: Screen) -> list[VNode]:
     if (s.covered and s.covered_card not in s.cards and s.covered_card not in s.lookups) or s.dressed_up:
         out.append(notices.covered(t))
     if s.fatal is not None:
-        out.append(notices.fatal(t, s.fatal))
+        out.append(notices.fatal(t, s.fatal, retry_seconds_left(s)))
     elif name is Screen.NO_TICKET:
         out.append(notices.status(t, "noTicket", "muted"))
     elif name is Screen.READING:

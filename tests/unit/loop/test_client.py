@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.loop_standin import FULL_KEY, Fault, NO_DRAFTS_KEY, RETURNS_ONLY_KEY
-from pyapp.loop.errors import NotFound, RejectedInput
+from pyapp.loop.errors import BadResponse, NotFound, RejectedInput
 from tests.unit.conftest import run
 
 
@@ -91,3 +91,26 @@ def test_allowlisting_makes_an_outside_window_order_eligible_and_undo_removes_it
     assert [r.method for r in loop.api_requests(f"/allowlists/{entry.id}")] == ["DELETE"]
     assert loop.allowlist == []
     run(client.remove_allowlist_entry(entry.id))  # already gone: not an error
+
+
+@pytest.mark.parametrize("bad", ["../returns", "37603915/../../orders", "1?page=2", "a b", "", "x" * 65, "ü"])
+def test_an_id_that_is_not_loops_never_reaches_a_path(loop, make_client, bad):
+    """Ids come from Loop's answers; one that would steer the request elsewhere is a clear error, and no request."""
+    client = make_client()
+    before = len(loop.requests)
+    with pytest.raises(BadResponse):
+        run(client.notes(bad))
+    with pytest.raises(BadResponse):
+        run(client.add_note(bad, "Checked"))
+    with pytest.raises(BadResponse):
+        run(client.remove_allowlist_entry(bad))
+    assert len(loop.requests) == before
+
+
+def test_an_allowlist_entry_whose_id_is_a_path_cannot_be_undone_through_it(loop, make_client):
+    loop.faults.append(Fault("status", path="/allowlists$", status=201, body={"id": "../returns/37603915"}, times=1))
+    client = make_client()
+    entry = run(client.allow_order("#1007"))
+    with pytest.raises(BadResponse):
+        run(client.remove_allowlist_entry(entry.id))
+    assert [r.method for r in loop.api_requests("/allowlists")] == ["POST"]

@@ -84,6 +84,29 @@ def test_a_long_retry_after_is_honoured_and_fails_fast_meanwhile(loop):
     assert len(loop.api_requests("details")) == 1
 
 
+@pytest.mark.parametrize("hint", ["86400", "inf", "nan"])
+def test_a_huge_or_endless_retry_after_counts_as_120_s_and_says_how_long(loop, hint):
+    """A Retry-After of a day, or of for ever, stalls the client for 120 s at most: the error says how long is
+    left, and once that has passed the next request leaves."""
+    clock = [5000.0]
+    loop.customer_lookup = False
+    loop.faults.append(Fault("status", path="details", status=429, headers={"Retry-After": hint}, times=1, body={}))
+    cfg = ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=6.0)
+    client = LoopClient(UrllibTransport(client_context()), FULL_KEY, cfg, RetryPolicy(), clock=lambda: clock[0])
+    with pytest.raises(RateLimited) as first:
+        run(client.order_returns("#1001"))
+    assert first.value.retry_in == pytest.approx(120.0)
+    clock[0] += 100
+    client.forget()
+    with pytest.raises(RateLimited) as again:
+        run(client.order_returns("#1001"))
+    assert again.value.retry_in == pytest.approx(20.0) and len(loop.api_requests("details")) == 1
+    clock[0] += 21
+    client.forget()
+    run(client.order_returns("#1001"))
+    assert len(loop.api_requests("details")) == 2
+
+
 def test_order_name_is_url_encoded(loop, make_client):
     loop.customer_lookup = False
     run(make_client().order_returns("#1001"))

@@ -35,6 +35,8 @@ def test_retry_after_is_honoured_up_to_the_bound():
 
 
 @pytest.mark.parametrize("raw,seconds", [("5", 5.0), (" 0 ", 0.0), ("-3", 0.0), ("soon", None), (None, None),
-                                         ("Wed, 21 Oct 2015 07:28:00 GMT", None)])  # a date: back off instead
+                                         ("Wed, 21 Oct 2015 07:28:00 GMT", None),  # a date: back off instead
+                                         ("120", 120.0), ("121", 120.0), ("99999999", 120.0),  # at most 120 s
+                                         ("inf", 120.0), ("Infinity", 120.0), ("nan", 120.0), ("1e400", 120.0)])
 def test_retry_after_values(raw, seconds):
     assert parse_retry_after(raw) == seconds

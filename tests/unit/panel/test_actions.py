@@ -4,6 +4,7 @@ clipboard and reply box are the only things stood in for."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 from harness.loop_standin import FULL_KEY, NO_DRAFTS_KEY, Fault
 from harness.tls import client_context
@@ -170,3 +171,24 @@ def test_waiting_for_the_administrators_settings_makes_no_call_and_says_so(loop)
     assert p.screen() == "waiting-policy" and "Waiting for your administrator" in texts(p.view())
     run(p.show_ticket(ticket()))
     assert not loop.api_requests() and p.screen() == "waiting-policy"
+
+
+def test_a_rate_limited_ticket_counts_down_to_retry(loop):
+    """Loop answers 429 with a Retry-After of a day: the panel waits 120 s at most, and Retry says how long is
+    left, second by second, until it may go."""
+    clock = [datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)]
+    p = make_panel(loop)
+    p.services.now = lambda: clock[0]
+    loop.faults.append(Fault("status", status=429, headers={"Retry-After": "86400"}, body={}))
+    seen = []
+
+    async def agent_waits() -> None:  # one event loop: the panel's tick runs beside it
+        await p.show_ticket(ticket())
+        seen.append((p.screen(), bool(controls(p.view(), "Retry in 120 s"))))
+        for step in (100, 21):
+            clock[0] += timedelta(seconds=step)
+            await asyncio.sleep(1.1)  # the panel's once-a-second tick
+            seen.append([b.text() for b in nodes(p.view()) if b.attrs.get("data-action") == "retry"])
+
+    run(agent_waits())
+    assert seen == [("rate-limited", True), ["Retry in 20 s"], ["Retry"]]
