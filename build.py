@@ -360,6 +360,7 @@ def contract_js() -> bytes:
     page-tree attributes and bounds the parser reads, the settings' names and defaults (the options page), and
     every message kind."""
     settings, messages, page, parser = _contract()
+    from pyapp.contract import table
     from pyapp.panel import actions
     data = {"orderListHeadings": list(parser.ORDER_LIST_HEADINGS), "treeAttrs": list(page.TREE_ATTRS),
             "treeSkip": sorted(page.SKIP_CONTENT), "maxRun": page.MAX_RUN, "maxNodes": page.MAX_NODES,
@@ -367,7 +368,9 @@ def contract_js() -> bytes:
             "guardedActions": sorted(actions.GUARDED)}
     return ("// Written by build.py from pyapp/contract and pyapp/ticket; do not edit. Read by the content scripts\n"
             "// (a classic script) and the options page (imported for its effect).\n"
-            "globalThis.loopReturnsContract = Object.freeze(" + json.dumps(data, sort_keys=True) + ");\n").encode()
+            "globalThis.loopReturnsContract = Object.freeze({ ...(" + json.dumps(data, sort_keys=True) + "),\n"
+            "  // The one \"policy wins\" rule (pyapp/contract/table.py: effective), for the options page.\n"
+            "  " + table.EFFECTIVE_JS.replace("\n", "\n  ") + ",\n});\n").encode()
 
 
 def managed_schema_json() -> bytes:

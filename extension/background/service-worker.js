@@ -43,9 +43,9 @@ async function readSettings() {
   const names = [...C.settings.names, "panelCollapsed"];
   const [local, managed] = await Promise.all([
     chrome.storage.local.get(names).catch(() => ({})),
-    chrome.storage.managed.get().catch(() => ({})),
+    chrome.storage.managed.get().catch(() => null), // unreadable is not "no policy": the runtime makes no call
   ]);
-  return { kind: "settings", local: local || {}, managed: managed || {} };
+  return { kind: "settings", local: local || {}, managed: managed === null ? null : managed || {} };
 }
 
 let settingsPort = null;

@@ -7,7 +7,8 @@
 // its verdict beside "Saved.". The key is never written back into the page: only its last 4 characters.
 import "/shared/contract.js"; // the settings' names and defaults, written by build.py from pyapp/contract/settings.py
 
-const SETTINGS = globalThis.loopReturnsContract.settings;
+const C = globalThis.loopReturnsContract;
+const SETTINGS = C.settings;
 const FIELDS = SETTINGS.names;
 // What this page shows: the form's controls named after a setting (the rest is policy-only). The key is special:
 // it is never written back into the page, only its last 4 characters.
@@ -27,40 +28,53 @@ const edited = new Set(); // fields the admin changed and has not saved: storage
 for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n, el.textContent);
 fetch("/_locales/en/messages.json").then((r) => r.json()).then((m) => { english = m; }).catch(() => {});
 
-function effective() {
-  return { ...SETTINGS.defaults, ...local, ...managed }; // policy wins, field by field (as merge() in Python)
-}
+// The administrator's policy: null until it has been read (the form is read-only until then), "failed" if it
+// could not be read (the form stays read-only: a local value must not be saved over a policy nobody can see).
+let policyState = "reading";
+const setByPolicy = (name) => managed[name] !== null && managed[name] !== undefined;
 
 function render() {
-  const eff = effective();
-  const locked = managed.lockSettings === true;
+  const eff = C.effective(local, managed); // the one rule, from pyapp/contract/table.py
+  const known = policyState === "read";
+  const locked = !known || managed.lockSettings === true;
   for (const name of PLAIN) if (!edited.has(name)) fill($(name), eff[name]);
   const key = eff.apiKey;
   $("key-hint").textContent = key ? t("keySaved").replace("{last4}", String(key).slice(-4)) : t("keyNone");
   for (const name of EDITABLE) {
-    const byAdmin = name in managed;
+    const byAdmin = known && setByPolicy(name);
     $(name).disabled = locked || byAdmin;
-    document.querySelector(`.admin[data-for="${name}"]`).hidden = !(byAdmin || locked);
+    document.querySelector(`.admin[data-for="${name}"]`).hidden = !(byAdmin || (known && locked));
   }
-  $("managed-banner").hidden = Object.keys(managed).length === 0;
+  $("managed-banner").hidden = !known || !Object.values(managed).some((v) => v !== null && v !== undefined);
+  // Locked with no key in the policy: the key saved here before is still the one used. Say so.
+  $("lock-local-key").hidden = !(known && managed.lockSettings === true && !setByPolicy("apiKey") && local.apiKey);
+  $("policy-status").hidden = known;
+  $("policy-status").textContent = policyState === "failed" ? t("policyUnreadable") : t("policyReading");
   for (const id of ["save", "remove"]) $(id).disabled = locked;
-  $("remove").disabled ||= !local.apiKey || "apiKey" in managed;
+  $("remove").disabled ||= !local.apiKey || setByPolicy("apiKey");
+}
+
+// The whole policy, read again on every change (an event carries only what changed, and a failed read must not
+// leave a stale half behind).
+function readPolicy() {
+  return chrome.storage.managed.get().then(
+    (m) => { managed = m || {}; policyState = "read"; render(); },
+    () => { managed = {}; policyState = "failed"; render(); });
 }
 
 async function load() {
   local = await chrome.storage.local.get(FIELDS);
-  render();
-  // The first managed read can take seconds after browser start: never hold the form for it.
-  chrome.storage.managed.get().then((m) => { managed = m || {}; render(); }).catch(() => {});
+  render(); // read-only until the policy is read: the first read after a browser start can take seconds
+  readPolicy();
 }
 
 chrome.storage.onChanged.addListener((changes, area) => {
-  const target = area === "local" ? local : area === "managed" ? managed : null;
-  if (!target) return;
+  if (area === "managed") { readPolicy(); return; }
+  if (area !== "local") return;
   for (const [k, c] of Object.entries(changes)) {
     if (!FIELDS.includes(k)) continue;
-    if ("newValue" in c) target[k] = c.newValue;
-    else delete target[k];
+    if ("newValue" in c) local[k] = c.newValue;
+    else delete local[k];
   }
   render();
 });
@@ -144,7 +158,7 @@ async function check(key) {
 }
 
 function typedOrSavedKey() {
-  return $("apiKey").value.trim() || effective().apiKey || "";
+  return $("apiKey").value.trim() || C.effective(local, managed).apiKey || "";
 }
 
 $("test").addEventListener("click", async () => {
@@ -156,10 +170,11 @@ $("test").addEventListener("click", async () => {
 });
 
 async function save() {
+  if (policyState !== "read" || managed.lockSettings === true) return; // read-only (the button is disabled too)
   const values = Object.fromEntries(PLAIN.map((name) => [name, read($(name))]));
   const typed = $("apiKey").value.trim();
   if (typed) values.apiKey = typed;
-  for (const name of Object.keys(managed)) delete values[name]; // what the policy sets is never stored here
+  for (const name of Object.keys(managed)) if (setByPolicy(name)) delete values[name]; // never stored here
   await chrome.storage.local.set(values);
   edited.clear();
   $("apiKey").value = "";

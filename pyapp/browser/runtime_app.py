@@ -32,6 +32,7 @@ class Runtime:
         self.local: dict[str, Any] = {}
         self.managed: dict[str, Any] = {}
         self.settings: Settings | None = None
+        self.policy_unreadable = False  # the service worker could not read storage.managed: no call is made
         self.clients: dict[str, LoopClient] = {}
         self.tabs: dict[int, TabView] = {}
         self.ports: dict[int, TabView | None] = {}  # None: the options page
@@ -96,7 +97,14 @@ class Runtime:
 
     def apply_settings(self, local: Any, managed: Any) -> None:
         self.local = local if isinstance(local, dict) else {}
-        self.managed = managed if isinstance(managed, dict) else {}
+        if not isinstance(managed, dict):
+            # The policy could not be read: not "no policy". No call with a local key until it is (Retry asks).
+            self.settings, self.policy_unreadable = None, True
+            self.clients.clear()
+            for view in self.tabs.values():
+                view.panel.policy_unknown()
+            return
+        self.managed, self.policy_unreadable = managed, False
         settings = merge(self.local, self.managed)
         old, self.settings = self.settings, settings
         keys = {s.api_key.get_secret_value() for s in (settings,) if s.api_key}

@@ -70,6 +70,8 @@ class TabView:
         self.panel.state.collapsed = runtime.local.get(PANEL_COLLAPSED) is True
         if runtime.settings is not None:
             self.panel.apply_settings(runtime.settings)
+        elif runtime.policy_unreadable:
+            self.panel.policy_unknown()
         else:
             asyncio.get_event_loop().call_later(POLICY_WAIT_S, self._policy_slow)
 

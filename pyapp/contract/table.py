@@ -62,15 +62,46 @@ def managed_schema() -> dict:
 
 def for_javascript() -> dict:
     """What the options page needs: the names and defaults (``None`` defaults are left out: "not set")."""
-    return {"names": list(NAMES),
+    return {"names": list(NAMES), "lockExempt": list(LOCK_EXEMPT),
             "defaults": {f.name: list(f.default) if isinstance(f.default, tuple) else f.default
                          for f in FIELDS if f.default is not None}}
 
 
+# Under lockSettings a key saved in the options page before the lock is still used when the policy sets none (the
+# options page says so); every other local value is ignored, later admin switches included.
+LOCK_EXEMPT = ("apiKey",)
+
+
 def effective(local: dict[str, Any] | None, managed: dict[str, Any] | None) -> dict[str, Any]:
-    """Each field's value with policy winning, as given (not validated: ``settings.merge`` does that)."""
-    values = {f.name: f.default for f in FIELDS}
-    for source in (local or {}, managed or {}):
-        if isinstance(source, dict):
-            values.update({f.name: source[f.name] for f in FIELDS if source.get(f.name) is not None})
+    """Each field's value, as given (not validated: ``settings.merge`` does that). The one "policy wins" rule:
+    a value the policy sets (not null) wins; with ``lockSettings`` the rest are defaults (``LOCK_EXEMPT``
+    aside); otherwise a local value (not null), else the default. ``EFFECTIVE_JS`` is this rule for the options
+    page (shipped in ``contract.js``; a build test runs both on the same cases)."""
+    policy = managed if isinstance(managed, dict) else {}
+    mine = local if isinstance(local, dict) else {}
+    locked = policy.get("lockSettings") is True
+    values = {}
+    for f in FIELDS:
+        if policy.get(f.name) is not None:
+            values[f.name] = policy[f.name]
+        elif mine.get(f.name) is not None and (not locked or f.name in LOCK_EXEMPT):
+            values[f.name] = mine[f.name]
+        else:
+            values[f.name] = f.default
     return values
+
+
+# ``effective`` for the options page, over contract.js's names and defaults (an unset default is left out).
+EFFECTIVE_JS = """effective(local, managed) {
+  const policy = managed && typeof managed === "object" ? managed : {};
+  const mine = local && typeof local === "object" ? local : {};
+  const locked = policy.lockSettings === true;
+  const set = (v) => v !== null && v !== undefined;
+  const out = {};
+  for (const name of this.settings.names) {
+    if (set(policy[name])) out[name] = policy[name];
+    else if (set(mine[name]) && (!locked || this.settings.lockExempt.includes(name))) out[name] = mine[name];
+    else if (name in this.settings.defaults) out[name] = this.settings.defaults[name];
+  }
+  return out;
+}"""

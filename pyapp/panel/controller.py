@@ -89,10 +89,18 @@ class Panel:
         self.state.waiting_policy = True
         self.changed()
 
+    def policy_unknown(self) -> None:
+        """The enterprise policy could not be read: no settings, no client, no call (Retry reads it again)."""
+        self._cancel_load()
+        self.client = None
+        self.state.settings = None
+        self.state.waiting_policy = self.state.policy_unreadable = True
+        self.changed()
+
     def apply_settings(self, settings: Settings) -> None:
         old = self.state.settings
         self.state.settings = settings
-        self.state.waiting_policy = False
+        self.state.waiting_policy = self.state.policy_unreadable = False
         if old is None or old.api_key != settings.api_key or old.enabled != settings.enabled:
             self.client = settings.configured and self.services.make_client(settings, self._on_retry) or None
             self.state.fatal = None

@@ -142,6 +142,7 @@ class PanelState:
     search_message: str | None = None
     collapsed: bool = False
     retry_status: int = 0  # what the client is waiting out: 429 (rate limited) or a failure
+    policy_unreadable: bool = False  # the policy's read failed (not merely slow): said so, with Retry
     waiting_policy: bool = False  # the administrator's settings have not been read yet: no call is made
     covered: bool = False  # the page covered or disguised the panel when the agent clicked: said, not acted on
     covered_card: str | None = None  # the order key of the card whose control was refused: said there

@@ -77,7 +77,8 @@ def test_the_store_listing_holds_the_committed_screenshots_icon_and_texts(built_
 
 def _contract(built_dist: Path) -> dict:
     text = (built_dist / "shared" / "contract.js").read_text()
-    return json.loads(text[text.index("Object.freeze(") + len("Object.freeze("):text.rindex(")")])
+    start = text.index("Object.freeze({ ...(") + len("Object.freeze({ ...(")
+    return json.loads(text[start:text.index("),\n", start)])
 
 
 def test_the_content_scripts_read_the_parsers_own_lists(built_dist):
@@ -98,7 +99,8 @@ def test_settings_and_their_defaults_come_from_the_one_table(built_dist):
     assert data["defaults"] == {"enabled": True, "lookupField": "email", "orderListHeadings": [], "allowExceptions": False,
                                 "lockSettings": False, "profileHeadings": []}
     options = (ROOT / "extension" / "options" / "options.js").read_text()
-    assert 'import "/shared/contract.js"' in options and "SETTINGS.names" in options and "SETTINGS.defaults" in options
+    assert 'import "/shared/contract.js"' in options and "SETTINGS.names" in options
+    assert "C.effective(local, managed)" in options  # the one "policy wins" rule, not a copy of it
     assert not re.search(r'FIELDS\s*=\s*\[', options) and not (ROOT / "extension" / "managed-schema.json").exists()
     assert json.loads((built_dist / "managed-schema.json").read_text()) == settings.managed_schema()
 
@@ -274,3 +276,23 @@ def test_no_http_url_in_our_files_and_only_reviewed_identifiers_in_the_runtime(b
                 ours.append(rel)
     assert ours == []
     assert vendor <= REVIEWED_VENDOR_HTTP, vendor - REVIEWED_VENDOR_HTTP
+
+
+def test_the_options_page_applies_the_same_policy_rule_as_python(built_dist):
+    """'Policy wins' lives in pyapp/contract/table.py and ships to the options page in contract.js: both give
+    the same values on the same cases (a locked policy, a null in the policy, an unreadable one)."""
+    import shutil
+
+    from pyapp.contract.table import effective
+    from tests.unit.contract.test_settings import LOCK_CASES
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.fail("node is needed to run the options page's rule (the build installs it)")
+    script = ("require(process.argv[1]); const C = globalThis.loopReturnsContract;"
+              "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(cases.map(([l, m]) => C.effective(l, m))));")
+    out = subprocess.run([node, "-e", script, str(built_dist / "shared" / "contract.js")], check=True,
+                         input=json.dumps(LOCK_CASES), capture_output=True, text=True).stdout
+    python = [{k: list(v) if isinstance(v, tuple) else v for k, v in effective(local, managed).items() if v is not None}
+              for local, managed in LOCK_CASES]
+    assert json.loads(out) == python

@@ -12,9 +12,9 @@ def skeleton(t: Translate, key: str) -> VNode:
              h("div", {"class": "sk-line"}), h("div", {"class": "sk-line short"}), h("div", {"class": "sk-line"}))
 
 
-def waiting_policy(t: Translate) -> VNode:
+def waiting_policy(t: Translate, unreadable: bool = False) -> VNode:
     return h("div", {"class": "notice", "role": "status"},
-             h("p", {}, t("waitingPolicy")),
+             h("p", {}, t("policyUnknown" if unreadable else "waitingPolicy")),
              h("button", {"type": "button", "class": "primary", "data-action": "retry-policy"}, t("retry")))
 
 

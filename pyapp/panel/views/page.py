@@ -27,7 +27,7 @@ def body(t: Translate, s: PanelState, name: Screen) -> list[VNode]:
     if name is Screen.BOOTING:
         return [notices.skeleton(t, "loading")]
     if name is Screen.WAITING_POLICY:
-        return [notices.waiting_policy(t)]
+        return [notices.waiting_policy(t, s.policy_unreadable)]
     if name is Screen.NOT_CONFIGURED:
         return [notices.not_configured(t, disabled=s.settings is not None and not s.settings.enabled)]
     out: list[VNode] = []

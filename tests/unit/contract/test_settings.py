@@ -51,3 +51,32 @@ def test_allowing_exceptions_is_off_unless_set_and_the_policy_wins():
     locked = merge({"apiKey": "k", "allowExceptions": True}, {"allowExceptions": False})
     assert locked.allow_exceptions is False and "allowExceptions" in locked.managed
     assert merge({"allowExceptions": "yes please"}, None).allow_exceptions is False  # malformed: the default
+
+
+# The cases the one "policy wins" rule is checked on, here and against the options page's copy of it
+# (tests/build/test_build.py runs the same cases through dist/shared/contract.js).
+LOCK_CASES = [
+    ({"apiKey": "k", "allowExceptions": True}, {"lockSettings": True}),  # a later admin switch: locked too
+    ({"apiKey": "k", "enabled": False, "lookupField": "zip"}, {"lockSettings": True}),
+    ({"apiKey": "local"}, {"lockSettings": True, "apiKey": "policy"}),
+    ({"apiKey": "k", "lookupField": "zip"}, {"lookupField": None}),  # null in the policy: not set
+    ({"apiKey": "k", "lookupField": "zip"}, {"lockSettings": False}),
+    ({"lookupField": None}, {}),
+    ({}, None),
+]
+
+
+def test_a_locked_policy_locks_every_setting_but_a_local_key_it_does_not_replace():
+    s = merge({"apiKey": "k", "allowExceptions": True, "enabled": False, "lookupField": "zip"}, {"lockSettings": True})
+    assert s.allow_exceptions is False and s.enabled is True and s.lookup_field == "email"  # local values: ignored
+    assert s.api_key.get_secret_value() == "k"  # the policy sets no key: the one saved before the lock is used
+    assert merge({"apiKey": "local"}, {"lockSettings": True, "apiKey": "policy"}).api_key.get_secret_value() == "policy"
+    assert merge({"lookupField": "zip"}, {"lookupField": None}).lookup_field == "zip"  # null: not set
+
+
+def test_one_rule_for_every_caller():
+    from pyapp.contract.table import effective
+    for local, managed in LOCK_CASES:
+        raw, s = effective(local, managed), merge(local, managed)
+        assert raw["allowExceptions"] == s.allow_exceptions and raw["enabled"] == s.enabled
+        assert raw["lookupField"] == s.lookup_field

@@ -192,3 +192,19 @@ def test_a_rate_limited_ticket_counts_down_to_retry(loop):
 
     run(agent_waits())
     assert seen == [("rate-limited", True), ["Retry in 20 s"], ["Retry"]]
+
+
+def test_an_unreadable_policy_is_not_no_policy(loop):
+    """The service worker could not read storage.managed: the local key is not used, the panel says why, and
+    Retry asks for the policy again; once it arrives the ticket loads."""
+    asked = []
+    p = make_panel(loop)
+    p.services.retry_policy = lambda: asked.append(True)
+    p.policy_unknown()
+    run(p.show_ticket(ticket()))
+    assert p.screen() == "waiting-policy" and "could not be read" in texts(p.view()) and not loop.api_requests()
+    press(p, "Retry")
+    assert asked == [True] and not loop.api_requests()
+    p.apply_settings(merge({"apiKey": FULL_KEY}, {}))
+    run(p.show_ticket(ticket()))
+    assert p.screen() == "ready" and loop.api_requests()
