@@ -362,7 +362,8 @@ def contract_js() -> bytes:
     settings, messages, page, parser = _contract()
     from pyapp.contract import table
     from pyapp.panel import actions
-    data = {"orderListHeadings": list(parser.ORDER_LIST_HEADINGS), "treeAttrs": list(page.TREE_ATTRS),
+    from pyapp.ticket import profile
+    data = {"orderListHeadings": list(parser.ORDER_LIST_HEADINGS), "profileHeadings": list(profile.PROFILE_HEADINGS), "treeAttrs": list(page.TREE_ATTRS),
             "treeSkip": sorted(page.SKIP_CONTENT), "maxRun": page.MAX_RUN, "maxNodes": page.MAX_NODES,
             "maxDepth": page.MAX_DEPTH, "settings": settings.for_javascript(), "messageKinds": list(messages.KINDS),
             "guardedActions": sorted(actions.GUARDED)}

@@ -126,7 +126,7 @@
     } else if (message.kind === "host-check") {
       sendResponse({ clean: panelHost.clean() });
     } else if (message.kind === "insert-reply") {
-      reply.insert(message.text, message.ticket).then(sendResponse, () => sendResponse({ ok: false }));
+      reply.insert(message.text, message.ticket, message.customer).then(sendResponse, () => sendResponse({ ok: false }));
       return true; // answered asynchronously, once the editor shows the link
     }
   }

@@ -19,7 +19,10 @@
       const attrs = {};
       for (const name of ATTRS) {
         const v = el.getAttribute(name);
-        if (v !== null) attrs[name] = v.slice(0, 500);
+        if (v !== null) {
+          attrs[name] = v.slice(0, 500);
+          chars += name.length + attrs[name].length; // attributes count toward the cap as text does
+        }
       }
       const out = [el.localName, attrs];
       for (let c = el.firstChild; c && nodes < C.maxNodes && chars < MAX_CHARS; c = c.nextSibling) {

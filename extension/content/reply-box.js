@@ -23,6 +23,38 @@
   const onTicket = (key) => typeof key === "string" && key.startsWith("/inbox/") &&
     (location.pathname === key || location.pathname.startsWith(key + "/"));
 
+  // Whether the page still shows the customer the link was made for: the profile section (under a heading the
+  // parser reads as the profile, pyapp/ticket/profile.py, or a region labelled as one) holds their address. The
+  // page can show another customer under the same URL (and a route may not carry the ticket id at all).
+  const C = globalThis.loopReturnsContract;
+  const PROFILE_LABEL = /\b(customer|profile|klant|profiel)/i;
+  const ownText = (el) => [...el.childNodes].filter((c) => c.nodeType === Node.TEXT_NODE).map((c) => c.data).join(" ")
+    .split(/\s+/).filter(Boolean).join(" ").toLowerCase();
+  const typedIn = (el) => Boolean(el.closest("textarea, [contenteditable='true'], [contenteditable='']"));
+  function profileSections() {
+    const found = [];
+    const headings = new Set(C.profileHeadings);
+    for (const el of document.querySelectorAll("h1, h2, h3, h4, h5, h6, [role='heading'], dt, legend, strong, b, span, div, p")) {
+      if (isOurs(el) || typedIn(el) || !headings.has(ownText(el)) || !el.checkVisibility()) continue;
+      let section = el.parentElement;
+      for (let i = 0; section && i < 4 && section.textContent.trim().length <= ownText(el).length + 2; i += 1) section = section.parentElement;
+      if (section && !typedIn(section)) found.push(section);
+    }
+    for (const el of document.querySelectorAll("[aria-label]")) {
+      if (!isOurs(el) && !typedIn(el) && PROFILE_LABEL.test(el.getAttribute("aria-label"))) found.push(el);
+    }
+    return found;
+  }
+  function showsCustomer(email) {
+    if (typeof email !== "string" || !email) return true; // a ticket without an address: the ticket check alone
+    const wanted = email.toLowerCase();
+    const holds = (el) => el.textContent.toLowerCase().includes(wanted) ||
+      [...el.querySelectorAll("a[href^='mailto:' i]")].some((a) => a.href.toLowerCase().includes(wanted));
+    const sections = profileSections();
+    if (sections.length) return sections.some(holds);
+    return holds(document.body); // no profile section found by these rules: the address must be on the page
+  }
+
   const shows = (box, text) => (box.value ?? box.innerText ?? "").includes(text);
 
   function settle(test, ms) {
@@ -36,9 +68,10 @@
   // Through the editor's own input path: rich editors (Draft.js, Slate, ProseMirror, Lexical) keep a model and
   // undo direct DOM writes, and Chromium's execCommand bypasses their beforeinput handling; all of them take a
   // paste. A plain contenteditable or a textarea takes execCommand, which keeps the browser's undo history.
-  async function insert(text, ticket) {
+  async function insert(text, ticket, customer) {
     if (typeof text !== "string" || !/^https:\/\/[^\s<>"']{1,2000}$/.test(text)) return { ok: false, reason: "bad-text" };
     if (!onTicket(ticket)) return { ok: false, reason: "other-ticket" };
+    if (!showsCustomer(customer)) return { ok: false, reason: "other-customer" };
     const box = findReplyBox();
     if (!box) return { ok: false, reason: "no-reply-box" };
     box.focus();

@@ -215,7 +215,7 @@ async function copy(text) {
 async function perform(message) {
   const reply = (value) => { if (Number.isInteger(message.id)) send({ kind: "answer", id: message.id, value }); };
   if (message.op === "copy" && typeof message.text === "string") reply(await copy(message.text));
-  else if (message.op === "insert") reply(await toPage({ kind: "insert-reply", text: message.text, ticket: message.ticket }));
+  else if (message.op === "insert") reply(await toPage({ kind: "insert-reply", text: message.text, ticket: message.ticket, customer: message.customer }));
   else if (message.op === "snapshot") snapshot();
   else if (message.op === "options") chrome.runtime.openOptionsPage().catch(() => {});
   else if (message.op === "collapsed") chrome.storage.local.set({ panelCollapsed: message.value === true }).catch(() => {});

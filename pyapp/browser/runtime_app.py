@@ -87,6 +87,8 @@ class Runtime:
         message = protocol.parse_panel(payload)
         if message is not None:
             view.receive(message)
+        elif isinstance(payload, dict) and payload.get("kind") == "snapshot":
+            view.page_unreadable()  # a page read that failed (too big, a URL too long, malformed)
 
     async def check_key(self, port: int, message: protocol.CheckKey) -> None:
         """The options page's Test connection (and the check after Save): read-only calls with the typed key."""

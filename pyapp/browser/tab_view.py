@@ -129,6 +129,11 @@ class TabView:
             if future is not None and not future.done():
                 future.set_result(message.value)
 
+    def page_unreadable(self) -> None:
+        """The page could not be read: the previous ticket's cards go (their controls must not stay live for a
+        page that may now show another customer); the panel says it cannot read the page."""
+        self.panel.page_unreadable()
+
     def show_snapshot(self, snap: protocol.PageSnapshot) -> None:
         settings = self.panel.state.settings
         ticket = parse_ticket(snap.url, snap.tree, settings.order_headings if settings else (),
@@ -167,8 +172,8 @@ class TabView:
     async def copy_text(self, text: str) -> bool:
         return await self.ask("copy", text=text) is True
 
-    async def insert_reply(self, text: str, ticket: str) -> str:
-        parsed = parse_insert_answer(await self.ask("insert", text=text, ticket=ticket))
+    async def insert_reply(self, text: str, ticket: str, customer: str | None) -> str:
+        parsed = parse_insert_answer(await self.ask("insert", text=text, ticket=ticket, customer=customer))
         if parsed is None:
             return "no-answer"
         return "ok" if parsed.ok else (parsed.reason or "failed")

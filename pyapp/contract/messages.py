@@ -66,6 +66,7 @@ class InsertReply(Message):
     nonce: str
     text: str
     ticket: str
+    customer: str | None = None  # the e-mail the link was made for: the page's profile must still show it
 
 
 class Snapshot(Message):

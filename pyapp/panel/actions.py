@@ -180,6 +180,8 @@ async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
     card.lookup_value = value
     if still_wanted():
         start.link, start.step = link, Step.READY
+        ticket = p.state.ticket
+        start.made_for = (ticket.key, ticket.email) if ticket else None
         p.changed()
     if client.has_orphaned_drafts:
         p.spawn(_clean_up_drafts_later(client))
@@ -194,8 +196,31 @@ async def _clean_up_drafts_later(client: LoopClient) -> None:
 # ---- the share choices ----------------------------------------------------------------------------------
 
 def _ready(p: Panel, name: str) -> StartReturn | None:
+    """The order's link, if it is still for the ticket and customer on screen: a link made for one customer is
+    never copied, shown or inserted for another (the page may show another customer under the same URL). One
+    that no longer is is dropped, and the card says why."""
     card = p.state.card(order_key(name))
-    return card.start if card and card.start and card.start.link else None
+    start = card.start if card and card.start and card.start.link else None
+    if start is not None and _drop_if_stale(p, start):
+        p.changed()
+        return None
+    return start
+
+
+def _drop_if_stale(p: Panel, start: StartReturn) -> bool:
+    ticket = p.state.ticket
+    if start.link is None or (ticket is not None and start.made_for == (ticket.key, ticket.email)):
+        return False
+    start.link, start.qr_data_url, start.show_qr, start.copied, start.inserted = None, None, False, False, False
+    start.step, start.message_key = Step.ASK, "linkOtherCustomer"
+    return True
+
+
+def drop_stale_links(p: Panel) -> None:
+    """After a new reading of the page: links made for a customer the ticket no longer shows go at once."""
+    for card in p.state.cards.values():
+        if card.start is not None:
+            _drop_if_stale(p, card.start)
 
 
 async def copy_link(p: Panel, name: str, values: dict[str, str]) -> None:
@@ -210,9 +235,10 @@ async def insert_link(p: Panel, name: str, values: dict[str, str]) -> None:
     """Into the reply box of the ticket the link was made for, and no other (the content script checks)."""
     start, ticket = _ready(p, name), p.state.ticket
     if start is not None and ticket is not None:
-        outcome = await p.services.insert_reply(start.link or "", ticket.key)
+        outcome = await p.services.insert_reply(start.link or "", ticket.key, ticket.email)
         start.inserted = outcome == "ok"
-        start.message_key = {"ok": None, "other-ticket": "insertOtherTicket"}.get(outcome, "insertFailed")
+        start.message_key = {"ok": None, "other-ticket": "insertOtherTicket",
+                             "other-customer": "insertOtherCustomer"}.get(outcome, "insertFailed")
         p.changed()
 
 

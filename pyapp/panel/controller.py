@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 from pyapp.contract.settings import Settings
 from pyapp.loop.client import LoopClient, TicketReturns
 from pyapp.loop.errors import LoopError, RateLimited
-from pyapp.panel.actions import ACTIONS, GUARDED
+from pyapp.panel.actions import ACTIONS, GUARDED, drop_stale_links
 from pyapp.panel import notes, owner
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, Screen, Source, retry_seconds_left, screen
@@ -40,7 +40,7 @@ class Services:
 
     make_client: Callable[[Settings, Callable[[int], None]], LoopClient]
     copy_text: Callable[[str], Awaitable[bool]]
-    insert_reply: Callable[[str, str], Awaitable[str]]  # (link, ticket key) -> "ok" or why not
+    insert_reply: Callable[[str, str, str | None], Awaitable[str]]  # (link, ticket, customer) -> "ok" or why not
     open_options: Callable[[], Any]
     set_collapsed: Callable[[bool], Any] = lambda collapsed: None
     retry_policy: Callable[[], Any] = lambda: None
@@ -89,6 +89,17 @@ class Panel:
         self.state.waiting_policy = True
         self.changed()
 
+    def page_unreadable(self) -> None:
+        """The page's last reading failed: nothing of the previous ticket stays on screen or acts."""
+        self.generation += 1
+        self._cancel_load()
+        s = self.state
+        s.ticket, s.customer_known, s.loaded_for = None, False, None
+        s.cards, s.lookups, s.notes, s.auto_notes = {}, {}, {}, set()
+        s.fatal, s.loading, s.retrying = None, False, False
+        s.page_unreadable = True
+        self.changed()
+
     def policy_unknown(self) -> None:
         """The enterprise policy could not be read: no settings, no client, no call (Retry reads it again)."""
         self._cancel_load()
@@ -117,13 +128,14 @@ class Panel:
         """The page was read again: follow it to another ticket, or look up this ticket's orders once they are
         known (and again if its order list changes); mentions follow as they come."""
         s, ticket = self.state, reading.ticket
-        s.has_reply_box, s.now = has_reply_box, self.services.now()
+        s.has_reply_box, s.now, s.page_unreadable = has_reply_box, self.services.now(), False
         if s.ticket is None or s.ticket.key != ticket.key:
             self.generation += 1  # a switch: nothing of the previous ticket stays, late answers are dropped
             self._cancel_load()  # and its lookups stop: their fetches are aborted, their slots freed
             s.cards, s.lookups, s.loaded_for, s.notes, s.auto_notes = {}, {}, None, {}, set()
             s.fatal, s.loading, s.retrying = None, False, False
         s.ticket, s.customer_known = ticket, reading.customer_known
+        drop_stale_links(self)
         wanted = (ticket.email, ticket.orders)
         if not (reading.customer_known and ticket.is_ticket and self.client is not None
                 and (ticket.orders or ticket.email)) or wanted == s.loaded_for:

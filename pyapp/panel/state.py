@@ -69,6 +69,7 @@ class StartReturn:
     unchecked: Unchecked | None = None  # why eligibility was not checked (the link is made all the same)
     message_key: str | None = None
     window_days: int | None = None  # the return window Loop's answer named (draft return's policy)
+    made_for: tuple[str, str | None] | None = None  # the ticket and customer e-mail the link was made for
 
 
 @dataclass
@@ -142,6 +143,7 @@ class PanelState:
     search_message: str | None = None
     collapsed: bool = False
     retry_status: int = 0  # what the client is waiting out: 429 (rate limited) or a failure
+    page_unreadable: bool = False  # the last reading of the page failed (too big, malformed): nothing is shown
     policy_unreadable: bool = False  # the policy's read failed (not merely slow): said so, with Retry
     waiting_policy: bool = False  # the administrator's settings have not been read yet: no call is made
     covered: bool = False  # the page covered or disguised the panel when the agent clicked: said, not acted on

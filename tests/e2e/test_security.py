@@ -5,12 +5,14 @@ A canary key is planted and the Loop stand-in accepts it; every check then looks
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
 
 from harness.loop_standin import Fault
-from tests.e2e.layout import HOST_JS, tap
+from tests.e2e.layout import HOST_JS, into_view, tap
+from tests.e2e.test_agent_flow import card
 
 CANARY = "lr_canary_7d41e0c2b9f3a5"
 
@@ -506,3 +508,33 @@ def test_a_page_that_rewrites_the_hosts_style_gets_it_put_back(ext, loop):
     page.wait_for_timeout(600)  # the half second after anything covered the panel
     tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
+
+
+def test_a_link_is_never_inserted_for_a_customer_the_page_no_longer_shows(ext, klaviyo_server):
+    """Same URL, same ticket id, but the app now shows another customer's profile: the link made for Jane is
+    not inserted (the content script checks the profile in the same step as the insert, and the panel drops the
+    link when it reads the page), and the card says why."""
+    klaviyo_server.config["sidebarRerenderMs"] = 0  # the app's own re-render would put Jane back
+    page, panel = ext.ready_panel("101")
+    c = card(panel, "#1002")
+    tap(c.get_by_role("button", name="Initiate return"))
+    c.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
+    link = c.get_by_label("Return link for the customer").input_value()
+    insert = c.get_by_role("button", name="Insert into reply")
+    into_view(insert)
+    page.evaluate("""() => { const h = [...document.querySelectorAll('h3')].find(e => e.textContent === 'Customer');
+        h.parentElement.querySelector('.em_9a0f').textContent = 'ava@example.com'; }""")
+    insert.click(timeout=5_000)
+    c.get_by_text(re.compile("no longer shows the customer|made for another ticket or customer")).wait_for(timeout=10_000)
+    reply = page.get_by_role("textbox", name="Reply")
+    assert link not in reply.inner_text()
+
+
+def test_a_page_that_cannot_be_read_leaves_no_live_cards(ext):
+    """A reading that fails (here a URL over the 4096 characters a reading may carry) clears the previous
+    ticket's cards instead of leaving its controls live."""
+    page, panel = ext.ready_panel("101")
+    page.evaluate("history.pushState({}, '', location.pathname + '?q=' + 'x'.repeat(5000))")
+    page.evaluate("document.body.append(document.createElement('div'))")  # a change, so the page is read again
+    panel.get_by_text("This page could not be read").wait_for(timeout=10_000)
+    assert panel.get_by_role("button", name="Initiate return").count() == 0

@@ -36,7 +36,7 @@ def body(t: Translate, s: PanelState, name: Screen) -> list[VNode]:
     if s.fatal is not None:
         out.append(notices.fatal(t, s.fatal, retry_seconds_left(s)))
     elif name is Screen.NO_TICKET:
-        out.append(notices.status(t, "noTicket", "muted"))
+        out.append(notices.status(t, "pageUnreadable" if s.page_unreadable else "noTicket", "muted"))
     elif name is Screen.READING:
         out.append(notices.skeleton(t, "readingTicket"))
     elif name in (Screen.LOADING, Screen.RETRYING):

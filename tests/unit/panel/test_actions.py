@@ -28,14 +28,17 @@ class Browser:
         self.clipboard: list[str] = []
         self.inserted: list[tuple[str, str]] = []
         self.page_ticket = "/inbox/tickets/101"
+        self.page_customer: str | None = None  # the page's profile shows this address (None: the ticket's)
 
     async def copy(self, text: str) -> bool:
         self.clipboard.append(text)
         return True
 
-    async def insert(self, text: str, ticket: str) -> str:
+    async def insert(self, text: str, ticket: str, customer: str | None = None) -> str:
         if ticket != self.page_ticket:
             return "other-ticket"
+        if self.page_customer is not None and customer != self.page_customer:
+            return "other-customer"
         self.inserted.append((text, ticket))
         return "ok"
 
@@ -165,6 +168,33 @@ def test_insert_into_reply_is_refused_for_another_ticket(loop):
     assert p.browser.inserted == [] and "made for another ticket" in texts(p.view())
 
 
+def test_insert_into_reply_is_refused_when_the_page_shows_another_customer(loop):
+    """Same ticket, same URL, but the page's profile now shows someone else: the content script refuses."""
+    p = make_panel(loop)
+    run(p.show_ticket(ticket(), has_reply_box=True))
+    press(p, "Initiate return", "#1002")
+    p.browser.page_customer = "ava@example.com"
+    press(p, "Insert into reply", "#1002")
+    assert p.browser.inserted == [] and "no longer shows the customer this link was made for" in texts(p.view())
+
+
+def test_a_link_made_for_one_customer_is_dropped_when_the_ticket_shows_another(loop):
+    """The ticket's key stays, its customer changes (the app re-assigned it, or shows another profile under the
+    same URL): the link made for Jane is not copied, shown as a QR code or inserted for anyone; the card says
+    why and offers Initiate return again."""
+    p = make_panel(loop)
+    run(p.show_ticket(ticket(), has_reply_box=True))
+    press(p, "Initiate return", "#1002")
+    assert p.state.cards["1002"].start.link
+    run(p.show_ticket(ticket(email="ava@example.com")))
+    for label in ("Copy link", "QR code", "Insert into reply"):
+        found = controls(p.view(), label, "#1002")
+        if found:
+            run(p.act(found[0].attrs["data-action"], "#1002", {}))
+    assert p.browser.clipboard == [] and p.browser.inserted == []
+    assert p.state.cards["1002"].start.link is None and "made for another ticket or customer" in texts(p.view())
+
+
 def test_waiting_for_the_administrators_settings_makes_no_call_and_says_so(loop):
     p = Panel(file_translator("en", strict=True), Services(lambda s, r: None, None, None, lambda: None), lambda: None)
     p.waiting_for_policy()
@@ -208,3 +238,14 @@ def test_an_unreadable_policy_is_not_no_policy(loop):
     p.apply_settings(merge({"apiKey": FULL_KEY}, {}))
     run(p.show_ticket(ticket()))
     assert p.screen() == "ready" and loop.api_requests()
+
+
+def test_a_page_that_cannot_be_read_clears_the_previous_tickets_cards(loop):
+    p = make_panel(loop)
+    run(p.show_ticket(ticket(), has_reply_box=True))
+    press(p, "Initiate return", "#1002")
+    p.page_unreadable()
+    view = texts(p.view())
+    assert "#1002" not in view and "could not be read" in view and not controls(p.view(), "Copy link")
+    run(p.show_ticket(ticket()))  # the next good reading: the ticket again
+    assert p.screen() == "ready" and "could not be read" not in texts(p.view())
