@@ -48,6 +48,9 @@
     frame.src = `${PANEL_URL}#${nonce}`;
     frame.title = "Loop Returns";
     frame.allow = "clipboard-write";
+    // Loaded again (a page that moves our host into a wrapper of its own reloads the frame): tell the new
+    // document where the panel is, as the first one was told.
+    frame.addEventListener("load", () => { told = ""; schedule(); });
     viewport.append(frame);
     shadow.append(style, viewport);
     restyle();
