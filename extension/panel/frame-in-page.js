@@ -65,11 +65,9 @@ addEventListener("wheel", (e) => {
 // A control brought fully into view: the sidebar is scrolled (content coordinates: what the placeholder
 // measures). Resolves once the content script has moved the frame, or after a moment.
 let moved = () => {};
-let revealedAt = -Infinity; // when this frame last asked the sidebar to scroll a control into view
 function reveal(el) {
   const r = el?.getBoundingClientRect?.();
   if (!r || mode !== "page") return Promise.resolve();
-  revealedAt = performance.now();
   send({ kind: "reveal", top: Math.floor(r.top - shift) - 8, bottom: Math.ceil(r.bottom - shift) + 8 }).catch(() => {});
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, 300);
@@ -81,11 +79,7 @@ function inView(el) {
   const r = el.getBoundingClientRect();
   return mode !== "page" || (r.top >= visTop && r.bottom <= visBottom);
 }
-// Whether the panel is moving because this frame asked for it (the agent's focus or click on a control below the
-// fold) rather than because of anything the page did: the visibility guard does not count what it sees then.
-const OWN_MOTION_MS = 600;
-const inOwnMotion = () => performance.now() - revealedAt < OWN_MOTION_MS;
-globalThis.loopFrame = { reveal, inView, inOwnMotion, where: () => ({ mode, shift, visTop, visBottom }) };
+globalThis.loopFrame = { reveal, inView, where: () => ({ mode, shift, visTop, visBottom }) };
 
 addEventListener("focusin", (e) => { reveal(e.target); });
 

@@ -18,13 +18,8 @@ const covered = (r) => r.onScreen && r.ratio >= FULL && !r.visible;
 const wasCovered = new Set();
 const identity = (el) => `${el.getAttribute("data-action")}|${el.getAttribute("data-order") ?? ""}`;
 const watcher = new IntersectionObserver((entries) => {
-  // The sidebar scrolling a control into view for the agent (their focus, their click below the fold) moves the
-  // panel under its clip for a moment: a "covered" seen then is that motion, not a cover. (A page cannot make
-  // this frame ask; the fresh reading at the click still decides, and a lifted cover always counts.)
-  const moving = globalThis.loopFrame?.inOwnMotion?.() === true;
   for (const e of entries) {
     if (covered({ onScreen: e.isIntersecting, ratio: e.intersectionRatio, visible: e.isVisible })) {
-      if (moving) continue;
       wasCovered.add(identity(e.target));
       lastCovered = performance.now();
     } else if (wasCovered.delete(identity(e.target))) {

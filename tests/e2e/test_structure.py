@@ -63,12 +63,16 @@ def test_focus_stays_on_the_button_the_agent_pressed(ext):
     page, panel = ext.ready_panel("101")
     start = panel.get_by_role("button", name="Initiate return").first
     start.focus()
+    # Known limit (issue 22 note): Enter within ~0.5 s of the focus that scrolls the sidebar can be refused as
+    # "covered" (the browser's visibility reading trails the scroll), 1 run in 3 to 10. The agent here waits.
+    page.wait_for_timeout(700)
     focused = panel.evaluate("document.activeElement.id")
     page.keyboard.press("Enter")
     try:
         panel.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
     except Exception as err:
-        raise AssertionError(f"Enter did not start the return; the panel shows: {panel.locator('main').inner_text()[:600]}") from err
+        card_text = panel.evaluate("document.activeElement.closest('section')?.innerText ?? document.activeElement.outerHTML")
+        raise AssertionError(f"Enter did not start the return; its card shows: {card_text[:600]}") from err
     assert panel.evaluate("document.activeElement.id") == focused  # re-rendered, focus kept (now on Cancel)
 
 
