@@ -91,14 +91,20 @@ class Panel:
 
     def page_unreadable(self) -> None:
         """The page's last reading failed: nothing of the previous ticket stays on screen or acts."""
+        self._forget_ticket()
+        s = self.state
+        s.ticket, s.customer_known = None, False
+        s.page_unreadable = True
+        self.changed()
+
+    def _forget_ticket(self) -> None:
+        """Nothing of the ticket shown so far stays: late answers are dropped, its lookups stop (their fetches
+        aborted, their slots freed), its cards, links and notes go."""
         self.generation += 1
         self._cancel_load()
         s = self.state
-        s.ticket, s.customer_known, s.loaded_for = None, False, None
-        s.cards, s.lookups, s.notes, s.auto_notes = {}, {}, {}, set()
+        s.cards, s.lookups, s.loaded_for, s.notes, s.auto_notes = {}, {}, None, {}, set()
         s.fatal, s.loading, s.retrying = None, False, False
-        s.page_unreadable = True
-        self.changed()
 
     def policy_unknown(self) -> None:
         """The enterprise policy could not be read: no settings, no client, no call (Retry reads it again)."""
@@ -130,10 +136,7 @@ class Panel:
         s, ticket = self.state, reading.ticket
         s.has_reply_box, s.now, s.page_unreadable = has_reply_box, self.services.now(), False
         if s.ticket is None or s.ticket.key != ticket.key:
-            self.generation += 1  # a switch: nothing of the previous ticket stays, late answers are dropped
-            self._cancel_load()  # and its lookups stop: their fetches are aborted, their slots freed
-            s.cards, s.lookups, s.loaded_for, s.notes, s.auto_notes = {}, {}, None, {}, set()
-            s.fatal, s.loading, s.retrying = None, False, False
+            self._forget_ticket()  # a switch
         s.ticket, s.customer_known = ticket, reading.customer_known
         drop_stale_links(self)
         wanted = (ticket.email, ticket.orders)
