@@ -57,6 +57,12 @@ DEMO_TICKETS = [
      "customer": {"name": "Liam Brown", "email": "liam@example.com", "phone": "+1 604 555 0105"},
      "orders": [],
      "messages": [_msg("Liam Brown", "Hello! Do you ship to Canada, and how long does it take?", "Sun")]},
+    {"id": "106", "subject": "I lost my return label", "channel": "Email", "status": "Open", "when": "Sat",
+     "assignee": "Sam (you)", "created": "Nov 26, 2026", "tags": ["returns"],
+     "customer": {"name": "Mia Garcia", "email": "mia@example.com", "phone": "+1 617 555 0106"},
+     "orders": [_order("#1011", "$45.00"), _order("#1012", "$60.00"), _order("#1013", "$60.00")],
+     "messages": [_msg("Mia Garcia", "I deleted the e-mail with my return label for #1011, can you send it again? "
+                                     "And #1012 never got a label at all.", "Sat")]},
 ]
 
 

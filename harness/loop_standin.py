@@ -4,7 +4,9 @@ Routes (under /api/v1/ and /api/2026-07/ unless said): warehouse/return/details,
 /api/v2/returns (the customer lookup Loop's Gladly app uses), order/link, order/qr, qr/i/<id> (a PNG),
 allowlists (list, create, get, delete: an allowlisted order or e-mail overrides the order's ineligibility in
 draft returns), warehouse/return/<id>/notes (422 when there are none) and /note (create, under 255 characters),
-draft-returns (+ /<id>/cancel).
+warehouse/return/<id>/cancel and /flag (200 "true", or an error body with HTTP 200), returns/<id>/labels
+(Generate Label: 202, the label appearing ``label_delay`` s later; 404/409/422 with a code), draft-returns
+(+ /<id>/cancel).
 
 Quirks reproduced: ids as integers in details and strings in lists; ``YYYY-MM-DD HH:MM:SS`` in details and
 ISO-8601 elsewhere; ``"N/A"`` for missing carrier / tracking / label status; reasons wrapped in quotes;
@@ -18,7 +20,7 @@ Tests steer it through attributes: ``keys`` (key -> scopes), ``latency``, ``faul
 ``name_form`` (which order-name spelling details accepts), ``customer_lookup`` (v2 on/off),
 ``customer_filter_ignored`` (v2 answers every customer's rows, as a broken filter would), ``drafts_enabled``
 (the Draft Returns beta, off for most shops), ``notes`` (return id -> notes) and ``allowlist`` (the shop's
-entries), and read ``requests`` (everything received, headers included) and ``drafts`` (every draft return and
+entries), ``label_delay`` / ``label_generation_fails`` (Generate Label), and read ``requests`` (everything received, headers included) and ``drafts`` (every draft return and
 its state).
 """
 from __future__ import annotations
@@ -81,6 +83,9 @@ def demo_orders() -> dict[str, dict]:
         order("#1008", "jane@example.com", "10001", "+12125550101", 230),
         order("#1009", "noah@example.com", "73301", "+15125550104", 2, "not-fulfilled"),
         order("#1010", "noah@example.com", "73301", "+15125550104", 25),
+        order("#1011", "mia@example.com", "02139", "+16175550106", 9),
+        order("#1012", "mia@example.com", "02139", "+16175550106", 6),
+        order("#1013", "mia@example.com", "02139", "+16175550106", 5),
     ]}
 
 
@@ -139,6 +144,14 @@ def demo_returns() -> list[dict]:
         ret(37603930, "#1004", "review", 2, "refund", [boots]),
         ret(37603700, "#1005", "expired", 40, "credit", [scarf], "FedEx", "794698765432", "pre_transit"),
         ret(37603500, "#1008", "closed", 200, "credit", [mug], "DHL", "JD014600006281230704", "delivered"),
+        # Mia's: a label made but not shipped (she lost it), an open return with no label yet, and a Happy
+        # Returns drop-off (a QR code at a return bar, no carrier label).
+        ret(37604011, "#1011", "open", 4, "refund", [shorts], "USPS", "9400111899223397600411", "new",
+            label_url="https://labels.loopreturns.com/37604011.pdf"),
+        ret(37604012, "#1012", "open", 1, "credit", [scarf]),
+        ret(37604013, "#1013", "open", 1, "refund", [shirt],
+            return_method={"type": "happy-returns", "name": "Happy Returns drop-off (QR code)",
+                           "state": "pending", "rma_code": "HR-8C2KQ"}),
     ]
 
 
@@ -195,7 +208,10 @@ class LoopHandler(RecordingHandler):
         by_id = [(r"draft-returns/([^/]+)/cancel", "draft_returns", self.cancel_draft, UNAUTHORIZED_CURRENT),
                  (r"allowlists/([^/]+)", "orders", self.allowlist_entry, UNAUTHORIZED_LEGACY),
                  (r"warehouse/return/([^/]+)/notes", "returns", self.notes, UNAUTHORIZED_CURRENT),
-                 (r"warehouse/return/([^/]+)/note", "returns", self.add_note, UNAUTHORIZED_CURRENT)]
+                 (r"warehouse/return/([^/]+)/note", "returns", self.add_note, UNAUTHORIZED_CURRENT),
+                 (r"warehouse/return/([^/]+)/cancel", "returns", self.cancel_return, UNAUTHORIZED_CURRENT),
+                 (r"warehouse/return/([^/]+)/flag", "returns", self.flag_return, UNAUTHORIZED_CURRENT),
+                 (r"returns/([^/]+)/labels", "labels", self.generate_label, UNAUTHORIZED_CURRENT)]
         for pattern, scope_, fn_, unauthorized_ in by_id:
             found = re.fullmatch(pattern, route)
             if found and key_version == "v1":
@@ -233,6 +249,10 @@ class LoopHandler(RecordingHandler):
 
     # ---- routes ----
 
+    def find_return(self, return_id: str) -> dict | None:
+        self.server.ripen_labels()
+        return next((r for r in self.server.returns if r["id"] == return_id), None)
+
     def customer_returns(self, rec: Recorded) -> None:
         email = (rec.query.get("customer_email") or [""])[0].lower()
         since = (rec.query.get("from") or ["1970-01-01"])[0]
@@ -246,6 +266,7 @@ class LoopHandler(RecordingHandler):
                         "data": rows[:limit]})
 
     def details(self, rec: Recorded) -> None:
+        self.server.ripen_labels()
         name = (rec.query.get("order_name") or [None])[0]
         rid = (rec.query.get("return_id") or [None])[0]
         rows = []
@@ -343,6 +364,67 @@ class LoopHandler(RecordingHandler):
                     "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")}
             srv.notes.setdefault(return_id, []).append(note)
         self.json(200, {"note": note})
+
+    # ---- return actions (Loop's docs: 200 with the string "true", or an error body often with HTTP 200) ----
+
+    def _refuse_state(self, ret: dict, verb: str) -> None:
+        """Loop's several shapes for "not in this state" (shared/loop-api.md §6), one per state here."""
+        state = ret["state"]
+        if state == "expired":
+            return self.json(200, {"content": f"Return is expired and cannot be {verb}."})
+        if state == "review":
+            return self.json(200, {"errors": {"message": f"Return is flagged and therefore cannot be {verb}.",
+                                              "code": "UNPROCESSABLE_FLAGGED_RETURN"}})
+        if state == "closed":
+            return self.json(200, {"errors": {"message": f"Return is closed and therefore cannot be {verb}.",
+                                              "code": "UNPROCESSABLE_RETURN"}})
+        return self.json(200, {"message": f"Return is {state} and therefore cannot be {verb}."})
+
+    def _return_action(self, rec: Recorded, return_id: str, verb: str, new_state: str) -> None:
+        srv = self.server
+        if rec.method != "POST":
+            return self.json(405, {"message": "Method not allowed."})
+        if rec.headers.get("x-authorization", "") in srv.writes_refused:
+            return self.json(403, {"error": {"code": "403", "http_code": "GEN-FORBIDDEN", "message": "Forbidden."}})
+        ret = self.find_return(return_id)
+        if ret is None:
+            return self.json(200, {"errors": {"message": "No return found with this ID."}})
+        with srv.lock:
+            if ret["state"] != "open":
+                return self._refuse_state(ret, verb)
+            ret["state"] = new_state
+            ret["updated_at"] = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        self.json(200, "true")
+
+    def cancel_return(self, rec: Recorded, return_id: str) -> None:
+        """Cancels an open return; the customer can start a new one with the same items."""
+        self._return_action(rec, return_id, "cancelled", "cancelled")
+
+    def flag_return(self, rec: Recorded, return_id: str) -> None:
+        """Sends an open return to review (Needs Review); Loop's flag takes no reason."""
+        self._return_action(rec, return_id, "flagged", "review")
+
+    def generate_label(self, rec: Recorded, return_id: str) -> None:
+        """Generate Label: 202 (queued; the label shows in Get Return Details ``label_delay`` seconds later), 404
+        return_not_found, 409 label_already_exists, 422 return_cannot_receive_label / label_generation_failed."""
+        srv = self.server
+        if rec.method != "POST":
+            return self.json(405, {"message": "Method not allowed."})
+        ret = self.find_return(return_id)
+
+        def error(status: int, code: str, message: str) -> None:
+            self.json(status, {"errors": [{"code": code, "message": message}]})
+        if ret is None:
+            return error(404, "return_not_found", "Return not found.")
+        with srv.lock:
+            if ret["labels"] or return_id in srv.pending_labels:
+                return error(409, "label_already_exists", "A label already exists for this return.")
+            if ret["state"] != "open" or ret.get("return_method"):
+                return error(422, "return_cannot_receive_label", "This return cannot receive a label.")
+            if srv.label_generation_fails:
+                return error(422, "label_generation_failed", "The carrier could not generate a label.")
+            srv.pending_labels[return_id] = time.monotonic() + srv.label_delay
+        self.json(202, {"message": "Label generation queued."})
 
     def _link_for(self, rec: Recorded) -> str | None:
         body = self.body_json(rec)
@@ -471,7 +553,8 @@ class LoopStandin(HTTPSServer):
         self.reset()
 
     def reset(self) -> None:
-        self.keys: dict[str, set[str]] = {FULL_KEY: {"returns", "orders", "draft_returns"},
+        # "labels": Generate Label answers this key (Loop's docs are unclear whether labels need OAuth, Q6).
+        self.keys: dict[str, set[str]] = {FULL_KEY: {"returns", "orders", "draft_returns", "labels"},
                                           RETURNS_ONLY_KEY: {"returns"},
                                           NO_DRAFTS_KEY: {"returns", "orders"}}
         self.latency = 0.0
@@ -488,10 +571,31 @@ class LoopStandin(HTTPSServer):
         self.notes = demo_notes()
         self.next_note_id = 6000
         self.allowlist: list[dict] = []
+        self.pending_labels: dict[str, float] = {}  # return id -> when its queued label shows
+        self.label_delay = 3.0
+        self.label_generation_fails = False
+        self.writes_refused: set[str] = set()  # keys that may read returns but not cancel or flag them (403)
         self.next_allowlist_id = 800
         self.links: list[dict] = []
         self.qr_png = _tiny_png()
         self.clear_log()
+
+    def ripen_labels(self) -> None:
+        """Queued labels whose time has come appear on their return, as Generate Label's docs describe."""
+        now = time.monotonic()
+        with self.lock:
+            for rid, due in list(self.pending_labels.items()):
+                ret = next((r for r in self.returns if r["id"] == rid), None)
+                if now < due or ret is None:
+                    continue
+                del self.pending_labels[rid]
+                stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+                number = f"94001118992233976{int(rid) % 100000:05d}"
+                url = f"https://labels.loopreturns.com/{rid}-1.pdf"
+                ret["labels"] = [{"status": "new", "carrier": "USPS", "tracking_number": number, "rate": 7.5,
+                                  "url": url, "updated_at": stamp, "line_items": []}]
+                ret.update(carrier="USPS", tracking_number=number, label_status="new", label_url=url,
+                           label_updated_at=stamp)
 
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:

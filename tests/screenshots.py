@@ -30,7 +30,7 @@ def main() -> int:
     from harness.chromium import Ports, extension_id, launch, panel_frame
     from harness.klaviyo_standin import KlaviyoStandin
     from harness.loop_standin import FULL_KEY, Fault, LoopStandin
-    from tests.e2e.layout import tap
+    from tests.e2e.layout import into_view, tap
 
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.png"):
@@ -98,6 +98,23 @@ def main() -> int:
         tap(card.get_by_role("button", name="Allow return for #1007"))
         card.get_by_role("button", name="Copy link").wait_for()
         shot(page, "allow-a-return-anyway-allowlisted", scroll_to=900)
+        store(apiKey=FULL_KEY, enabled=True, lookupField="email", allowReturnChanges=True)
+        page, frame = open_ticket("106", "ready")  # the label a customer lost
+        card = frame.get_by_role("region", name="#1011", exact=True)
+        tap(card.get_by_role("button", name="Send label", exact=True))
+        into_view(card.get_by_role("button", name="Copy label link", exact=True))
+        shot(page, "send-label")
+        page, frame = open_ticket("106", "ready")
+        card = frame.get_by_role("region", name="#1012", exact=True)
+        tap(card.get_by_role("button", name="Cancel return", exact=True))
+        into_view(card.get_by_role("button", name="Cancel return for #1012", exact=True))
+        shot(page, "cancel-return-confirm")
+        page, frame = open_ticket("106", "ready")
+        card = frame.get_by_role("region", name="#1011", exact=True)
+        tap(card.get_by_role("button", name="Flag for review", exact=True))
+        card.get_by_label("Why? The warehouse reads this in Loop.").fill("Customer says the parcel held one of two items.")
+        into_view(card.get_by_role("button", name="Flag #1011 for review", exact=True))
+        shot(page, "flag-for-review-reason")
         loop.reset()
         store(apiKey=FULL_KEY, enabled=True, lookupField="email")
         page, _ = open_ticket("104", "no-orders")

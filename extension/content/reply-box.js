@@ -30,7 +30,8 @@
   const PROFILE_LABEL = /\b(customer|profile|klant|profiel)/i;
   const ownText = (el) => [...el.childNodes].filter((c) => c.nodeType === Node.TEXT_NODE).map((c) => c.data).join(" ")
     .split(/\s+/).filter(Boolean).join(" ").toLowerCase();
-  const typedIn = (el) => Boolean(el.closest("textarea, [contenteditable='true'], [contenteditable='']"));
+  const EDITOR = "textarea, [contenteditable='true'], [contenteditable='']";
+  const typedIn = (el) => Boolean(el.closest(EDITOR));
   function profileSections() {
     const found = [];
     const headings = new Set(C.profileHeadings);
@@ -52,7 +53,11 @@
       [...el.querySelectorAll("a[href^='mailto:' i]")].some((a) => a.href.toLowerCase().includes(wanted));
     const sections = profileSections();
     if (sections.length) return sections.some(holds);
-    return holds(document.body); // no profile section found by these rules: the address must be on the page
+    // No section under a heading these rules know (the parser also takes a heading with the customer's name in
+    // the details sidebar): the address must be in the sidebar, never merely somewhere on the page, where a
+    // customer may have typed it. No sidebar: not shown.
+    return [...document.querySelectorAll("aside, [role='complementary']")]
+      .some((el) => !isOurs(el) && !typedIn(el) && !el.querySelector(EDITOR) && holds(el));
   }
 
   const shows = (box, text) => (box.value ?? box.innerText ?? "").includes(text);

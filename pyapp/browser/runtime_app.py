@@ -25,6 +25,7 @@ from pyapp.browser.tab_view import TabView, post
 from pyapp.contract import messages as protocol
 from pyapp.contract.settings import Settings, merge
 from pyapp.loop.client import ClientConfig, LoopClient
+from pyapp.loop.models import Return
 
 
 class Runtime:
@@ -138,6 +139,13 @@ class Runtime:
         for view in self.tabs.values():
             if client is not None and view.panel.client is client:
                 view.panel._on_retry(status)
+
+    def return_changed(self, source: TabView, ret: Return) -> None:
+        """A return changed in Loop from one tab: every other tab on the same key that shows it redraws it."""
+        client = source.panel.client
+        for view in self.tabs.values():
+            if view is not source and client is not None and view.panel.client is client:
+                view.panel.return_changed(ret)
 
     def free(self, tab_id: int) -> None:
         view = self.tabs.get(tab_id)

@@ -65,7 +65,8 @@ class TabView:
         services = Services(make_client=runtime.client_for, copy_text=self.copy_text, insert_reply=self.insert_reply,
                             open_options=lambda: self.tell("options"),
                             set_collapsed=lambda collapsed: self.tell("collapsed", value=collapsed),
-                            retry_policy=runtime.ask_settings, load_package=load_package, now=local_now)
+                            retry_policy=runtime.ask_settings, load_package=load_package, now=local_now,
+                            return_changed=lambda ret: runtime.return_changed(self, ret))
         self.panel = Panel(translator(lambda key: "", "en"), services, self.schedule_render)
         self.panel.state.collapsed = runtime.local.get(PANEL_COLLAPSED) is True
         if runtime.settings is not None:

@@ -26,6 +26,7 @@ class Settings(BaseModel):
     lookup_field: LookupField = "email"
     locked: bool = False
     allow_exceptions: bool = False  # agents may allowlist an order outside the policy (off unless an admin says)
+    allow_return_changes: bool = False  # agents may cancel and flag returns (off unless an admin says)
     order_headings: tuple[str, ...] = ()  # extra "Recent orders" headings, if Klaviyo renames the list
     profile_headings: tuple[str, ...] = ()  # extra "Customer" headings, if Klaviyo renames the profile section
     managed: frozenset[str] = frozenset()  # which fields the administrator set

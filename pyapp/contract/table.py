@@ -37,6 +37,10 @@ FIELDS = (
           "Let agents allow a return outside the policy",
           "When true, an agent can allowlist an order in Loop that is outside the return window or a final sale "
           "(needs the key's Orders scope), after one confirmation; the agent can undo it."),
+    Field("allowReturnChanges", "allow_return_changes", False, {"type": "boolean"},
+          "Let agents cancel and flag returns",
+          "When true, an agent can cancel an open return (so the customer can start over) or flag it for review "
+          "with a reason, each after one confirmation. Sending or creating a return label is always offered."),
     Field("lockSettings", "locked", False, {"type": "boolean"}, "Lock settings",
           "When true, agents cannot change any setting in the options page."),
 )

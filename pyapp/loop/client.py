@@ -20,6 +20,7 @@ from pyapp.loop.http import API_HOST, HAL_FORMS, ClientConfig, LoopHttp, validat
 from pyapp.loop.lookup import Lookup, TicketReturns, returns_probe
 from pyapp.loop.models import DeepLink, Return, ScopeCheck
 from pyapp.loop.notes import Note, add_note, read_notes
+from pyapp.loop import return_changes
 from pyapp.loop.retry import RetryPolicy
 from pyapp.loop.transport import Transport
 
@@ -35,6 +36,9 @@ class LoopClient:
         self.http = LoopHttp(transport, api_key, config, policy, sleep=sleep, clock=clock, on_retry=on_retry)
         self.lookup = Lookup(self.http, now)
         self.drafts = DraftCheck(self.http)
+        # Learned from Loop's answers to agents' clicks, for this key (one client per key serves every tab):
+        self.changes_refused = False  # a cancel or flag was refused (401/403): neither is offered again
+        self.labels_refused = False  # Generate Label was refused (it may take OAuth only): not offered again
 
     def __repr__(self) -> str:
         return f"LoopClient(base_url={self.config.base_url!r}, key=SecretStr('**********'))"
@@ -82,6 +86,28 @@ class LoopClient:
     async def remove_allowlist_entry(self, entry_id: str) -> None:
         """Undo an allowlisting this panel made."""
         await remove_entry(self.http, entry_id)
+
+    # ---- changing a return (pyapp.loop.return_changes): each sent once, on the agent's click ----
+
+    async def cancel_return(self, ret: Return) -> None:
+        await self._changing(ret, return_changes.cancel_return(self.http, ret.id or ""))
+
+    async def flag_return(self, ret: Return) -> None:
+        await self._changing(ret, return_changes.flag_return(self.http, ret.id or ""))
+
+    async def create_label(self, ret: Return) -> None:
+        await self._changing(ret, return_changes.create_label(self.http, ret.id or ""))
+
+    async def _changing(self, ret: Return, write: Awaitable[None]) -> None:
+        try:
+            await write
+        finally:  # even a failed or timed-out write may have changed the return: nothing of it is kept
+            self.http.drop_naming(ret.id or "", ret.order_name or "", (ret.order_name or "").lstrip("#"),
+                                  "#" + (ret.order_name or "").lstrip("#"), ret.customer or "")
+
+    async def read_return(self, return_id: str) -> Return:
+        """The return as Loop has it now (never from the cache)."""
+        return await return_changes.read_return(self.http, return_id)
 
     async def check_key(self) -> ScopeCheck:
         """Which scopes work for this key, using read-only calls (nothing is created in Loop)."""

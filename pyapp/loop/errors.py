@@ -3,6 +3,7 @@
     LoopError                  base; ``message_key`` names the one sentence an agent or admin reads
     ├── AuthError              401/403: the key is wrong or lacks the scope of the endpoint (Loop cannot tell which)
     ├── NotFound               Loop has nothing for this order / return
+    ├── Refused                Loop will not change the return: its state (expired, flagged…) or its label
     ├── RejectedInput          400/422 on a write: Loop refused the order name or lookup value
     ├── RateLimited            429, still after the bounded retries
     │   └── Paused             this panel made its 60 automatic lookups of the minute: the shop's budget is shared
@@ -24,6 +25,7 @@ class Scope(StrEnum):
     RETURNS = "returns"
     ORDERS = "orders"
     DRAFT_RETURNS = "draft_returns"
+    LABELS = "labels"  # Generate Label: the Returns scope by Loop's page, perhaps OAuth only (loop-api.md Q6)
 
 
 class LoopError(Exception):
@@ -73,6 +75,19 @@ class AuthError(LoopError):
 
 class NotFound(LoopError):
     message_key = "errNotFound"
+
+
+class Refused(LoopError):
+    """Loop answered a change to a return (cancel, flag, a label) with "not for this return": ``reason`` says
+    why, as one of ``REASONS``; the panel says it in words."""
+
+    message_key = "errRefused"
+    REASONS = ("expired", "review", "closed", "cancelled", "label-exists", "no-label", "label-failed", "other")
+
+    def __init__(self, detail: str = "", *, reason: str = "other", status: int | None = None,
+                 path: str = "") -> None:
+        self.reason = reason if reason in self.REASONS else "other"
+        super().__init__(detail, status=status, path=path)
 
 
 class RejectedInput(LoopError):
@@ -125,5 +140,5 @@ class UnknownRoute(BadResponse):
     message_key = "errUnknownRoute"
 
 
-__all__ = ["Scope", "LoopError", "AuthError", "NotFound", "RejectedInput", "RateLimited", "Paused", "Unavailable",
+__all__ = ["Scope", "LoopError", "AuthError", "NotFound", "Refused", "RejectedInput", "RateLimited", "Paused", "Unavailable",
            "Timeout", "BadResponse", "TooLarge", "UnknownRoute"]

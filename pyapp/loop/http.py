@@ -27,7 +27,7 @@ from pyapp.loop.wire import API_HOST, ClientConfig, request  # noqa: F401 - API_
 
 HAL_FORMS = "application/prs.hal-forms+json"
 NOT_FOUND_WORDS = re.compile(r"not\s*found|no return|does not exist|unknown order", re.I)
-NOT_FOUND_CODES = {"NOT_FOUND", "ORDER_NOT_FOUND", "RETURN_NOT_FOUND", "order-not-found"}
+NOT_FOUND_CODES = {"NOT_FOUND", "ORDER_NOT_FOUND", "RETURN_NOT_FOUND", "order-not-found", "return_not_found"}
 
 
 class LoopHttp:
@@ -86,6 +86,19 @@ class LoopHttp:
     def drop(self, key: tuple) -> None:
         """Forget one cached answer (a write changed what Loop would say)."""
         self._cache.pop(key, None)
+
+    def drop_naming(self, *words: str) -> None:
+        """Forget every cached answer whose key names one of ``words`` (a return id, an order name, an e-mail):
+        after a write to a return, what was read of it, its order and its customer is read again."""
+        wanted = {w.lower() for w in words if w}
+
+        def names(part: object) -> bool:
+            if isinstance(part, tuple):
+                return any(names(x) for x in part)
+            return isinstance(part, str) and part.lower() in wanted
+
+        for key in [k for k in self._cache if names(k)]:
+            del self._cache[key]
 
     def cache_entries(self) -> int:
         return len(self._cache)

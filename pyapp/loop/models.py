@@ -10,11 +10,11 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from pydantic import BeforeValidator, Field, computed_field, field_validator
 
 from pyapp.loop.fields import EPOCH, HttpsUrl, LoopId, LoopModel, Money, Text, Timestamp, unquote_reason
+from pyapp.loop.tracking import UNSHIPPED, Tracking
 
 class ReturnState(StrEnum):
     OPEN = "open"
@@ -58,13 +58,6 @@ class Outcome(StrEnum):
         return {"refund": "outcomeRefund", "exchange": "outcomeExchange", "credit": "outcomeCredit",
                 "exchange+refund": "outcomeExchangeRefund", "exchange+credit": "outcomeExchangeCredit",
                 "upsell": "outcomeUpsell"}[self.value]
-
-
-LABEL_STATUS_KEYS = {
-    "new": "labelNew", "pre_transit": "labelPreTransit", "in_transit": "labelInTransit",
-    "out_for_delivery": "labelOutForDelivery", "delivered": "labelDelivered", "error": "labelError",
-    "failure": "labelFailure", "return_to_sender": "labelReturnToSender", "available_for_pickup": "labelPickup",
-}
 
 
 class LineItem(LoopModel):
@@ -144,6 +137,8 @@ class Return(LoopModel):
     label_updated_at: Timestamp = None
     status_page_url: HttpsUrl = None
     labels: list[Label] = []
+    label_url: HttpsUrl = None  # the label PDF (the newest label's, in the list's summary fields)
+    return_method: Any = None  # how the items go back: a carrier label, or a QR code / drop-off (Happy Returns)
 
     @field_validator("state", mode="before")
     @classmethod
@@ -192,7 +187,43 @@ class Return(LoopModel):
         return self.return_total if self.return_total is not None else self.total
 
     @property
-    def tracking(self) -> "Tracking | None":
+    def has_label(self) -> bool:
+        """Loop made a label for this return (shipped or not)."""
+        status = (self.label_status or "").strip().lower()
+        return bool(self.labels or self.label_url or self.tracking_number or status)
+
+    @property
+    def label_unshipped(self) -> bool:
+        """A label exists and the carrier has not scanned it yet (EasyPost's ``new`` / ``pre_transit``)."""
+        newest = self._newest_label()
+        status = newest.status if newest is not None else self.label_status
+        return (status or "").strip().lower() in UNSHIPPED
+
+    def _newest_label(self) -> "Label | None":
+        return max(self.labels, key=lambda l: l.updated_at or EPOCH) if self.labels else None
+
+    @property
+    def label_link(self) -> str | None:
+        """What the customer needs to print the unshipped label: the newest label's https ``url``, else
+        ``label_url``, else the return status page (which shows the label); None when no label waits."""
+        if not self.label_unshipped:
+            return None
+        newest = self._newest_label()
+        return (newest.url if newest is not None else None) or self.label_url or self.status_page_url
+
+    @property
+    def drop_off(self) -> bool:
+        """The return goes back by QR code or at a drop-off point (Happy Returns and the like): no label."""
+        method = self.return_method
+        if isinstance(method, dict):
+            method = " ".join(str(v) for k, v in method.items() if k in ("type", "name", "method", "code")
+                              and isinstance(v, (str, int)))
+        text = str(method or "").lower()
+        return bool(re.search(r"\bqr\b|qr[ _-]?code|drop[ _-]?off|happy[ _-]?returns|in[ _-]?store|return[ _-]?bar",
+                              text))
+
+    @property
+    def tracking(self) -> Tracking | None:
         """Top-level label summary first, else the newest label that has something to show."""
         carrier, number, status = self.carrier, self.tracking_number, self.label_status
         updated = self.label_updated_at
@@ -207,51 +238,6 @@ class Return(LoopModel):
         return Tracking(carrier=carrier, number=number, status=status, status_page_url=self.status_page_url,
                         updated_at=updated if status else None)
 
-
-
-# Carrier tracking pages. The number is validated and URL-encoded before it is put in; unknown carriers link to
-# Loop's return status page instead.
-CARRIER_TRACKING = {
-    "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={n}",
-    "ups": "https://www.ups.com/track?tracknum={n}",
-    "fedex": "https://www.fedex.com/fedextrack/?trknbr={n}",
-    "dhl": "https://www.dhl.com/global-en/home/tracking/tracking-express.html?tracking-id={n}",
-    "dhl express": "https://www.dhl.com/global-en/home/tracking/tracking-express.html?tracking-id={n}",
-    "dhl ecommerce": "https://www.dhl.com/us-en/home/tracking/tracking-ecommerce.html?tracking-id={n}",
-    "canada post": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
-    "canadapost": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
-    "royal mail": "https://www.royalmail.com/track-your-item#/tracking-results/{n}",
-    "postnl": "https://jouw.postnl.nl/track-and-trace/{n}",
-    "australia post": "https://auspost.com.au/mypost/track/details/{n}",
-}
-TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{3,39}")
-
-
-class Tracking(LoopModel):
-    carrier: str | None = None
-    number: str | None = None
-    status: str | None = None
-    status_page_url: str | None = None
-    updated_at: datetime | None = None  # when the label got its status
-
-    @property
-    def not_shipped(self) -> bool:
-        """The label exists but the carrier has not scanned it (EasyPost's ``new`` / ``pre_transit``)."""
-        return (self.status or "").strip().lower() in ("new", "pre_transit")
-
-    @property
-    def url(self) -> str | None:
-        if self.number and TRACKING_NUMBER.fullmatch(self.number):
-            template = CARRIER_TRACKING.get((self.carrier or "").strip().lower())
-            if template:
-                return template.format(n=quote(self.number.replace(" ", ""), safe=""))
-        return self.status_page_url
-
-    @property
-    def status_message_key(self) -> str | None:
-        if not self.status:
-            return None
-        return LABEL_STATUS_KEYS.get(self.status.strip().lower(), "labelOther")
 
 
 class DeepLink(LoopModel):

@@ -22,6 +22,7 @@ from pyapp.panel.exceptions import ALLOW_ACTIONS
 from pyapp.panel.notes import NOTE_ACTIONS
 from pyapp.panel.owner import OWNER_ACTIONS
 from pyapp.panel.qr import qr_data_url
+from pyapp.panel.return_changes import GUARDED_CHANGES, RETURN_CHANGE_ACTIONS
 from pyapp.panel.state import OrderCard, Source, StartReturn, Step
 from pyapp.ticket.order_names import clean_order_name, order_key
 
@@ -286,8 +287,9 @@ ACTIONS: dict[str, Action] = {
     **NOTE_ACTIONS,  # a return's notes (pyapp.panel.notes)
     **ALLOW_ACTIONS,  # allow a return anyway (pyapp.panel.exceptions)
     **OWNER_ACTIONS,  # another customer's order: the one confirmation (pyapp.panel.owner)
+    **RETURN_CHANGE_ACTIONS,  # the label, Cancel return, Flag for review (pyapp.panel.return_changes)
 }
 # What reaches Loop (a draft, a link, a note or an allowlist entry is made or removed), the clipboard or the
 # reply box: acted on only unobscured.
 GUARDED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "insert-reply", "save-note",
-                     "allow-confirm", "undo-allow", "owner-confirm"})
+                     "allow-confirm", "undo-allow", "owner-confirm"}) | GUARDED_CHANGES

@@ -19,6 +19,7 @@ from typing import Any, Awaitable, Callable
 from pyapp.contract.settings import Settings
 from pyapp.loop.client import LoopClient, TicketReturns
 from pyapp.loop.errors import LoopError, RateLimited
+from pyapp.loop.models import Return
 from pyapp.panel.actions import ACTIONS, GUARDED, drop_stale_links
 from pyapp.panel import notes, owner
 from pyapp.panel.i18n import Translate
@@ -34,6 +35,11 @@ async def _nothing() -> None:
     return None
 
 
+def _other_customer(shown: Ticket, now: Ticket) -> bool:
+    """The page now names another customer than the one shown (a profile still loading names none)."""
+    return bool(shown.email and now.email and shown.email.lower() != now.email.lower())
+
+
 @dataclass
 class Services:
     """What the panel needs from the browser; the adapter provides the real ones."""
@@ -45,6 +51,7 @@ class Services:
     set_collapsed: Callable[[bool], Any] = lambda collapsed: None
     retry_policy: Callable[[], Any] = lambda: None
     load_package: Callable[[str], Awaitable[None]] = lambda name: _nothing()
+    return_changed: Callable[[Return], Any] = lambda ret: None  # the runtime redraws every other tab showing it
     now: Callable[[], datetime] = lambda: datetime.now(timezone.utc).astimezone()  # the agent's local time
 
 
@@ -103,8 +110,9 @@ class Panel:
         self.generation += 1
         self._cancel_load()
         s = self.state
-        s.cards, s.lookups, s.loaded_for, s.notes, s.auto_notes = {}, {}, None, {}, set()
+        s.cards, s.lookups, s.loaded_for, s.notes, s.auto_notes, s.changes = {}, {}, None, {}, set(), {}
         s.fatal, s.loading, s.retrying = None, False, False
+        s.customer_changed = False
 
     def policy_unknown(self) -> None:
         """The enterprise policy could not be read: no settings, no client, no call (Retry reads it again)."""
@@ -126,6 +134,8 @@ class Panel:
             self.state.exemptions.clear()
             self.state.notes.clear()  # another key's notes (or errors) are not this one's
             self.state.orders_scope_missing = False
+            self.state.changes.clear()
+            self.state.changes_refused = self.state.labels_refused = False
             if self.state.ticket is not None:
                 self.reload(automatic=True)
         self.changed()
@@ -135,8 +145,10 @@ class Panel:
         known (and again if its order list changes); mentions follow as they come."""
         s, ticket = self.state, reading.ticket
         s.has_reply_box, s.now, s.page_unreadable = has_reply_box, self.services.now(), False
-        if s.ticket is None or s.ticket.key != ticket.key:
-            self._forget_ticket()  # a switch
+        changed_customer = s.ticket is not None and s.ticket.key == ticket.key and _other_customer(s.ticket, ticket)
+        if s.ticket is None or s.ticket.key != ticket.key or changed_customer:
+            self._forget_ticket()  # a switch, or another customer shown under the same ticket's address
+            s.customer_changed = changed_customer
         s.ticket, s.customer_known = ticket, reading.customer_known
         drop_stale_links(self)
         wanted = (ticket.email, ticket.orders)
@@ -169,6 +181,17 @@ class Panel:
         self.state.covered = True
         self.state.covered_card = order_key(card.name) if card is not None else None
         self.changed()
+
+    def return_changed(self, now: Return) -> None:
+        """Loop's return as it is after a change (made in this tab or another): it replaces the one shown."""
+        changed = False
+        for card in (*self.state.cards.values(), *self.state.lookups.values()):
+            if any(r.id == now.id for r in card.returns or []):
+                card.returns = [now if r.id == now.id else r for r in card.returns or []]
+                card.start = None if now.state.is_active else card.start
+                changed = True
+        if changed:
+            self.changed()
 
     # ---- the ticket's lookup ----------------------------------------------------------------------------
 
@@ -244,6 +267,9 @@ class Panel:
     # ---- what is on screen ----------------------------------------------------------------------------
 
     def view(self) -> VNode:
+        if self.client is not None:  # what Loop refused this key, learned in any tab
+            self.state.changes_refused |= self.client.changes_refused
+            self.state.labels_refused |= self.client.labels_refused
         return page(self.t, self.state)
 
     def screen(self) -> Screen:

@@ -22,7 +22,8 @@ def ask(p: Panel, name: str, values: dict[str, str]) -> None:
     key = order_key(name)
     reason, ex = p.state.ineligible.get(key), p.state.exemptions.get(key)
     if p.state.may_allow(reason) and p.state.card(key) is not None and not (ex and ex.made):
-        p.state.exemptions[key] = Exemption(reason=reason, confirming=True)  # type: ignore[arg-type]
+        p.state.exemptions[key] = Exemption(reason=reason, confirming=True,  # type: ignore[arg-type]
+                                            made_for=p.state.bound_to)
         p.changed()
 
 
@@ -38,6 +39,10 @@ async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
     ex, card = s.exemptions.get(key), s.card(key)
     if ex is None or card is None or client is None or not ex.confirming or ex.sending or ex.made \
             or not s.may_allow(ex.reason):
+        return
+    if ex.made_for is None or ex.made_for != s.bound_to:
+        ex.confirming, ex.message_key = False, "writeOtherCustomer"
+        p.changed()
         return
     ex.sending, ex.message_key = True, None
     p.changed()
@@ -63,6 +68,10 @@ async def undo(p: Panel, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
     ex, card = s.exemptions.get(key), s.card(key)
     if ex is None or not ex.made or not ex.entry_id or client is None or ex.sending:
+        return
+    if ex.made_for != s.bound_to:
+        ex.message_key = "writeOtherCustomer"
+        p.changed()
         return
     ex.sending, ex.message_key = True, None
     p.changed()

@@ -77,7 +77,7 @@ def compose(p: Panel, return_id: str, values: dict[str, str]) -> None:
     if _known(p, return_id):
         rn = p.state.notes.setdefault(return_id, ReturnNotes())
         rn.composing = rn.opened = True
-        rn.message_key = None
+        rn.message_key, rn.made_for = None, p.state.bound_to
         p.changed()
 
 
@@ -94,15 +94,19 @@ async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
     if rn is None or client is None or not rn.composing or rn.saving or not _known(p, return_id):
         return
     rn.draft = values.get("note", rn.draft)
+    if rn.made_for is None or rn.made_for != p.state.bound_to:
+        rn.composing, rn.message_key = False, "writeOtherCustomer"  # what was typed stays in the hidden form
+        p.changed()
+        return
     text = rn.draft.strip()
-    if not text or len(text) > MAX_NOTE:
+    if not text or len(p.state.note_prefix + text) > MAX_NOTE:
         rn.message_key = "noteEmpty" if not text else "noteTooLong"
         p.changed()
         return
     rn.saving, rn.message_key = True, None
     p.changed()
     try:
-        await client.add_note(return_id, text)
+        await client.add_note(return_id, p.state.note_prefix + text)  # the warehouse finds the conversation
     except LoopError as err:
         rn.saving = False
         rn.message_key = "noteRejected" if isinstance(err, RejectedInput) else err.write_sentence_key

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pyapp.panel.return_changes import RETURN_CHANGE_ACTIONS
 from pyapp.panel.state import OrderCard
 from pyapp.ticket.order_names import order_key
 
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
 
 # Every click that makes, shows or writes something for an order (or for a return of it, by its id).
 OWNER_GATED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "show-qr", "insert-reply",
-                         "toggle-notes", "compose-note", "save-note", "allow-anyway", "allow-confirm", "undo-allow"})
-BY_RETURN = frozenset({"toggle-notes", "compose-note", "save-note"})  # their control names a return, not an order
+                         "toggle-notes", "compose-note", "save-note", "allow-anyway", "allow-confirm", "undo-allow",
+                         *RETURN_CHANGE_ACTIONS})
+# Their control names a return, not an order.
+BY_RETURN = frozenset({"toggle-notes", "compose-note", "save-note", *RETURN_CHANGE_ACTIONS})
 
 
 def card_for(p: Panel, action: str, target: str) -> OrderCard | None:

@@ -84,6 +84,32 @@ class ReturnNotes:
     draft: str = ""
     saving: bool = False
     message_key: str | None = None  # the last write's outcome, one sentence
+    made_for: tuple[str, str | None] | None = None  # the ticket and customer the note form was opened for
+
+
+class Change(StrEnum):
+    """A change to a return the agent asks Loop for (``pyapp.panel.return_changes``)."""
+
+    CANCEL = "cancel"
+    FLAG = "flag"
+    CREATE_LABEL = "create-label"
+
+
+@dataclass
+class ReturnChanges:
+    """One return's label shared with the customer, and the change the agent asked for, sent and was answered."""
+
+    asking: Change | None = None  # its confirmation (for Flag: the reason form) is shown
+    sending: Change | None = None  # the write is on its way
+    reason: str = ""  # the reason typed for Flag for review (kept through every failure)
+    flag_opened: bool = False  # the reason form was opened: it stays in the page (hidden) with what was typed
+    made_for: tuple[str, str | None] | None = None  # the ticket and customer it was opened for
+    label_link: str | None = None  # Send label: the link the customer needs, fixed when the agent opened it
+    label_copied: bool = False
+    label_inserted: bool = False
+    waiting_label: bool = False  # a label was queued: Loop is asked again until it shows (bounded)
+    message_key: str | None = None  # the last outcome, one sentence
+    message_ok: bool = False  # said as a status (it worked), not an alert
 
 
 @dataclass
@@ -96,6 +122,7 @@ class Exemption:
     made: bool = False  # Loop allowlisted the order
     entry_id: str | None = None  # its entry, for Undo (None when Loop's answer named none)
     message_key: str | None = None
+    made_for: tuple[str, str | None] | None = None  # the ticket and customer it was asked (or made) for
 
 
 @dataclass
@@ -133,6 +160,9 @@ class PanelState:
     ineligible: dict[str, Ineligibility] = field(default_factory=dict)
     notes: dict[str, ReturnNotes] = field(default_factory=dict)  # by Loop return id
     exemptions: dict[str, Exemption] = field(default_factory=dict)  # by order key, while the tab is open
+    changes: dict[str, ReturnChanges] = field(default_factory=dict)  # by Loop return id, for the ticket shown
+    changes_refused: bool = False  # Loop refused this key a cancel or flag: both are hidden for it
+    labels_refused: bool = False  # Loop refused this key Create label (an OAuth-only endpoint for some shops)
     orders_scope_missing: bool = False  # Loop refused an allowlist write with this key: the choice is hidden
     now: datetime | None = None  # the agent's local time, for "days left" and a label's age; set by the controller
     auto_notes: set[str] = field(default_factory=set)  # returns whose notes this ticket read by itself
@@ -143,6 +173,7 @@ class PanelState:
     search_message: str | None = None
     collapsed: bool = False
     retry_status: int = 0  # what the client is waiting out: 429 (rate limited) or a failure
+    customer_changed: bool = False  # the ticket now shows another customer: all made for the first one was dropped
     page_unreadable: bool = False  # the last reading of the page failed (too big, malformed): nothing is shown
     policy_unreadable: bool = False  # the policy's read failed (not merely slow): said so, with Retry
     waiting_policy: bool = False  # the administrator's settings have not been read yet: no call is made
@@ -155,6 +186,12 @@ class PanelState:
         return self.now.date() if self.now else None
 
     @property
+    def bound_to(self) -> tuple[str, str | None] | None:
+        """The ticket and customer e-mail on screen now: what every write is made for and checked against
+        when it is sent (a write asked for one customer never goes out for another)."""
+        return (self.ticket.key, self.ticket.email) if self.ticket is not None else None
+
+    @property
     def lookup_field(self) -> str:
         return self.settings.lookup_field if self.settings else "email"
 
@@ -163,6 +200,19 @@ class PanelState:
         overrides that reason, and the key was not refused the Orders scope."""
         allowed = bool(self.settings and self.settings.allow_exceptions)
         return allowed and reason in ALLOWLIST_OVERRIDES and not self.orders_scope_missing
+
+    @property
+    def may_change_returns(self) -> bool:
+        """Cancel return and Flag for review are offered: the admin turned them on (a policy read, not
+        unknown), and Loop did not refuse this key a change."""
+        return bool(self.settings and self.settings.allow_return_changes) and not self.changes_refused
+
+    @property
+    def note_prefix(self) -> str:
+        """What a note from the panel starts with, so the warehouse finds the conversation (not translated:
+        it is read in Loop's admin). Only a ticket id the sidebar confirms is named."""
+        tid = self.ticket.ticket_id if self.ticket else None
+        return f"Klaviyo ticket {tid}: " if tid else ""
 
     def card(self, key: str) -> OrderCard | None:
         return self.cards.get(key) or self.lookups.get(key)
@@ -183,6 +233,10 @@ class PanelState:
 
     def needs_owner_confirmation(self, card: OrderCard) -> bool:
         return not card.owner_confirmed and self.other_customer(card) is not None
+
+    def find_return(self, return_id: str) -> Return | None:
+        return next((r for c in (*self.cards.values(), *self.lookups.values()) for r in c.returns or []
+                     if r.id == return_id), None)
 
     def card_of_return(self, return_id: str) -> OrderCard | None:
         return next((c for c in (*self.cards.values(), *self.lookups.values())

@@ -70,6 +70,7 @@ class Ticket:
     customer_found: bool = True  # the order list or the customer's profile section is on screen (not loading)
     route_confirmed: bool = False  # the sidebar shows the ticket id the URL names: it is this ticket's sidebar
     complete: bool = True  # False when the time budget cut the mention scan short
+    ticket_id: str | None = None  # the id the URL names, only when the sidebar shows it too (``route_confirmed``)
 
     @property
     def customer_emails(self) -> tuple[str, ...]:
@@ -117,7 +118,8 @@ def parse_ticket(url: str, page: "Page | str", extra_headings: tuple[str, ...] =
     return Ticket(key=key, is_ticket=bool(match) or bool(orders) or bool(emails), email=emails[0] if emails else None,
                   emails=emails, orders=tuple(orders), mentioned=tuple(mentioned), order_dates=tuple(dates.items()),
                   customer_found=heading is not None or bool(profiles),
-                  route_confirmed=confirmed, complete=not budget.over())
+                  route_confirmed=confirmed, complete=not budget.over(),
+                  ticket_id=match.group(1) if match and confirmed else None)
 
 
 def _words(texts: tuple[str, ...]) -> set[str]:

@@ -97,7 +97,7 @@ def test_settings_and_their_defaults_come_from_the_one_table(built_dist):
     data = _contract(built_dist)["settings"]
     assert data["names"] == [f.name for f in settings.FIELDS]
     assert data["defaults"] == {"enabled": True, "lookupField": "email", "orderListHeadings": [], "allowExceptions": False,
-                                "lockSettings": False, "profileHeadings": []}
+                                "allowReturnChanges": False, "lockSettings": False, "profileHeadings": []}
     options = (ROOT / "extension" / "options" / "options.js").read_text()
     assert 'import "/shared/contract.js"' in options and "SETTINGS.names" in options
     assert "C.effective(local, managed)" in options  # the one "policy wins" rule, not a copy of it
@@ -178,7 +178,7 @@ def test_managed_schema_is_valid_and_covers_every_setting(built_dist):
     schema = json.loads((built_dist / "managed-schema.json").read_text())
     assert schema["type"] == "object"
     assert set(schema["properties"]) == {"enabled", "apiKey", "lookupField", "lockSettings", "orderListHeadings",
-                                         "allowExceptions", "profileHeadings"}
+                                         "allowExceptions", "allowReturnChanges", "profileHeadings"}
     for prop in schema["properties"].values():
         assert prop["type"] in ("boolean", "string", "array") and prop.get("title")
 

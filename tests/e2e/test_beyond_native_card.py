@@ -62,7 +62,8 @@ def test_active_returns_show_their_notes_and_an_agent_can_add_one(ext, loop):
     tap(review.get_by_role("button", name="Save note"))
     review.get_by_role("status").filter(has_text="Note saved in Loop.").wait_for()
     review.get_by_role("list", name="Notes").get_by_text("Promised a prepaid label, Sam.").wait_for()
-    assert [r.json() for r in writes(loop, "/note")] == [{"content": "Promised a prepaid label, Sam."}]
+    # The note names the ticket the sidebar confirms, so the warehouse finds the conversation (issue 23).
+    assert [r.json() for r in writes(loop, "/note")] == [{"content": "Klaviyo ticket 102: Promised a prepaid label, Sam."}]
 
 
 def test_newest_note_first_on_an_open_return(ext, loop):

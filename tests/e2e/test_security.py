@@ -380,6 +380,37 @@ def test_content_script_answers_only_the_panel_holding_its_nonce(ext):
     assert all(a in (None, "no receiver") for a in answers), answers
 
 
+def test_the_runtime_takes_ports_only_from_our_pages_at_their_own_addresses(ext, loop):
+    """The runtime's port checks (runtime.js ``accepted``): settings only from the service worker, a panel only
+    from panel.html inside a tab's frame. The options page and a top-level copy of panel.html (both our own
+    pages, the most a compromised extension page could be) push a wrong key as "settings" and ask for Retry as a
+    "panel": the ticket's panel keeps its key and state, and Loop hears nothing from either."""
+    page = ext.open_ticket("101")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    page.wait_for_timeout(500)
+    before = len(loop.api_requests())
+    spoof = """() => {
+        const s = chrome.runtime.connect({name: "settings"});
+        s.postMessage({kind: "settings", local: {apiKey: "lr_wrong_key", enabled: true}, managed: {}});
+        const p = chrome.runtime.connect({name: "panel"});
+        p.postMessage({kind: "act", action: "retry", order: "", values: {}});
+        p.postMessage({kind: "act", action: "initiate-return", order: "#1002", values: {}});
+    }"""
+    options = ext.context.new_page()
+    options.goto(f"{ext.base}/options/options.html")
+    options.evaluate(spoof)
+    rogue = ext.context.new_page()
+    rogue.goto(f"{ext.base}/panel/panel.html")
+    rogue.evaluate(spoof)
+    page.wait_for_timeout(2000)
+    assert panel.locator("html").get_attribute("data-panel-state") == "ready"
+    assert not [r for r in loop.api_requests() if r.headers.get("x-authorization") == "lr_wrong_key"]
+    assert len(loop.api_requests()) == before and not loop.drafts and not loop.links
+    options.close()
+    rogue.close()
+
+
 def test_service_worker_stopped_mid_lookup_does_not_matter(ext, loop):
     """The panel calls Loop itself; stopping the extension's service worker during a slow lookup changes nothing."""
     loop.faults.append(Fault("delay", path="/api/v2/returns", seconds=2, times=1))
@@ -563,8 +594,8 @@ def test_a_page_that_rewrites_the_hosts_style_gets_it_put_back(ext, loop):
 
 def test_a_link_is_never_inserted_for_a_customer_the_page_no_longer_shows(ext, klaviyo_server):
     """Same URL, same ticket id, but the app now shows another customer's profile: the link made for Jane is
-    not inserted (the content script checks the profile in the same step as the insert, and the panel drops the
-    link when it reads the page), and the card says why."""
+    not inserted (the content script checks the profile in the same step as the insert, and the panel forgets
+    everything made for Jane when it reads the page), and the panel says why."""
     klaviyo_server.config["sidebarRerenderMs"] = 0  # the app's own re-render would put Jane back
     page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
@@ -579,9 +610,63 @@ def test_a_link_is_never_inserted_for_a_customer_the_page_no_longer_shows(ext, k
         insert.click(timeout=2_000)  # the content script refuses it, unless the panel already dropped the link
     except Exception:  # noqa: BLE001 - Playwright's timeout: the button left with the dropped link
         assert insert.count() == 0
-    c.get_by_text(re.compile("no longer shows the customer|made for another ticket or customer")).wait_for(timeout=10_000)
+    # The content script refused it, or the panel read the page first: it forgot Jane's ticket and says so.
+    panel.get_by_text(re.compile("no longer shows the customer|now shows another customer")).wait_for(timeout=10_000)
     reply = page.get_by_role("textbox", name="Reply")
     assert link not in reply.inner_text()
+
+
+def test_an_address_the_customer_typed_does_not_vouch_for_the_customer_at_the_insert(ext, klaviyo_server):
+    """The page swaps the customer at the very moment of the agent's click on Insert into reply (when its window
+    loses focus to the panel), to a profile titled with the customer's name rather than "Customer", while Jane's
+    address stands in a message the customer typed. The content script looks for the address in the details
+    sidebar, never anywhere on the page: nothing is inserted, and the panel says why."""
+    klaviyo_server.config["sidebarRerenderMs"] = 0
+    page, panel = ext.ready_panel("101")
+    c = card(panel, "#1002")
+    tap(c.get_by_role("button", name="Initiate return"))
+    c.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
+    link = c.get_by_label("Return link for the customer").input_value()
+    page.evaluate("""() => { const thread = document.querySelector('.th_5e0b');
+        for (let i = 0; i < 150; i++) {  // a long conversation, as real ones are: the page takes longer to read
+          const a = thread.lastElementChild.cloneNode(true);
+          thread.append(a);
+        }
+        const p = document.createElement('p');
+        p.textContent = 'Please send it to jane@example.com, thanks';
+        thread.lastElementChild.append(p); }""")
+    insert = c.get_by_role("button", name="Insert into reply")
+    into_view(insert)
+    page.get_by_role("heading", level=1).first.click()  # the page's window has the focus again
+    page.evaluate("""() => addEventListener('blur', () => {
+        const h = [...document.querySelectorAll('h3')].find(e => e.textContent === 'Customer');
+        h.textContent = 'Ava Stone';
+        h.parentElement.querySelector('.em_9a0f').textContent = 'ava@example.com'; }, { once: true })""")
+    insert.click(timeout=5_000)
+    panel.get_by_text(re.compile("no longer shows the customer|now shows another customer")).wait_for(timeout=10_000)
+    assert page.evaluate("() => document.querySelector('h3 + .em_9a0f, .em_9a0f').textContent") == "ava@example.com"
+    assert link not in page.get_by_role("textbox", name="Reply").inner_text()
+
+
+def test_a_profile_titled_with_the_customers_name_takes_the_insert(ext, klaviyo_server):
+    """The other side of the test above: a sidebar whose profile is headed by the customer's name, not
+    "Customer", still shows her, and the link goes into the reply box."""
+    klaviyo_server.config["sidebarRerenderMs"] = 0
+    page = ext.open_ticket("101")
+    page.get_by_role("heading", name="Customer").wait_for(timeout=15_000)
+    page.evaluate("""() => { [...document.querySelectorAll('h3')].find(e => e.textContent === 'Customer')
+        .textContent = 'Jane Cooper'; }""")
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1002")
+    tap(c.get_by_role("button", name="Initiate return"))
+    tap(c.get_by_role("button", name="Insert into reply"))
+    link = c.get_by_label("Return link for the customer").input_value()
+    reply = page.get_by_role("textbox", name="Reply")
+    deadline = time.monotonic() + 5
+    while link not in reply.inner_text() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert link in reply.inner_text()
 
 
 def test_a_page_that_cannot_be_read_leaves_no_live_cards(ext):

@@ -11,7 +11,9 @@ from pyapp.panel.state import ReturnNotes
 from pyapp.panel.vdom import VNode, h
 
 
-def notes_view(t: Translate, r: Return, rn: ReturnNotes | None, now: datetime | None = None) -> VNode | None:
+def notes_view(t: Translate, r: Return, rn: ReturnNotes | None, now: datetime | None = None,
+               prefix: str = "") -> VNode | None:
+    """``prefix``: what the panel puts before the agent's note (``PanelState.note_prefix``); the form counts it."""
     if not r.id:
         return None
     rid, shown = r.id, rn is not None and rn.shown
@@ -31,7 +33,7 @@ def notes_view(t: Translate, r: Return, rn: ReturnNotes | None, now: datetime | 
                           [h("li", {}, n.created_at and h("small", {"class": "muted"}, when(n.created_at, now)),
                              n.content) for n in rn.notes]))
     if rn is not None:
-        body.extend(compose(t, rid, rn, shown))
+        body.extend(compose(t, rid, rn, shown, MAX_NOTE - len(prefix)))
     return h("div", {"class": "notes"}, body)
 
 
@@ -40,7 +42,7 @@ def when(stamp: datetime, now: datetime | None) -> str:
     return (stamp.astimezone(now.tzinfo) if now else stamp).strftime("%Y-%m-%d %H:%M")
 
 
-def compose(t: Translate, rid: str, rn: ReturnNotes, shown: bool) -> list[Any]:
+def compose(t: Translate, rid: str, rn: ReturnNotes, shown: bool, limit: int = MAX_NOTE) -> list[Any]:
     """Add note, or its form. Once opened the form stays in the page (hidden after Cancel or Hide notes), so
     what the agent typed is still there when they come back to it."""
     message = rn.message_key and h("p", {"class": "ok" if rn.message_key == "noteSaved" else "field-error",
@@ -57,7 +59,7 @@ def compose(t: Translate, rid: str, rn: ReturnNotes, shown: bool) -> list[Any]:
     out.append(h("form", {"class": "note-form", "data-action": "save-note", "data-order": rid,
                           "hidden": not (shown and rn.composing)},
                  h("label", {"for": field_id}, t("noteLabel")),
-                 h("textarea", {"id": field_id, "name": "note", "rows": "2", "maxlength": str(MAX_NOTE),
+                 h("textarea", {"id": field_id, "name": "note", "rows": "2", "maxlength": str(limit),
                                 "aria-invalid": "true" if rn.message_key and rn.message_key != "noteSaved" else None,
                                 "aria-describedby": f"note-msg-{rid}" if rn.message_key else None}, rn.draft),
                  h("div", {"class": "row"},

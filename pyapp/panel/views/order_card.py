@@ -15,6 +15,7 @@ from pyapp.panel.state import OrderCard, PanelState, ReturnNotes, Source
 from pyapp.panel.vdom import VNode, h
 from pyapp.panel.views.money import what_they_get
 from pyapp.panel.views.notes import notes_view
+from pyapp.panel.views.return_changes import return_changes
 from pyapp.panel.views.notices import covered, skeleton
 from pyapp.panel.views.start_return import start_return
 from pyapp.ticket.order_names import order_key
@@ -40,7 +41,7 @@ def order_card(t: Translate, s: PanelState, card: OrderCard) -> VNode:
         body.append(whose(t, s, card))
         if not card.returns:
             body.append(h("p", {"class": "muted"}, t("noReturns")))
-        body.extend(return_view(t, r, s.notes.get(r.id or ""), s.now) for r in card.returns)
+        body.extend(return_view(t, r, s.notes.get(r.id or ""), s.now, s) for r in card.returns)
         body.append(start_return(t, s, card))
     return h("section", {"class": "card", "data-order": card.name, "data-source": card.source,
                          "aria-label": card.name}, head, body)
@@ -71,7 +72,8 @@ def whose(t: Translate, s: PanelState, card: OrderCard) -> VNode | None:
     return h("div", {"class": "owner"}, out)
 
 
-def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, now: datetime | None = None) -> VNode:
+def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, now: datetime | None = None,
+                s: PanelState | None = None) -> VNode:
     rows: list[Any] = []
     facts = []
     if r.outcome:
@@ -116,7 +118,9 @@ def return_view(t: Translate, r: Return, notes: ReturnNotes | None = None, now: 
         links.append(h("a", {"href": r.status_page_url}, says_its_host(t("returnStatusPage"), r.status_page_url)))
     if links:
         rows.append(h("div", {"class": "links"}, links))
-    rows.append(notes_view(t, r, notes, now))
+    if s is not None:
+        rows.append(return_changes(t, s, r))
+    rows.append(notes_view(t, r, notes, now, s.note_prefix if s is not None else ""))
     named = t("returnOf", state=t(r.state.message_key), date=r.created_at.strftime("%Y-%m-%d")) if r.created_at \
         else t(r.state.message_key)
     return h("div", {"class": "return", "data-return": r.id or "", "role": "group", "aria-label": named}, rows)

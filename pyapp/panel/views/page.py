@@ -33,6 +33,8 @@ def body(t: Translate, s: PanelState, name: Screen) -> list[VNode]:
     out: list[VNode] = []
     if (s.covered and s.covered_card not in s.cards and s.covered_card not in s.lookups) or s.dressed_up:
         out.append(notices.covered(t))
+    if s.customer_changed:
+        out.append(notices.status(t, "customerChanged"))
     if s.fatal is not None:
         out.append(notices.fatal(t, s.fatal, retry_seconds_left(s)))
     elif name is Screen.NO_TICKET:

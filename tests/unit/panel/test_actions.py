@@ -180,19 +180,30 @@ def test_insert_into_reply_is_refused_when_the_page_shows_another_customer(loop)
 
 def test_a_link_made_for_one_customer_is_dropped_when_the_ticket_shows_another(loop):
     """The ticket's key stays, its customer changes (the app re-assigned it, or shows another profile under the
-    same URL): the link made for Jane is not copied, shown as a QR code or inserted for anyone; the card says
-    why and offers Initiate return again."""
+    same URL): the link made for Jane is not copied, shown as a QR code or inserted for anyone. Another
+    customer's address forgets the whole ticket; a profile gone from the page drops the link and says why."""
     p = make_panel(loop)
     run(p.show_ticket(ticket(), has_reply_box=True))
     press(p, "Initiate return", "#1002")
     assert p.state.cards["1002"].start.link
-    run(p.show_ticket(ticket(email="ava@example.com")))
+    run(p.show_ticket(ticket(email=None)))
     for label in ("Copy link", "QR code", "Insert into reply"):
         found = controls(p.view(), label, "#1002")
         if found:
             run(p.act(found[0].attrs["data-action"], "#1002", {}))
     assert p.browser.clipboard == [] and p.browser.inserted == []
     assert p.state.cards["1002"].start.link is None and "made for another ticket or customer" in texts(p.view())
+
+    p = make_panel(loop)
+    run(p.show_ticket(ticket(), has_reply_box=True))
+    press(p, "Initiate return", "#1002")
+    assert p.state.cards["1002"].start.link
+    run(p.show_ticket(ticket(email="ava@example.com")))
+    assert all(c.start is None for c in p.state.cards.values())
+    assert "now shows another customer" in texts(p.view())
+    run(p.act("copy-link", "#1002", {}))
+    run(p.act("insert-reply", "#1002", {}))
+    assert p.browser.clipboard == [] and p.browser.inserted == []
 
 
 def test_waiting_for_the_administrators_settings_makes_no_call_and_says_so(loop):

@@ -183,3 +183,42 @@ def test_a_zip_shop_rechecks_after_the_exception_with_the_value_the_agent_alread
     assert controls(p.view(), "Copy link", "#1007")  # not the ZIP question again
     drafts = [r.json() for r in loop.api_requests("/draft-returns") if r.method == "POST" and "cancel" not in r.path]
     assert [d["secondary_input"] for d in drafts] == ["60601", "60601"]
+
+
+def test_a_note_and_an_allowlisting_are_sent_only_for_the_customer_they_were_started_for(loop):
+    """Issue 22 §1: the note form and the allowlist confirmation carry the ticket and customer they were opened
+    for. When the page no longer shows that customer at the click (here: the profile is gone from the page,
+    under the same ticket), nothing is sent, the card says why, and what the agent typed is kept."""
+    max_ticket = dict(key="/inbox/tickets/102", email="max@example.com", orders=("#1004",))
+    p = make_panel(loop)
+    run(p.show_ticket(ticket(**max_ticket)))
+    press(p, "Add note", "#1004")
+    run(p.show_ticket(ticket(**dict(max_ticket, email=None))))
+    press(p, "Save note", "#1004", note="Refund approved by Sam")
+    assert not [r for r in loop.api_requests("/note") if r.method == "POST"]
+    assert "started for another ticket or customer" in card_text(p, "#1004")
+    run(p.show_ticket(ticket(**max_ticket)))
+    press(p, "Add note", "#1004")
+    assert next(n for n in nodes(p.view()) if n.tag == "textarea").text() == "Refund approved by Sam"
+    press(p, "Save note", "#1004", note="Refund approved by Sam")
+    assert len([r for r in loop.api_requests("/note") if r.method == "POST"]) == 1
+
+    p = allowing_panel(loop)
+    run(p.show_ticket(ticket(**AVA)))
+    press(p, "Initiate return", "#1007")
+    press(p, "Allow a return anyway", "#1007")
+    run(p.show_ticket(ticket(**dict(AVA, email=None))))
+    press(p, "Allow return for #1007", "#1007")
+    assert not [r for r in loop.api_requests("/allowlists") if r.method == "POST"]
+    assert "started for another ticket or customer" in card_text(p, "#1007")
+
+
+def test_another_customer_under_the_same_ticket_address_leaves_nothing_of_the_first(loop):
+    """The page shows another customer under the same URL: the first one's note form, notes and cards go."""
+    p = make_panel(loop)
+    run(p.show_ticket(ticket(key="/inbox/tickets/102", email="max@example.com", orders=("#1004",))))
+    press(p, "Add note", "#1004")
+    run(p.show_ticket(ticket(key="/inbox/tickets/102", email="ava@example.com", orders=("#1004",))))
+    assert not p.state.notes.get("37603930") or not p.state.notes["37603930"].composing
+    run(p.act("save-note", "37603930", {"note": "for Max"}))
+    assert not [r for r in loop.api_requests("/note") if r.method == "POST"]
