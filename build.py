@@ -12,6 +12,7 @@ every file is written in sorted order with fixed zip timestamps, and nothing dep
 Vendor bundles are patched in a few guarded places (see PATCHES): a pattern that is not found exactly the
 expected number of times stops the build, so a version bump cannot silently skip a patch.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,9 +44,15 @@ PYAPP_VERSION = "0.1.0"
 WHEEL_PLATFORM = "pyemscripten_2026_0_wasm32"
 # Environment markers as Pyodide 314 evaluates them, for the lock's "depends".
 BROWSER_MARKERS = {
-    "python_version": "3.14", "python_full_version": "3.14.2", "sys_platform": "emscripten",
-    "platform_system": "Emscripten", "os_name": "posix", "implementation_name": "cpython",
-    "platform_python_implementation": "CPython", "platform_machine": "wasm32", "extra": "",
+    "python_version": "3.14",
+    "python_full_version": "3.14.2",
+    "sys_platform": "emscripten",
+    "platform_system": "Emscripten",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "platform_machine": "wasm32",
+    "extra": "",
 }
 
 # Only what the runtime loads: Pyodide's runtime files (its packages come from our own lock and wheels), and
@@ -57,28 +64,99 @@ MORPHDOM = "morphdom/dist/morphdom-esm.js"  # the panel's DOM patches (extension
 
 # (file under dist/vendor, old text, new text, expected count, why)
 PATCHES = [
-    ("pyodide/pyodide.mjs", "`https://cdn.jsdelivr.net/pyodide/v${U}/full/`", "`/vendor/pyodide/`", 1,
-     "Pyodide's package fallback base URL is a CDN; the bundled directory is the only source"),
+    (
+        "pyodide/pyodide.mjs",
+        "`https://cdn.jsdelivr.net/pyodide/v${U}/full/`",
+        "`/vendor/pyodide/`",
+        1,
+        "Pyodide's package fallback base URL is a CDN; the bundled directory is the only source",
+    )
 ]
 # Doc examples inside the stdlib zip that name a CDN; rewritten so the package holds no CDN URL at all.
 # Parts of the stdlib the panel never imports (measured by the e2e suite, which loads every panel feature):
 # dropping them keeps dist/ under its size budget and the zip Pyodide mounts small.
-STDLIB_DROP = ("unittest/", "test/", "idlelib/", "tkinter/", "turtledemo/", "ensurepip/", "pydoc_data/",
-               "lib2to3/", "venv/", "_pyrepl/", "curses/", "dbm/", "sqlite3/", "wsgiref/", "xmlrpc/",
-               "multiprocessing/", "xml/dom/", "xml/etree/", "pdb.py", "doctest.py", "pydoc.py", "imaplib.py",
-               "pickletools.py", "turtle.py", "smtplib.py", "poplib.py", "ftplib.py", "mailbox.py", "nntplib.py",
-               "_pydecimal.py", "_pyio.py", "difflib.py", "optparse.py", "tomllib/", "profile.py", "cProfile.py",
-               "pstats.py", "trace.py", "tabnanny.py", "pyclbr.py", "timeit.py", "zipapp.py", "webbrowser.py")
+STDLIB_DROP = (
+    "unittest/",
+    "test/",
+    "idlelib/",
+    "tkinter/",
+    "turtledemo/",
+    "ensurepip/",
+    "pydoc_data/",
+    "lib2to3/",
+    "venv/",
+    "_pyrepl/",
+    "curses/",
+    "dbm/",
+    "sqlite3/",
+    "wsgiref/",
+    "xmlrpc/",
+    "multiprocessing/",
+    "xml/dom/",
+    "xml/etree/",
+    "pdb.py",
+    "doctest.py",
+    "pydoc.py",
+    "imaplib.py",
+    "pickletools.py",
+    "turtle.py",
+    "smtplib.py",
+    "poplib.py",
+    "ftplib.py",
+    "mailbox.py",
+    "nntplib.py",
+    "_pydecimal.py",
+    "_pyio.py",
+    "difflib.py",
+    "optparse.py",
+    "tomllib/",
+    "profile.py",
+    "cProfile.py",
+    "pstats.py",
+    "trace.py",
+    "tabnanny.py",
+    "pyclbr.py",
+    "timeit.py",
+    "zipapp.py",
+    "webbrowser.py",
+)
 # Codecs: only the ones text in a browser can need; the rest are wrappers around codecs nobody asks for here.
-STDLIB_KEEP_ENCODINGS = {"__init__", "aliases", "ascii", "latin_1", "utf_8", "utf_8_sig", "utf_16", "utf_16_be",
-                         "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "idna", "punycode", "charmap",
-                         "raw_unicode_escape", "unicode_escape", "cp437", "cp1252", "iso8859_1", "iso8859_15", "base64_codec",
-                         "hex_codec", "mbcs", "undefined"}
+STDLIB_KEEP_ENCODINGS = {
+    "__init__",
+    "aliases",
+    "ascii",
+    "latin_1",
+    "utf_8",
+    "utf_8_sig",
+    "utf_16",
+    "utf_16_be",
+    "utf_16_le",
+    "utf_32",
+    "utf_32_be",
+    "utf_32_le",
+    "idna",
+    "punycode",
+    "charmap",
+    "raw_unicode_escape",
+    "unicode_escape",
+    "cp437",
+    "cp1252",
+    "iso8859_1",
+    "iso8859_15",
+    "base64_codec",
+    "hex_codec",
+    "mbcs",
+    "undefined",
+}
 STDLIB_REWRITES = {
-    "pyodide/http/__init__.py": ("https://cdn.jsdelivr.net/pyodide/v0.24.1/full/pyodide-lock.json",
-                                 "https://example.invalid/pyodide-lock.json"),
-    "pyodide/http/_pyfetch.py": ("https://cdn.jsdelivr.net/pyodide/v0.23.4/full/repodata.json",
-                                 "https://example.invalid/repodata.json"),
+    "pyodide/http/__init__.py": (
+        "https://cdn.jsdelivr.net/pyodide/v0.24.1/full/pyodide-lock.json",
+        "https://example.invalid/pyodide-lock.json",
+    ),
+    "pyodide/http/_pyfetch.py": (
+        "https://cdn.jsdelivr.net/pyodide/v0.23.4/full/repodata.json",
+        "https://example.invalid/repodata.json",
+    ),
 }
 
 
@@ -91,17 +169,64 @@ BUILDTOOLS = ROOT / "buildtools"
 # What a panel start imports. The stdlib ships only these (as .pyc), the QR code path's modules (as .py),
 # and KEEP_SOURCE below: every panel and options feature runs in the e2e suite, which is what shows
 # nothing else is needed. Third-party wheels keep their cold modules as .py.
-PYC_PROBE_IMPORTS = ["pyapp.browser.runtime_app",  # the entry point
-                     "pyodide._package_loader", "tarfile", "zipfile", "json"]  # Pyodide installs wheels with these
+PYC_PROBE_IMPORTS = [
+    "pyapp.browser.runtime_app",  # the entry point
+    "pyodide._package_loader",
+    "tarfile",
+    "zipfile",
+    "json",
+]  # Pyodide installs wheels with these
 # Small modules some library may import lazily on an error or rare path.
-KEEP_SOURCE = ["copy", "pprint", "reprlib", "textwrap", "difflib", "string", "locale", "gettext", "calendar",
-               "_strptime", "zoneinfo", "secrets", "hmac", "glob", "fnmatch", "queue", "numbers", "heapq",
-               "bisect", "stringprep", "_pylong", "code", "codeop", "rlcompleter", "tokenize", "token", "shlex",
-               "mimetypes", "tempfile", "weakref", "copyreg", "platform", "ipaddress",
-               "uuid", "random", "fractions", "contextvars", "graphlib", "colorsys", "typing"]
+KEEP_SOURCE = [
+    "copy",
+    "pprint",
+    "reprlib",
+    "textwrap",
+    "difflib",
+    "string",
+    "locale",
+    "gettext",
+    "calendar",
+    "_strptime",
+    "zoneinfo",
+    "secrets",
+    "hmac",
+    "glob",
+    "fnmatch",
+    "queue",
+    "numbers",
+    "heapq",
+    "bisect",
+    "stringprep",
+    "_pylong",
+    "code",
+    "codeop",
+    "rlcompleter",
+    "tokenize",
+    "token",
+    "shlex",
+    "mimetypes",
+    "tempfile",
+    "weakref",
+    "copyreg",
+    "platform",
+    "ipaddress",
+    "uuid",
+    "random",
+    "fractions",
+    "contextvars",
+    "graphlib",
+    "colorsys",
+    "typing",
+]
 # Parts of wheels nothing imports: pydantic's v1 compatibility layer and mypy plugin, SBOMs.
-WHEEL_DROP = ["pydantic/v1/", "pydantic/mypy.py", "pydantic/experimental/", "pydantic_core-2.50.5.dist-info/sboms/",
-              "segno/cli.py"]
+WHEEL_DROP = [
+    "pydantic/v1/",
+    "pydantic/mypy.py",
+    "pydantic/experimental/",
+    "pydantic_core-2.50.5.dist-info/sboms/",
+    "segno/cli.py",
+]
 
 
 class BuildError(Exception):
@@ -120,7 +245,9 @@ def read_browser_requirements() -> list[tuple[str, str, str]]:
             continue
         m = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)\s+--hash=sha256:([0-9a-f]{64})", line)
         if not m:
-            raise BuildError(f"requirements-browser.txt: every line must be 'name==version --hash=sha256:…', got {line!r}.")
+            raise BuildError(
+                f"requirements-browser.txt: every line must be 'name==version --hash=sha256:…', got {line!r}."
+            )
         pins.append((m[1], m[2], m[3]))
     return pins
 
@@ -137,16 +264,38 @@ def fetch_wheels(offline: bool) -> list[Path]:
             download_wheel(name, version)
             by_hash = {sha256(p.read_bytes()): p for p in WHEEL_CACHE.glob("*.whl")}
             if digest not in by_hash:
-                raise BuildError(f"{name}=={version}: the downloaded wheel does not match the pinned sha256; refusing to ship it.")
+                raise BuildError(
+                    f"{name}=={version}: the downloaded wheel does not match the pinned sha256; refusing to ship it."
+                )
         wheels.append(by_hash[digest])
     return sorted(wheels, key=lambda p: p.name)
 
 
 def download_wheel(name: str, version: str) -> None:
-    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-           "--platform", WHEEL_PLATFORM, "--platform", "any", "--python-version", "3.14",
-           "--implementation", "cp", "--abi", "cp314", "--abi", "none",
-           "-d", str(WHEEL_CACHE), f"{name}=={version}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--platform",
+        WHEEL_PLATFORM,
+        "--platform",
+        "any",
+        "--python-version",
+        "3.14",
+        "--implementation",
+        "cp",
+        "--abi",
+        "cp314",
+        "--abi",
+        "none",
+        "-d",
+        str(WHEEL_CACHE),
+        f"{name}=={version}",
+    ]
     if subprocess.run(cmd, capture_output=True, text=True).returncode != 0:
         raise BuildError(f"could not download {name}=={version} (no network and no cached copy?).")
 
@@ -155,8 +304,11 @@ RUNTIME_HASHES = ROOT / "runtime-files.sha256"  # every runtime file shipped fro
 
 
 def shipped_runtime_files() -> list[Path]:
-    return ([NODE_MODULES / "pyodide" / f for f in PYODIDE_FILES] + [NODE_MODULES / "pyodide" / "pyodide-lock.json"]
-            + [NODE_MODULES / MORPHDOM])
+    return (
+        [NODE_MODULES / "pyodide" / f for f in PYODIDE_FILES]
+        + [NODE_MODULES / "pyodide" / "pyodide-lock.json"]
+        + [NODE_MODULES / MORPHDOM]
+    )
 
 
 def verify_runtime() -> None:
@@ -169,19 +321,25 @@ def verify_runtime() -> None:
             recorded[rel.strip()] = digest
     actual = {p.relative_to(NODE_MODULES).as_posix(): p for p in shipped_runtime_files()}
     if set(actual) != set(recorded):
-        raise BuildError("the runtime files in node_modules are not the ones runtime-files.sha256 lists "
-                         f"({sorted(set(actual) ^ set(recorded))[:3]}); after a version bump run build.py --record-runtime.")
+        raise BuildError(
+            "the runtime files in node_modules are not the ones runtime-files.sha256 lists "
+            f"({sorted(set(actual) ^ set(recorded))[:3]}); after a version bump run build.py --record-runtime."
+        )
     for rel, path in sorted(actual.items()):
         if sha256(path.read_bytes()) != recorded[rel]:
-            raise BuildError(f"node_modules/{rel} does not match its sha256 in runtime-files.sha256: refusing to ship it.")
+            raise BuildError(
+                f"node_modules/{rel} does not match its sha256 in runtime-files.sha256: refusing to ship it."
+            )
 
 
 def record_runtime() -> None:
     """After a version bump: a clean, integrity-checked npm ci, then the hashes of what it installed."""
     shutil.rmtree(NODE_MODULES, ignore_errors=True)
     ensure_node_modules(offline=False)
-    lines = ["# sha256 of every runtime file build.py ships from node_modules (written by build.py --record-runtime",
-             "# right after a clean npm ci, which checked package-lock.json's integrity hashes)."]
+    lines = [
+        "# sha256 of every runtime file build.py ships from node_modules (written by build.py --record-runtime",
+        "# right after a clean npm ci, which checked package-lock.json's integrity hashes).",
+    ]
     lines += [f"{sha256(p.read_bytes())}  {p.relative_to(NODE_MODULES).as_posix()}" for p in shipped_runtime_files()]
     RUNTIME_HASHES.write_text("\n".join(lines) + "\n")
 
@@ -189,11 +347,16 @@ def record_runtime() -> None:
 def ensure_node_modules(offline: bool) -> None:
     """npm ci checks every tarball against package-lock.json's integrity hash."""
     lock = json.loads((ROOT / "package-lock.json").read_text())
-    wanted = {k.removeprefix("node_modules/"): v["version"] for k, v in lock["packages"].items()
-              if k in ("node_modules/pyodide", "node_modules/morphdom")}
+    wanted = {
+        k.removeprefix("node_modules/"): v["version"]
+        for k, v in lock["packages"].items()
+        if k in ("node_modules/pyodide", "node_modules/morphdom")
+    }
+
     def installed(pkg: str) -> str | None:
         p = NODE_MODULES / pkg / "package.json"
         return json.loads(p.read_text())["version"] if p.exists() else None
+
     if all(installed(p) == v for p, v in wanted.items()):
         return
     if offline:
@@ -201,7 +364,9 @@ def ensure_node_modules(offline: bool) -> None:
     npm = shutil.which("npm")
     if not npm:
         raise BuildError("npm is needed once to fetch Pyodide and morphdom; install Node.js and npm.")
-    r = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run(
+        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=ROOT, capture_output=True, text=True
+    )
     if r.returncode != 0:
         raise BuildError("'npm ci' failed (no network, or a tarball did not match package-lock.json).")
 
@@ -224,8 +389,10 @@ class Tree:
         text = self.files[matches[0]].decode("utf-8")
         found = text.count(old)
         if found != count:
-            raise BuildError(f"patch for {matches[0]} expected {count} occurrence(s) of {old!r}, found {found}: "
-                             f"the vendored version changed; review the patch ({why}).")
+            raise BuildError(
+                f"patch for {matches[0]} expected {count} occurrence(s) of {old!r}, found {found}: "
+                f"the vendored version changed; review the patch ({why})."
+            )
         self.files[matches[0]] = text.replace(old, new).encode("utf-8")
 
 
@@ -246,8 +413,11 @@ def trimmed_stdlib(data: bytes) -> bytes:
         for name in zf.namelist():
             if name.endswith("/") or name.startswith(STDLIB_DROP):
                 continue
-            if name.startswith("encodings/") and name.count("/") == 1 and \
-                    name.removeprefix("encodings/").removesuffix(".py") not in STDLIB_KEEP_ENCODINGS:
+            if (
+                name.startswith("encodings/")
+                and name.count("/") == 1
+                and name.removeprefix("encodings/").removesuffix(".py") not in STDLIB_KEEP_ENCODINGS
+            ):
                 continue
             content = zf.read(name)
             if name in STDLIB_REWRITES:
@@ -269,10 +439,12 @@ def pyapp_wheel() -> tuple[str, bytes]:
     # The panel's own copy of its words (pyapp.panel.i18n): the fallback when chrome.i18n answers "".
     for lang in ("en", "nl"):
         messages = json.loads((ROOT / "extension" / "_locales" / lang / "messages.json").read_text(encoding="utf-8"))
-        files[f"pyapp/panel/locales/{lang}.json"] = json.dumps({k: v["message"] for k, v in messages.items()},
-                                                         ensure_ascii=False, sort_keys=True).encode()
-    files[f"{distinfo}/METADATA"] = (f"Metadata-Version: 2.1\nName: {PYAPP_DIST_NAME}\nVersion: {PYAPP_VERSION}\n"
-                                     "Requires-Dist: pydantic\n").encode()
+        files[f"pyapp/panel/locales/{lang}.json"] = json.dumps(
+            {k: v["message"] for k, v in messages.items()}, ensure_ascii=False, sort_keys=True
+        ).encode()
+    files[f"{distinfo}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: {PYAPP_DIST_NAME}\nVersion: {PYAPP_VERSION}\nRequires-Dist: pydantic\n"
+    ).encode()
     files[f"{distinfo}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     files[f"{distinfo}/top_level.txt"] = b"pyapp\n"
     record = io.StringIO()
@@ -299,18 +471,26 @@ def precompile(stdlib: bytes, wheels: list[tuple[str, bytes]]) -> tuple[bytes, l
         (work / "stdlib_in.zip").write_bytes(stdlib)
         for n, d in wheels:
             (work / n).write_bytes(d)
-        job = {"indexURL": str(NODE_MODULES / "pyodide") + "/", "stdlib_in": str(work / "stdlib_in.zip"),
-               "pyodide_module": str(NODE_MODULES / "pyodide" / "pyodide.mjs"),
-               "python_program": str(BUILDTOOLS / "precompile_in_pyodide.py"),
-               "stdlib_out": str(work / "stdlib.zip"), "probe_imports": PYC_PROBE_IMPORTS,
-               "keep_source": KEEP_SOURCE, "drop": WHEEL_DROP,
-               "wheels": [{"name": n, "in": str(work / n), "out": str(work / f"out-{n}")} for n in names]}
+        job = {
+            "indexURL": str(NODE_MODULES / "pyodide") + "/",
+            "stdlib_in": str(work / "stdlib_in.zip"),
+            "pyodide_module": str(NODE_MODULES / "pyodide" / "pyodide.mjs"),
+            "python_program": str(BUILDTOOLS / "precompile_in_pyodide.py"),
+            "stdlib_out": str(work / "stdlib.zip"),
+            "probe_imports": PYC_PROBE_IMPORTS,
+            "keep_source": KEEP_SOURCE,
+            "drop": WHEEL_DROP,
+            "wheels": [{"name": n, "in": str(work / n), "out": str(work / f"out-{n}")} for n in names],
+        }
         (work / "job.json").write_text(json.dumps(job))
-        result = subprocess.run([node, str(BUILDTOOLS / "precompile.mjs"), str(work / "job.json")],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [node, str(BUILDTOOLS / "precompile.mjs"), str(work / "job.json")], capture_output=True, text=True
+        )
         if result.returncode != 0:
-            raise BuildError("precompiling Python with the bundled Pyodide failed: "
-                             + (result.stderr.strip().splitlines() or ["no output"])[-1][:300])
+            raise BuildError(
+                "precompiling Python with the bundled Pyodide failed: "
+                + (result.stderr.strip().splitlines() or ["no output"])[-1][:300]
+            )
         return (work / "stdlib.zip").read_bytes(), [(n, (work / f"out-{n}").read_bytes()) for n in names]
 
 
@@ -326,9 +506,14 @@ def wheel_lock_entry(file_name: str, data: bytes) -> tuple[str, dict]:
         if top:
             imports = [x for x in zf.read(top).decode().split() if x]
         else:
-            imports = sorted({n.split("/")[0].removesuffix(".pyc").removesuffix(".py") for n in names
-                              if not n.split("/")[0].endswith((".dist-info", ".data"))
-                              and (n.endswith((".py", ".pyc")) or "/" in n)})
+            imports = sorted(
+                {
+                    n.split("/")[0].removesuffix(".pyc").removesuffix(".py")
+                    for n in names
+                    if not n.split("/")[0].endswith((".dist-info", ".data"))
+                    and (n.endswith((".py", ".pyc")) or "/" in n)
+                }
+            )
     depends = []
     for spec in meta.get_all("Requires-Dist") or []:
         req = Requirement(spec)
@@ -336,9 +521,16 @@ def wheel_lock_entry(file_name: str, data: bytes) -> tuple[str, dict]:
             depends.append(canonicalize_name(req.name))
     name = canonicalize_name(meta["Name"])
     return name, {
-        "name": name, "version": meta["Version"], "file_name": f"/vendor/wheels/{file_name}",
-        "install_dir": "site", "sha256": sha256(data), "package_type": "package", "imports": imports,
-        "depends": sorted(set(depends)), "unvendored_tests": False, "shared_library": False,
+        "name": name,
+        "version": meta["Version"],
+        "file_name": f"/vendor/wheels/{file_name}",
+        "install_dir": "site",
+        "sha256": sha256(data),
+        "package_type": "package",
+        "imports": imports,
+        "depends": sorted(set(depends)),
+        "unvendored_tests": False,
+        "shared_library": False,
     }
 
 
@@ -349,8 +541,10 @@ def _contract():
         from pyapp.contract import messages, settings
         from pyapp.ticket import page, parser
     except ImportError as exc:
-        raise BuildError(f"the build reads pyapp/contract, which needs {exc.name}: run it with .venv/bin/python "
-                         "(python3 -m tests and python3 demo.py set .venv up)") from None
+        raise BuildError(
+            f"the build reads pyapp/contract, which needs {exc.name}: run it with .venv/bin/python "
+            "(python3 -m tests and python3 demo.py set .venv up)"
+        ) from None
     return settings, messages, page, parser
 
 
@@ -363,15 +557,26 @@ def contract_js() -> bytes:
     from pyapp.contract import table
     from pyapp.panel import actions
     from pyapp.ticket import profile
-    data = {"orderListHeadings": list(parser.ORDER_LIST_HEADINGS), "profileHeadings": list(profile.PROFILE_HEADINGS), "treeAttrs": list(page.TREE_ATTRS),
-            "treeSkip": sorted(page.SKIP_CONTENT), "maxRun": page.MAX_RUN, "maxNodes": page.MAX_NODES,
-            "maxDepth": page.MAX_DEPTH, "settings": settings.for_javascript(), "messageKinds": list(messages.KINDS),
-            "guardedActions": sorted(actions.GUARDED)}
-    return ("// Written by build.py from pyapp/contract and pyapp/ticket; do not edit. Read by the content scripts\n"
-            "// (a classic script) and the options page (imported for its effect).\n"
-            "globalThis.loopReturnsContract = Object.freeze({ ...(" + json.dumps(data, sort_keys=True) + "),\n"
-            "  // The one \"policy wins\" rule (pyapp/contract/table.py: effective), for the options page.\n"
-            "  " + table.EFFECTIVE_JS.replace("\n", "\n  ") + ",\n});\n").encode()
+
+    data = {
+        "orderListHeadings": list(parser.ORDER_LIST_HEADINGS),
+        "profileHeadings": list(profile.PROFILE_HEADINGS),
+        "treeAttrs": list(page.TREE_ATTRS),
+        "treeSkip": sorted(page.SKIP_CONTENT),
+        "maxRun": page.MAX_RUN,
+        "maxNodes": page.MAX_NODES,
+        "maxDepth": page.MAX_DEPTH,
+        "settings": settings.for_javascript(),
+        "messageKinds": list(messages.KINDS),
+        "guardedActions": sorted(actions.GUARDED),
+    }
+    return (
+        "// Written by build.py from pyapp/contract and pyapp/ticket; do not edit. Read by the content scripts\n"
+        "// (a classic script) and the options page (imported for its effect).\n"
+        "globalThis.loopReturnsContract = Object.freeze({ ...(" + json.dumps(data, sort_keys=True) + "),\n"
+        '  // The one "policy wins" rule (pyapp/contract/table.py: effective), for the options page.\n'
+        "  " + table.EFFECTIVE_JS.replace("\n", "\n  ") + ",\n});\n"
+    ).encode()
 
 
 def managed_schema_json() -> bytes:
@@ -429,13 +634,17 @@ def store_listing(tree: Tree) -> dict[str, bytes]:
         if png_size(data) == (1280, 800):
             files[f"screenshots/{shot.name}"] = data
     if not files:
-        print("warning: docs/screenshots has no 1280x800 screenshot, so store-listing/ has none "
-              "(python3 -m tests.screenshots makes them).", file=sys.stderr)
+        print(
+            "warning: docs/screenshots has no 1280x800 screenshot, so store-listing/ has none "
+            "(python3 -m tests.screenshots makes them).",
+            file=sys.stderr,
+        )
     files["icon-128.png"] = tree.files["icons/icon-128.png"]
     for lang in ("en", "nl"):
         messages = json.loads(tree.files[f"_locales/{lang}/messages.json"])
-        text = (f"{messages['extName']['message']}\n\n{messages['extDescription']['message']}\n\n"
-                + (ROOT / "docs" / "store" / f"description.{lang}.txt").read_text(encoding="utf-8"))
+        text = f"{messages['extName']['message']}\n\n{messages['extDescription']['message']}\n\n" + (
+            ROOT / "docs" / "store" / f"description.{lang}.txt"
+        ).read_text(encoding="utf-8")
         files[f"{lang}/listing.txt"] = text.encode()
     return files
 
@@ -458,10 +667,13 @@ def write(tree: Tree) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--offline", action="store_true", help="fail instead of downloading anything")
-    parser.add_argument("--record-runtime", action="store_true",
-                        help="after bumping Pyodide or morphdom: clean npm ci, then write runtime-files.sha256")
+    parser.add_argument(
+        "--record-runtime",
+        action="store_true",
+        help="after bumping Pyodide or morphdom: clean npm ci, then write runtime-files.sha256",
+    )
     args = parser.parse_args(argv)
     if args.record_runtime:
         try:
@@ -477,8 +689,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
     total = sum(len(d) for d in tree.files.values())
-    print(f"built {DIST.relative_to(ROOT)}/: {len(tree.files)} files, {total / 1e6:.2f} MB unpacked; "
-          f"{ZIP_OUT.name}: {ZIP_OUT.stat().st_size / 1e6:.2f} MB")
+    print(
+        f"built {DIST.relative_to(ROOT)}/: {len(tree.files)} files, {total / 1e6:.2f} MB unpacked; "
+        f"{ZIP_OUT.name}: {ZIP_OUT.stat().st_size / 1e6:.2f} MB"
+    )
     return 0
 
 

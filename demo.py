@@ -6,6 +6,7 @@ Starts the Klaviyo-like helpdesk and the Loop stand-in on loopback, launches Chr
 opens a ticket. With a display it stays open for you to click around (Ctrl-C to stop); without one it runs
 headless, saves a screenshot and prints what the panel showed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402 - after the path is set
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--headless", action="store_true", help="never open a window, even with a display")
     parser.add_argument("--ticket", default="101", help="ticket to open first (101-104)")
     parser.add_argument("--screenshot", default=str(ROOT / "artifacts" / "demo.png"))
@@ -43,8 +44,9 @@ def main() -> int:
     klaviyo, loop = KlaviyoStandin().start(), LoopStandin().start()
     loop.latency = 0.12  # roughly a real API round trip
     with sync_playwright() as p:
-        context = launch(p, Path(tempfile.mkdtemp(prefix="loop-demo-")), Ports(klaviyo.port, loop.port),
-                         headless=not headed)
+        context = launch(
+            p, Path(tempfile.mkdtemp(prefix="loop-demo-")), Ports(klaviyo.port, loop.port), headless=not headed
+        )
         ext = extension_id(context)
         options = context.new_page()
         options.goto(f"chrome-extension://{ext}/options/options.html")
@@ -59,7 +61,7 @@ def main() -> int:
             if panel is not None:
                 try:
                     state = panel.evaluate("document.documentElement.getAttribute('data-panel-state')")
-                except Exception:
+                except Exception:  # noqa: BLE001 - a frame gone mid-navigation: "not yet", look again
                     state = None
                 if state in ("ready", "no-orders", "not-configured", "key-rejected", "unreachable"):
                     break
@@ -74,10 +76,12 @@ def main() -> int:
             name = card.get_attribute("data-order")
             badges = card.locator(".badge").all_inner_texts() or ["no returns"]
             seen.append(f"{name} ({', '.join(badges)})")
-        print(f"\nDemo: Chromium loaded the built extension from dist/ and opened "
-              f"https://www.klaviyo.com/inbox/tickets/{args.ticket} (the local helpdesk stand-in); the panel reached "
-              f"state '{state}' {elapsed:.1f} s after navigation and shows {', '.join(seen) or 'no order cards'}. "
-              f"The Loop stand-in received {len(loop.requests)} request(s). Screenshot: {shot}.")
+        print(
+            f"\nDemo: Chromium loaded the built extension from dist/ and opened "
+            f"https://www.klaviyo.com/inbox/tickets/{args.ticket} (the local helpdesk stand-in); the panel reached "
+            f"state '{state}' {elapsed:.1f} s after navigation and shows {', '.join(seen) or 'no order cards'}. "
+            f"The Loop stand-in received {len(loop.requests)} request(s). Screenshot: {shot}."
+        )
         if headed:
             print("The browser stays open: switch tickets, start a return, copy a link. Ctrl-C to stop.")
             try:

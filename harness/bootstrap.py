@@ -1,6 +1,7 @@
 """Make the demo and the test command work on a fresh machine: the tools they need (Node.js with npm for the
 build, Chromium for the browser), and a project virtualenv with the pinned CPython dependencies
 (requirements-dev.txt), created on first use. Standard library only."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,15 @@ REQUIREMENTS = ROOT / "requirements-dev.txt"
 
 
 def _has_chromium() -> bool:
-    return any(c and Path(c).exists() for c in (os.environ.get("CHROMIUM"), "/usr/bin/chromium",
-                                                 shutil.which("chromium"), shutil.which("chromium-browser")))
+    return any(
+        c and Path(c).exists()
+        for c in (
+            os.environ.get("CHROMIUM"),
+            "/usr/bin/chromium",
+            shutil.which("chromium"),
+            shutil.which("chromium-browser"),
+        )
+    )
 
 
 def _has_venv() -> bool:
@@ -50,22 +58,26 @@ def ensure_tools() -> None:
         print(f"Installing {' '.join(missing)} with apt-get (first run only)…", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env, stdout=subprocess.DEVNULL)
         return
     if debian:
-        raise SystemExit(f"Missing {', '.join(missing)}: run `sudo apt-get install -y {' '.join(missing)}`, "
-                         "then this command again.")
+        raise SystemExit(
+            f"Missing {', '.join(missing)}: run `sudo apt-get install -y {' '.join(missing)}`, then this command again."
+        )
     if sys.platform == "darwin":
-        raise SystemExit("Missing Node.js or Chromium: run `brew install node && brew install --cask chromium` "
-                         "(or set CHROMIUM=/path/to/chromium), then this command again.")
-    raise SystemExit(f"Missing {', '.join(missing)}: install Node.js with npm and Chromium (or set "
-                     "CHROMIUM=/path/to/chromium; branded Chrome 137+ ignores --load-extension), then run this again.")
+        raise SystemExit(
+            "Missing Node.js or Chromium: run `brew install node && brew install --cask chromium` "
+            "(or set CHROMIUM=/path/to/chromium), then this command again."
+        )
+    raise SystemExit(
+        f"Missing {', '.join(missing)}: install Node.js with npm and Chromium (or set "
+        "CHROMIUM=/path/to/chromium; branded Chrome 137+ ignores --load-extension), then run this again."
+    )
 
 
 def ensure_venv() -> None:
     """Re-run the current command inside .venv, creating or updating it when requirements changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs on whatever python3 started it, before any venv
         raise SystemExit("Python 3.11 or newer is needed.")
     python = VENV / "bin" / "python"
     stamp = VENV / ".requirements.sha256"
@@ -77,8 +89,21 @@ def ensure_venv() -> None:
         if not python.exists():
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         # --require-hashes: every tool the build and the tests run is pinned and hash-checked, dependencies too.
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "--require-hashes", "--only-binary=:all:", "-r", str(REQUIREMENTS)], check=True)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--require-hashes",
+                "--only-binary=:all:",
+                "-r",
+                str(REQUIREMENTS),
+            ],
+            check=True,
+        )
         stamp.write_text(wanted)
     os.execv(str(python), [str(python), *_argv()])
 

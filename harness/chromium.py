@@ -4,6 +4,7 @@ The unmodified production build in dist/ talks to https://www.klaviyo.com and ht
 --host-resolver-rules sends both to loopback stand-ins and every other host name to NOTFOUND, so no request
 can leave this machine, and --log-net-log records every request the browser makes.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,18 +21,23 @@ DIST = ROOT / "dist"
 
 def find_chromium() -> str:
     """$CHROMIUM, then Debian's /usr/bin/chromium, then a Playwright-managed Chromium."""
-    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                  shutil.which("chromium-browser")]
+    candidates = [
+        os.environ.get("CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ]
     for c in candidates:
         if c and Path(c).exists():
             return c
     try:
         from playwright.sync_api import sync_playwright
+
         with sync_playwright() as p:
             path = p.chromium.executable_path
         if Path(path).exists():
             return path
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure to ask Playwright means the same: no Chromium from it
         pass
     raise SystemExit("Chromium not found: install it (Debian: apt-get install -y chromium) or set $CHROMIUM.")
 
@@ -45,6 +51,7 @@ def playwright_disabled_features() -> list[str]:
     installed Playwright so it stays in step with the pinned version; the last --disable-features wins.
     """
     import playwright
+
     bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
     text = bundle.read_text(encoding="utf-8")
     m = re.search(r"disabledFeatures = \[(.*?)\]\.filter", text, re.S)
@@ -63,15 +70,24 @@ class Ports:
     loop: int
 
 
-def chromium_args(ports: Ports, extension_dir: Path = DIST, net_log: Path | None = None,
-                  lang: str | None = None) -> list[str]:
-    rules = (f"MAP www.klaviyo.com 127.0.0.1:{ports.klaviyo}, MAP api.loopreturns.com 127.0.0.1:{ports.loop}, "
-             "MAP * ~NOTFOUND")
+def chromium_args(
+    ports: Ports, extension_dir: Path = DIST, net_log: Path | None = None, lang: str | None = None
+) -> list[str]:
+    rules = (
+        f"MAP www.klaviyo.com 127.0.0.1:{ports.klaviyo}, MAP api.loopreturns.com 127.0.0.1:{ports.loop}, "
+        "MAP * ~NOTFOUND"
+    )
     args = [
-        f"--disable-extensions-except={extension_dir}", f"--load-extension={extension_dir}",
-        f"--host-resolver-rules={rules}", "--ignore-certificate-errors",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-sync", "--disable-quic", "--disable-gpu",
+        f"--disable-extensions-except={extension_dir}",
+        f"--load-extension={extension_dir}",
+        f"--host-resolver-rules={rules}",
+        "--ignore-certificate-errors",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+        "--disable-gpu",
         "--disable-features=" + ",".join(playwright_disabled_features()),
     ]
     if os.geteuid() == 0:
@@ -83,8 +99,16 @@ def chromium_args(ports: Ports, extension_dir: Path = DIST, net_log: Path | None
     return args
 
 
-def launch(playwright, user_data_dir: Path, ports: Ports, *, headless: bool = True,
-           net_log: Path | None = None, lang: str | None = None, extension_dir: Path = DIST):
+def launch(
+    playwright,
+    user_data_dir: Path,
+    ports: Ports,
+    *,
+    headless: bool = True,
+    net_log: Path | None = None,
+    lang: str | None = None,
+    extension_dir: Path = DIST,
+):
     """A persistent Playwright context (extensions need one) running the built extension.
 
     On a fresh profile the extension's first-install options tab is let open and load before this returns,
@@ -93,13 +117,17 @@ def launch(playwright, user_data_dir: Path, ports: Ports, *, headless: bool = Tr
     manifest = json.loads((Path(extension_dir) / "manifest.json").read_text())
     fresh = not (Path(user_data_dir) / "Default").exists() and "options_ui" in manifest
     context = playwright.chromium.launch_persistent_context(
-        str(user_data_dir), executable_path=find_chromium(), headless=headless,
+        str(user_data_dir),
+        executable_path=find_chromium(),
+        headless=headless,
         args=chromium_args(ports, extension_dir, net_log, lang),
-        ignore_default_args=["--disable-extensions"], viewport={"width": 1440, "height": 900},
+        ignore_default_args=["--disable-extensions"],
+        viewport={"width": 1440, "height": 900},
         locale=lang,
     )
     if fresh:
         import time
+
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             tab = next((pg for pg in context.pages if "/options/options.html" in pg.url), None)
@@ -114,6 +142,7 @@ def unpacked_extension_id(extension_dir: Path = DIST) -> str:
     """The id Chromium gives an unpacked extension without a manifest key: derived from its absolute path,
     known before launch (the enterprise-policy test writes it into the policy file)."""
     import hashlib
+
     digest = hashlib.sha256(str(Path(extension_dir).resolve()).encode()).hexdigest()[:32]
     return "".join(chr(ord("a") + int(c, 16)) for c in digest)
 
@@ -128,6 +157,7 @@ def extension_id(context, timeout_s: float = 15.0) -> str:
 def panel_frame(page, timeout_s: float = 30.0):
     """The Loop Returns panel's frame on a helpdesk page (its URL path is fixed; its origin may be per-session)."""
     import time
+
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         frame = next((f for f in page.frames if "/panel/panel.html" in f.url), None)
@@ -140,6 +170,7 @@ def panel_frame(page, timeout_s: float = 30.0):
 def wait_state(frame, *states: str, timeout_s: float = 30.0) -> str:
     """Wait until the panel shows one of ``states`` (its root's ``data-panel-state``); returns it."""
     import time
+
     deadline = time.monotonic() + timeout_s
     state = None
     while time.monotonic() < deadline:
@@ -158,7 +189,7 @@ def open_ticket_panel(context, url: str, state: str = "ready", timeout_s: float 
     page = context.new_page()
     try:
         page.goto(url)
-    except Exception as err:  # noqa: BLE001 - Playwright's Error
+    except Exception as err:
         # Chrome can turn a freshly opened tab into the extension's install-time options page (seen in a
         # restarted profile): that is the browser's doing, so the ticket opens in a tab of its own.
         if "interrupted by another navigation" not in str(err):

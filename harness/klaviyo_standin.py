@@ -5,6 +5,7 @@ own delays (``list_delay``, ``conversation_delay``, ``sidebar_delay``), so after
 different moments, as on the real page. Tests replace ``server.tickets`` (and ``server.extra_pages``,
 ``server.page_script``, ``server.config``) per test; the demo uses DEMO_TICKETS.
 """
+
 from __future__ import annotations
 
 import copy
@@ -30,39 +31,96 @@ def _order(name: str, total: str, status: str = "Fulfilled") -> dict:
 
 
 DEMO_TICKETS = [
-    {"id": "101", "subject": "Where is my return?", "channel": "Email", "status": "Open", "when": "9:41",
-     "assignee": "Sam (you)", "created": "Nov 30, 2026", "tags": ["returns"],
-     "customer": {"name": "Jane Doe", "email": "jane@example.com", "phone": "+1 212 555 0101"},
-     "orders": [_order("#1001", "$120.00"), _order("#1002", "$45.00")],
-     "messages": [_msg("Jane Doe", "Hi, my order #1001 arrived broken. I sent it back last week, where is it?", "9:41")]},
-    {"id": "102", "subject": "Exchange question", "channel": "Chat", "status": "Open", "when": "9:12",
-     "assignee": "Sam (you)", "created": "Nov 30, 2026", "tags": ["exchange"],
-     "customer": {"name": "Max Mustermann", "email": "max@example.com", "phone": "+1 415 555 0102"},
-     "orders": [_order("#1003", "$89.00"), _order("#1004", "$210.00")],
-     "messages": [_msg("Max Mustermann", "Re: order #1003. Can I exchange the jacket for a larger size?", "9:12"),
-                  _msg("Sam", "Hi Max, let me check that for you.", "9:15", "agent")]},
-    {"id": "103", "subject": "Send it back", "channel": "Email", "status": "Open", "when": "Yesterday",
-     "assignee": "Unassigned", "created": "Nov 29, 2026", "tags": [],
-     "customer": {"name": "Ava Smith", "email": "ava@example.com", "phone": "+1 312 555 0103"},
-     "orders": [_order("#1005", "$60.00"), _order("#1006", "$30.00"),
-                _order("#1007", "$75.00")],
-     "messages": [_msg("Ava Smith", "I want to send these back, please.", "Yesterday")]},
-    {"id": "104", "subject": "Question about an order", "channel": "Email", "status": "Open", "when": "Mon",
-     "assignee": "Unassigned", "created": "Nov 28, 2026", "tags": ["gift"],
-     "customer": {"name": "Noah Jones", "email": "noah@example.com", "phone": "+1 512 555 0104"},
-     "orders": [],
-     "messages": [_msg("Noah Jones", "My order 1010 was a gift, can it be returned? It's order #1010.", "Mon")]},
-    {"id": "105", "subject": "Do you ship to Canada?", "channel": "Chat", "status": "Open", "when": "Sun",
-     "assignee": "Unassigned", "created": "Nov 27, 2026", "tags": [],
-     "customer": {"name": "Liam Brown", "email": "liam@example.com", "phone": "+1 604 555 0105"},
-     "orders": [],
-     "messages": [_msg("Liam Brown", "Hello! Do you ship to Canada, and how long does it take?", "Sun")]},
-    {"id": "106", "subject": "I lost my return label", "channel": "Email", "status": "Open", "when": "Sat",
-     "assignee": "Sam (you)", "created": "Nov 26, 2026", "tags": ["returns"],
-     "customer": {"name": "Mia Garcia", "email": "mia@example.com", "phone": "+1 617 555 0106"},
-     "orders": [_order("#1011", "$45.00"), _order("#1012", "$60.00"), _order("#1013", "$60.00")],
-     "messages": [_msg("Mia Garcia", "I deleted the e-mail with my return label for #1011, can you send it again? "
-                                     "And #1012 never got a label at all.", "Sat")]},
+    {
+        "id": "101",
+        "subject": "Where is my return?",
+        "channel": "Email",
+        "status": "Open",
+        "when": "9:41",
+        "assignee": "Sam (you)",
+        "created": "Nov 30, 2026",
+        "tags": ["returns"],
+        "customer": {"name": "Jane Doe", "email": "jane@example.com", "phone": "+1 212 555 0101"},
+        "orders": [_order("#1001", "$120.00"), _order("#1002", "$45.00")],
+        "messages": [
+            _msg("Jane Doe", "Hi, my order #1001 arrived broken. I sent it back last week, where is it?", "9:41")
+        ],
+    },
+    {
+        "id": "102",
+        "subject": "Exchange question",
+        "channel": "Chat",
+        "status": "Open",
+        "when": "9:12",
+        "assignee": "Sam (you)",
+        "created": "Nov 30, 2026",
+        "tags": ["exchange"],
+        "customer": {"name": "Max Mustermann", "email": "max@example.com", "phone": "+1 415 555 0102"},
+        "orders": [_order("#1003", "$89.00"), _order("#1004", "$210.00")],
+        "messages": [
+            _msg("Max Mustermann", "Re: order #1003. Can I exchange the jacket for a larger size?", "9:12"),
+            _msg("Sam", "Hi Max, let me check that for you.", "9:15", "agent"),
+        ],
+    },
+    {
+        "id": "103",
+        "subject": "Send it back",
+        "channel": "Email",
+        "status": "Open",
+        "when": "Yesterday",
+        "assignee": "Unassigned",
+        "created": "Nov 29, 2026",
+        "tags": [],
+        "customer": {"name": "Ava Smith", "email": "ava@example.com", "phone": "+1 312 555 0103"},
+        "orders": [_order("#1005", "$60.00"), _order("#1006", "$30.00"), _order("#1007", "$75.00")],
+        "messages": [_msg("Ava Smith", "I want to send these back, please.", "Yesterday")],
+    },
+    {
+        "id": "104",
+        "subject": "Question about an order",
+        "channel": "Email",
+        "status": "Open",
+        "when": "Mon",
+        "assignee": "Unassigned",
+        "created": "Nov 28, 2026",
+        "tags": ["gift"],
+        "customer": {"name": "Noah Jones", "email": "noah@example.com", "phone": "+1 512 555 0104"},
+        "orders": [],
+        "messages": [_msg("Noah Jones", "My order 1010 was a gift, can it be returned? It's order #1010.", "Mon")],
+    },
+    {
+        "id": "105",
+        "subject": "Do you ship to Canada?",
+        "channel": "Chat",
+        "status": "Open",
+        "when": "Sun",
+        "assignee": "Unassigned",
+        "created": "Nov 27, 2026",
+        "tags": [],
+        "customer": {"name": "Liam Brown", "email": "liam@example.com", "phone": "+1 604 555 0105"},
+        "orders": [],
+        "messages": [_msg("Liam Brown", "Hello! Do you ship to Canada, and how long does it take?", "Sun")],
+    },
+    {
+        "id": "106",
+        "subject": "I lost my return label",
+        "channel": "Email",
+        "status": "Open",
+        "when": "Sat",
+        "assignee": "Sam (you)",
+        "created": "Nov 26, 2026",
+        "tags": ["returns"],
+        "customer": {"name": "Mia Garcia", "email": "mia@example.com", "phone": "+1 617 555 0106"},
+        "orders": [_order("#1011", "$45.00"), _order("#1012", "$60.00"), _order("#1013", "$60.00")],
+        "messages": [
+            _msg(
+                "Mia Garcia",
+                "I deleted the e-mail with my return label for #1011, can you send it again? "
+                "And #1012 never got a label at all.",
+                "Sat",
+            )
+        ],
+    },
 ]
 
 
@@ -73,7 +131,7 @@ def preview(ticket: dict) -> str:
 
 
 class KlaviyoHandler(RecordingHandler):
-    server: "KlaviyoStandin"
+    server: KlaviyoStandin
 
     def handle_request(self, rec: Recorded) -> None:
         srv = self.server
@@ -83,8 +141,16 @@ class KlaviyoHandler(RecordingHandler):
             self.send(200, json.dumps(srv.config).encode())
         elif path == "/api/helpdesk/tickets":
             time.sleep(srv.list_delay)
-            rows = [{"id": t["id"], "subject": t["subject"], "customer": {"name": t["customer"]["name"]},
-                     "preview": preview(t), "when": t.get("when", "")} for t in srv.tickets]
+            rows = [
+                {
+                    "id": t["id"],
+                    "subject": t["subject"],
+                    "customer": {"name": t["customer"]["name"]},
+                    "preview": preview(t),
+                    "when": t.get("when", ""),
+                }
+                for t in srv.tickets
+            ]
             self.send(200, json.dumps({"tickets": rows}).encode())
         elif pane:
             ticket = next((t for t in srv.tickets if t["id"] == pane.group(1)), None)
@@ -92,15 +158,26 @@ class KlaviyoHandler(RecordingHandler):
                 return self.send(404, b'{"error": "no such ticket"}')
             if pane.group(2) == "conversation":
                 time.sleep(srv.conversation_delay)
-                body = {"subject": ticket["subject"], "channel": ticket.get("channel", "Email"),
-                        "status": ticket.get("status", "Open"), "messages": ticket["messages"]}
+                body = {
+                    "subject": ticket["subject"],
+                    "channel": ticket.get("channel", "Email"),
+                    "status": ticket.get("status", "Open"),
+                    "messages": ticket["messages"],
+                }
             else:
                 time.sleep(srv.sidebar_delay)
-                body = {"ticket": {"id": ticket["id"], "assignee": ticket.get("assignee", "Unassigned"),
-                                   "created": ticket.get("created", ""), "channel": ticket.get("channel", "Email"),
-                                   "tags": ticket.get("tags", [])},
-                        "customer": ticket["customer"], "orders": ticket["orders"],
-                        "analytics": {"churn": "low", "nextOrder": "in 3 weeks"}}
+                body = {
+                    "ticket": {
+                        "id": ticket["id"],
+                        "assignee": ticket.get("assignee", "Unassigned"),
+                        "created": ticket.get("created", ""),
+                        "channel": ticket.get("channel", "Email"),
+                        "tags": ticket.get("tags", []),
+                    },
+                    "customer": ticket["customer"],
+                    "orders": ticket["orders"],
+                    "analytics": {"churn": "low", "nextOrder": "in 3 weeks"},
+                }
             self.send(200, json.dumps(body).encode())
         elif path in srv.extra_pages:
             body, ctype = srv.extra_pages[path]

@@ -20,9 +20,11 @@ Tests steer it through attributes: ``keys`` (key -> scopes), ``latency``, ``faul
 ``name_form`` (which order-name spelling details accepts), ``customer_lookup`` (v2 on/off),
 ``customer_filter_ignored`` (v2 answers every customer's rows, as a broken filter would), ``drafts_enabled``
 (the Draft Returns beta, off for most shops), ``notes`` (return id -> notes) and ``allowlist`` (the shop's
-entries), ``label_delay`` / ``label_generation_fails`` (Generate Label), and read ``requests`` (everything received, headers included) and ``drafts`` (every draft return and
-its state).
+entries), ``label_delay`` / ``label_generation_fails`` (Generate Label), ``writes_refused`` (keys that may
+not cancel or flag), and read ``requests`` (everything received, headers included) and ``drafts`` (every draft
+return and its state).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +32,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from harness.servers import HTTPSServer, Recorded, RecordingHandler
@@ -63,105 +65,214 @@ class Fault:
 
 
 def _ago(days: float) -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=days)
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(days=days)
 
 
 def demo_orders() -> dict[str, dict]:
     """Orders of the demo shop: who bought them, how the portal looks them up, and what Loop would allow."""
+
     def order(name, email, zip_, phone, days, eligibility="eligible", items=2):
-        return {"name": name, "email": email, "zip": zip_, "phone": phone, "created": _ago(days),
-                "eligibility": eligibility, "items": items,
-                "provider_order_id": 5444175757000 + int(re.sub(r"\D", "", name))}
-    return {o["name"]: o for o in [
-        order("#1001", "jane@example.com", "10001", "+12125550101", 20),
-        order("#1002", "jane@example.com", "10001", "+12125550101", 12),
-        order("#1003", "max@example.com", "94107", "+14155550102", 35),
-        order("#1004", "max@example.com", "94107", "+14155550102", 8),
-        order("#1005", "ava@example.com", "60601", "+13125550103", 70),
-        order("#1006", "ava@example.com", "60601", "+13125550103", 15, "final-sale"),
-        order("#1007", "ava@example.com", "60601", "+13125550103", 120, "outside-return-window"),
-        order("#1008", "jane@example.com", "10001", "+12125550101", 230),
-        order("#1009", "noah@example.com", "73301", "+15125550104", 2, "not-fulfilled"),
-        order("#1010", "noah@example.com", "73301", "+15125550104", 25),
-        order("#1011", "mia@example.com", "02139", "+16175550106", 9),
-        order("#1012", "mia@example.com", "02139", "+16175550106", 6),
-        order("#1013", "mia@example.com", "02139", "+16175550106", 5),
-    ]}
+        return {
+            "name": name,
+            "email": email,
+            "zip": zip_,
+            "phone": phone,
+            "created": _ago(days),
+            "eligibility": eligibility,
+            "items": items,
+            "provider_order_id": 5444175757000 + int(re.sub(r"\D", "", name)),
+        }
+
+    return {
+        o["name"]: o
+        for o in [
+            order("#1001", "jane@example.com", "10001", "+12125550101", 20),
+            order("#1002", "jane@example.com", "10001", "+12125550101", 12),
+            order("#1003", "max@example.com", "94107", "+14155550102", 35),
+            order("#1004", "max@example.com", "94107", "+14155550102", 8),
+            order("#1005", "ava@example.com", "60601", "+13125550103", 70),
+            order("#1006", "ava@example.com", "60601", "+13125550103", 15, "final-sale"),
+            order("#1007", "ava@example.com", "60601", "+13125550103", 120, "outside-return-window"),
+            order("#1008", "jane@example.com", "10001", "+12125550101", 230),
+            order("#1009", "noah@example.com", "73301", "+15125550104", 2, "not-fulfilled"),
+            order("#1010", "noah@example.com", "73301", "+15125550104", 25),
+            order("#1011", "mia@example.com", "02139", "+16175550106", 9),
+            order("#1012", "mia@example.com", "02139", "+16175550106", 6),
+            order("#1013", "mia@example.com", "02139", "+16175550106", 5),
+        ]
+    }
 
 
 def demo_returns() -> list[dict]:
     """Returns in the list/v2 shape (string ids, ISO timestamps); details converts them."""
+
     def ret(rid, order, state, days, outcome, items, carrier="N/A", number="N/A", label="N/A", **extra):
         created = _ago(days)
         total = sum(float(i["price"]) for i in items)
         base = {
-            "id": str(rid), "state": state, "created_at": created.isoformat().replace("+00:00", "Z"),
+            "id": str(rid),
+            "state": state,
+            "created_at": created.isoformat().replace("+00:00", "Z"),
             "updated_at": (created + timedelta(hours=5)).isoformat().replace("+00:00", "Z"),
-            "order_id": str(90000000 + rid % 1000), "order_name": order,
-            "order_number": order.lstrip("#"), "provider_order_id": str(5444175757000 + int(order[1:])),
-            "customer": demo_orders()[order]["email"], "currency": "USD", "outcome": outcome,
-            "total": f"{total:.2f}", "return_total": f"{total:.2f}",
+            "order_id": str(90000000 + rid % 1000),
+            "order_name": order,
+            "order_number": order.lstrip("#"),
+            "provider_order_id": str(5444175757000 + int(order[1:])),
+            "customer": demo_orders()[order]["email"],
+            "currency": "USD",
+            "outcome": outcome,
+            "total": f"{total:.2f}",
+            "return_total": f"{total:.2f}",
             "exchange_total": f"{total:.2f}" if "exchange" in outcome else "0.00",
             "refund": f"{total:.2f}" if outcome == "refund" else "0.00",
             "gift_card": f"{total:.2f}" if outcome == "credit" else "0.00",
-            "carrier": carrier, "tracking_number": number, "label_status": label,
+            "carrier": carrier,
+            "tracking_number": number,
+            "label_status": label,
             "label_updated_at": (created + timedelta(days=1)).isoformat().replace("+00:00", "Z"),
             "status_page_url": f"{PORTAL}/#/return/{uuid.UUID(int=rid)}",
-            "line_items": [{"line_item_id": rid * 10 + n, "provider_line_item_id": 23984238720 + n,
-                            "title": i["title"], "variant_title": i["variant"], "sku": f"SKU-{rid}-{n}",
-                            "price": i["price"], "return_reason": i["reason"], "outcome": "default"}
-                           for n, i in enumerate(items)],
-            "labels": [] if number == "N/A" else [
-                {"status": label, "carrier": carrier, "tracking_number": number, "rate": 7.5,
-                 "url": f"https://labels.loopreturns.com/{rid}.pdf",
-                 "updated_at": (created + timedelta(days=1)).isoformat().replace("+00:00", "Z"),
-                 "line_items": [rid * 10]}],
+            "line_items": [
+                {
+                    "line_item_id": rid * 10 + n,
+                    "provider_line_item_id": 23984238720 + n,
+                    "title": i["title"],
+                    "variant_title": i["variant"],
+                    "sku": f"SKU-{rid}-{n}",
+                    "price": i["price"],
+                    "return_reason": i["reason"],
+                    "outcome": "default",
+                }
+                for n, i in enumerate(items)
+            ],
+            "labels": []
+            if number == "N/A"
+            else [
+                {
+                    "status": label,
+                    "carrier": carrier,
+                    "tracking_number": number,
+                    "rate": 7.5,
+                    "url": f"https://labels.loopreturns.com/{rid}.pdf",
+                    "updated_at": (created + timedelta(days=1)).isoformat().replace("+00:00", "Z"),
+                    "line_items": [rid * 10],
+                }
+            ],
             "type": "standard",
         }
         base.update(extra)
         return base
-    shirt = {"title": "Linen Shirt", "variant": "M / White", "price": "60.00", "reason": "\"Item arrived damaged\""}
+
+    shirt = {"title": "Linen Shirt", "variant": "M / White", "price": "60.00", "reason": '"Item arrived damaged"'}
     shorts = {"title": "Chino Shorts", "variant": "32 / Navy", "price": "45.00", "reason": "Too small"}
-    jacket = {"title": "Rain Jacket", "variant": "L / Olive", "price": "89.00", "reason": "\"Too big\""}
+    jacket = {"title": "Rain Jacket", "variant": "L / Olive", "price": "89.00", "reason": '"Too big"'}
     boots = {"title": "Trail Boots", "variant": "EU 42", "price": "210.00", "reason": "Changed my mind"}
     scarf = {"title": "Wool Scarf", "variant": "One size", "price": "60.00", "reason": "Not as pictured"}
     mug = {"title": "Stoneware Mug", "variant": "Sand", "price": "24.00", "reason": "Duplicate gift"}
     return [
         # Money and exchanges as Loop's Get Return Details documents them; the v2 list rows lack refunds[]
         # (Gladly's fixture), so "_refunds" reaches the details shape only.
-        ret(37603915, "#1001", "open", 3, "refund", [shirt, shorts], "USPS", "9400111899223397623910", "in_transit",
-            refund="100.00", handling_fee="5.00", _refunds=[]),
-        ret(37603920, "#1003", "closed", 10, "exchange+refund", [jacket], "UPS", "1Z999AA10123456784", "delivered",
-            exchange_total="79.00", refund="10.00", exchange_order_name="EXC-1003-1",
-            exchanges=[{"exchange_id": "11801246", "exchange_order_id": 4804378558615,
-                        "exchange_order_name": "EXC-1003-1", "product_id": "8830001", "variant_id": "41845504671895",
-                        "sku": "", "type": "exchange", "title": "Rain Jacket - M / Olive", "price": "79.00",
-                        "discount": "0.00", "tax": "0.00", "total": "79.00", "out_of_stock": False,
-                        "out_of_stock_resolution": None}],
-            _refunds=[{"gateway": "Stripe", "amount": "10.00", "currency": "USD", "provider_refund_id": "re_3Q1",
-                       "provider": "shopify"}]),
+        ret(
+            37603915,
+            "#1001",
+            "open",
+            3,
+            "refund",
+            [shirt, shorts],
+            "USPS",
+            "9400111899223397623910",
+            "in_transit",
+            refund="100.00",
+            handling_fee="5.00",
+            _refunds=[],
+        ),
+        ret(
+            37603920,
+            "#1003",
+            "closed",
+            10,
+            "exchange+refund",
+            [jacket],
+            "UPS",
+            "1Z999AA10123456784",
+            "delivered",
+            exchange_total="79.00",
+            refund="10.00",
+            exchange_order_name="EXC-1003-1",
+            exchanges=[
+                {
+                    "exchange_id": "11801246",
+                    "exchange_order_id": 4804378558615,
+                    "exchange_order_name": "EXC-1003-1",
+                    "product_id": "8830001",
+                    "variant_id": "41845504671895",
+                    "sku": "",
+                    "type": "exchange",
+                    "title": "Rain Jacket - M / Olive",
+                    "price": "79.00",
+                    "discount": "0.00",
+                    "tax": "0.00",
+                    "total": "79.00",
+                    "out_of_stock": False,
+                    "out_of_stock_resolution": None,
+                }
+            ],
+            _refunds=[
+                {
+                    "gateway": "Stripe",
+                    "amount": "10.00",
+                    "currency": "USD",
+                    "provider_refund_id": "re_3Q1",
+                    "provider": "shopify",
+                }
+            ],
+        ),
         ret(37603801, "#1003", "cancelled", 30, "refund", [jacket]),
         ret(37603930, "#1004", "review", 2, "refund", [boots]),
         ret(37603700, "#1005", "expired", 40, "credit", [scarf], "FedEx", "794698765432", "pre_transit"),
         ret(37603500, "#1008", "closed", 200, "credit", [mug], "DHL", "JD014600006281230704", "delivered"),
         # Mia's: a label made but not shipped (she lost it), an open return with no label yet, and a Happy
         # Returns drop-off (a QR code at a return bar, no carrier label).
-        ret(37604011, "#1011", "open", 4, "refund", [shorts], "USPS", "9400111899223397600411", "new",
-            label_url="https://labels.loopreturns.com/37604011.pdf"),
+        ret(
+            37604011,
+            "#1011",
+            "open",
+            4,
+            "refund",
+            [shorts],
+            "USPS",
+            "9400111899223397600411",
+            "new",
+            label_url="https://labels.loopreturns.com/37604011.pdf",
+        ),
         ret(37604012, "#1012", "open", 1, "credit", [scarf]),
-        ret(37604013, "#1013", "open", 1, "refund", [shirt],
-            return_method={"type": "happy-returns", "name": "Happy Returns drop-off (QR code)",
-                           "state": "pending", "rma_code": "HR-8C2KQ"}),
+        ret(
+            37604013,
+            "#1013",
+            "open",
+            1,
+            "refund",
+            [shirt],
+            return_method={
+                "type": "happy-returns",
+                "name": "Happy Returns drop-off (QR code)",
+                "state": "pending",
+                "rma_code": "HR-8C2KQ",
+            },
+        ),
     ]
 
 
 def demo_notes() -> dict[str, list[dict]]:
     """Notes on the demo returns, in Get Return Notes' shape (ids as integers, ``YYYY-MM-DD HH:MM:SS``)."""
+
     def note(nid: int, content: str, days: float) -> dict:
         return {"id": nid, "content": content, "created_at": _ago(days).strftime("%Y-%m-%d %H:%M:%S")}
+
     return {
-        "37603915": [note(5101, "Customer says the box was crushed on arrival; photos on file.", 3),
-                     note(5102, "Label re-sent by e-mail.", 1)],
+        "37603915": [
+            note(5101, "Customer says the box was crushed on arrival; photos on file.", 3),
+            note(5102, "Label re-sent by e-mail.", 1),
+        ],
         "37603920": [note(5001, "Exchange shipped in size M as the customer asked.", 8)],
     }
 
@@ -178,7 +289,7 @@ def to_details_shape(ret: dict) -> dict:
 
 
 class LoopHandler(RecordingHandler):
-    server: "LoopStandin"
+    server: LoopStandin
 
     def handle_request(self, rec: Recorded) -> None:
         srv = self.server
@@ -205,13 +316,15 @@ class LoopHandler(RecordingHandler):
         }
         key_version = "v2" if version == "v2" else "v1"
         entry = handler.get((key_version, route))
-        by_id = [(r"draft-returns/([^/]+)/cancel", "draft_returns", self.cancel_draft, UNAUTHORIZED_CURRENT),
-                 (r"allowlists/([^/]+)", "orders", self.allowlist_entry, UNAUTHORIZED_LEGACY),
-                 (r"warehouse/return/([^/]+)/notes", "returns", self.notes, UNAUTHORIZED_CURRENT),
-                 (r"warehouse/return/([^/]+)/note", "returns", self.add_note, UNAUTHORIZED_CURRENT),
-                 (r"warehouse/return/([^/]+)/cancel", "returns", self.cancel_return, UNAUTHORIZED_CURRENT),
-                 (r"warehouse/return/([^/]+)/flag", "returns", self.flag_return, UNAUTHORIZED_CURRENT),
-                 (r"returns/([^/]+)/labels", "labels", self.generate_label, UNAUTHORIZED_CURRENT)]
+        by_id = [
+            (r"draft-returns/([^/]+)/cancel", "draft_returns", self.cancel_draft, UNAUTHORIZED_CURRENT),
+            (r"allowlists/([^/]+)", "orders", self.allowlist_entry, UNAUTHORIZED_LEGACY),
+            (r"warehouse/return/([^/]+)/notes", "returns", self.notes, UNAUTHORIZED_CURRENT),
+            (r"warehouse/return/([^/]+)/note", "returns", self.add_note, UNAUTHORIZED_CURRENT),
+            (r"warehouse/return/([^/]+)/cancel", "returns", self.cancel_return, UNAUTHORIZED_CURRENT),
+            (r"warehouse/return/([^/]+)/flag", "returns", self.flag_return, UNAUTHORIZED_CURRENT),
+            (r"returns/([^/]+)/labels", "labels", self.generate_label, UNAUTHORIZED_CURRENT),
+        ]
         for pattern, scope_, fn_, unauthorized_ in by_id:
             found = re.fullmatch(pattern, route)
             if found and key_version == "v1":
@@ -257,13 +370,28 @@ class LoopHandler(RecordingHandler):
         email = (rec.query.get("customer_email") or [""])[0].lower()
         since = (rec.query.get("from") or ["1970-01-01"])[0]
         limit = int((rec.query.get("limit") or ["10"])[0])
-        rows = [r for r in self.server.returns
-                if (self.server.customer_filter_ignored or r["customer"] == email) and r["updated_at"][:10] >= since]
+        rows = [
+            r
+            for r in self.server.returns
+            if (self.server.customer_filter_ignored or r["customer"] == email) and r["updated_at"][:10] >= since
+        ]
         rows.sort(key=lambda r: r["updated_at"], reverse=True)
         rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
-        self.json(200, {"status": "success", "query": {"from": since, "to": None, "customer_email": email,
-                                                        "filter": "updated_at", "limit": limit, "offset": 0},
-                        "data": rows[:limit]})
+        self.json(
+            200,
+            {
+                "status": "success",
+                "query": {
+                    "from": since,
+                    "to": None,
+                    "customer_email": email,
+                    "filter": "updated_at",
+                    "limit": limit,
+                    "offset": 0,
+                },
+                "data": rows[:limit],
+            },
+        )
 
     def details(self, rec: Recorded) -> None:
         self.server.ripen_labels()
@@ -302,20 +430,36 @@ class LoopHandler(RecordingHandler):
                 return self.json(422, {"message": "The given data was invalid.", "errors": problems})
             with srv.lock:
                 srv.next_allowlist_id += 1
-                entry = {"id": srv.next_allowlist_id, "type": kind, "value": value,
-                         "secondary_value": body.get("secondary_value")}
+                entry = {
+                    "id": srv.next_allowlist_id,
+                    "type": kind,
+                    "value": value,
+                    "secondary_value": body.get("secondary_value"),
+                }
                 srv.allowlist.append(entry)
             return self.json(201, entry)  # a plain object with HTTP 201, as in Gladly's fixture for this call
         per_page = max(1, min(100, int((rec.query.get("pageSize") or rec.query.get("per_page") or ["15"])[0])))
         page = max(1, int((rec.query.get("page") or ["1"])[0]))
-        rows = srv.allowlist[(page - 1) * per_page: page * per_page]
+        rows = srv.allowlist[(page - 1) * per_page : page * per_page]
         last = max(1, -(-len(srv.allowlist) // per_page))
-        self.json(200, {"data": rows, "links": [], "current_page": page, "last_page": last, "per_page": per_page,
-                        "total": len(srv.allowlist), "from": None, "to": None,
-                        "next_page_url": f"{API}/api/v1/allowlists?page={page + 1}" if page < last else None,
-                        "prev_page_url": f"{API}/api/v1/allowlists?page={page - 1}" if page > 1 else None,
-                        "first_page_url": f"{API}/api/v1/allowlists?page=1",
-                        "last_page_url": f"{API}/api/v1/allowlists?page={last}", "path": f"{API}/api/v1/allowlists"})
+        self.json(
+            200,
+            {
+                "data": rows,
+                "links": [],
+                "current_page": page,
+                "last_page": last,
+                "per_page": per_page,
+                "total": len(srv.allowlist),
+                "from": None,
+                "to": None,
+                "next_page_url": f"{API}/api/v1/allowlists?page={page + 1}" if page < last else None,
+                "prev_page_url": f"{API}/api/v1/allowlists?page={page - 1}" if page > 1 else None,
+                "first_page_url": f"{API}/api/v1/allowlists?page=1",
+                "last_page_url": f"{API}/api/v1/allowlists?page={last}",
+                "path": f"{API}/api/v1/allowlists",
+            },
+        )
 
     def allowlist_entry(self, rec: Recorded, entry_id: str) -> None:
         srv = self.server
@@ -356,12 +500,20 @@ class LoopHandler(RecordingHandler):
             return self.json(200, {"errors": {"message": "No return found with this ID."}})
         content = self.body_json(rec).get("content")
         if not isinstance(content, str) or not content.strip() or len(content) >= 255:
-            return self.json(422, {"message": "The given data was invalid.",
-                                   "errors": {"content": ["The content must be a string under 255 characters."]}})
+            return self.json(
+                422,
+                {
+                    "message": "The given data was invalid.",
+                    "errors": {"content": ["The content must be a string under 255 characters."]},
+                },
+            )
         with srv.lock:
             srv.next_note_id += 1
-            note = {"id": srv.next_note_id, "content": content,
-                    "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")}
+            note = {
+                "id": srv.next_note_id,
+                "content": content,
+                "created_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            }
             srv.notes.setdefault(return_id, []).append(note)
         self.json(200, {"note": note})
 
@@ -373,11 +525,25 @@ class LoopHandler(RecordingHandler):
         if state == "expired":
             return self.json(200, {"content": f"Return is expired and cannot be {verb}."})
         if state == "review":
-            return self.json(200, {"errors": {"message": f"Return is flagged and therefore cannot be {verb}.",
-                                              "code": "UNPROCESSABLE_FLAGGED_RETURN"}})
+            return self.json(
+                200,
+                {
+                    "errors": {
+                        "message": f"Return is flagged and therefore cannot be {verb}.",
+                        "code": "UNPROCESSABLE_FLAGGED_RETURN",
+                    }
+                },
+            )
         if state == "closed":
-            return self.json(200, {"errors": {"message": f"Return is closed and therefore cannot be {verb}.",
-                                              "code": "UNPROCESSABLE_RETURN"}})
+            return self.json(
+                200,
+                {
+                    "errors": {
+                        "message": f"Return is closed and therefore cannot be {verb}.",
+                        "code": "UNPROCESSABLE_RETURN",
+                    }
+                },
+            )
         return self.json(200, {"message": f"Return is {state} and therefore cannot be {verb}."})
 
     def _return_action(self, rec: Recorded, return_id: str, verb: str, new_state: str) -> None:
@@ -393,7 +559,7 @@ class LoopHandler(RecordingHandler):
             if ret["state"] != "open":
                 return self._refuse_state(ret, verb)
             ret["state"] = new_state
-            ret["updated_at"] = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+            ret["updated_at"] = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         self.json(200, "true")
 
     def cancel_return(self, rec: Recorded, return_id: str) -> None:
@@ -414,6 +580,7 @@ class LoopHandler(RecordingHandler):
 
         def error(status: int, code: str, message: str) -> None:
             self.json(status, {"errors": [{"code": code, "message": message}]})
+
         if ret is None:
             return error(404, "return_not_found", "Return not found.")
         with srv.lock:
@@ -454,12 +621,17 @@ class LoopHandler(RecordingHandler):
         if rec.method == "GET":
             # List Draft Returns: up to 2026-07 only with the HAL-Forms Accept header (Loop's docs).
             if "hal-forms" not in rec.headers.get("accept", ""):
-                return self.draft_error("unsupported-feature", "List draft returns needs application/prs.hal-forms+json.")
+                return self.draft_error(
+                    "unsupported-feature", "List draft returns needs application/prs.hal-forms+json."
+                )
             if not self.server.drafts_enabled:
                 return self.draft_error("draft-returns-not-enabled", "Draft returns are not enabled for this shop.")
             wanted = (rec.query.get("order_name") or [None])[0]
-            rows = [{"id": k, "state": d["state"], "order_name": d["order"]} for k, d in self.server.drafts.items()
-                    if wanted is None or d["order"] == wanted]
+            rows = [
+                {"id": k, "state": d["state"], "order_name": d["order"]}
+                for k, d in self.server.drafts.items()
+                if wanted is None or d["order"] == wanted
+            ]
             body = json.dumps({"_embedded": {"draft_returns": rows}, "_links": {}}).encode()
             return self.send(200, body, "application/prs.hal-forms+json")
         body = self.body_json(rec)
@@ -476,16 +648,30 @@ class LoopHandler(RecordingHandler):
         self.server.drafts[draft_id] = {"order": order["name"], "state": "created"}
         line_ids = [int(re.sub(r"\D", "", order["name"])) * 100 + n for n in range(order["items"])]
         code = "eligible" if self.allowlisted(order) else order["eligibility"]
-        active = any(r["order_name"] == order["name"] and r["state"] in ("open", "review")
-                     for r in self.server.returns)
+        active = any(r["order_name"] == order["name"] and r["state"] in ("open", "review") for r in self.server.returns)
         if active:
             code = "already-returned"
-        context = {"items_eligible_to_return": [{"order_line_item_id": i} for i in line_ids] if code == "eligible" else [],
-                   "items_not_eligible_to_return": [] if code == "eligible" else
-                   [{"order_line_item_id": i, "ineligibility_code": code} for i in line_ids]}
-        self.json(200, {"draft_return": {"id": draft_id, "return_id": None, "state": "created", "currency": "USD",
-                                         "return_policy": {"id": 7, "name": "Standard", "return_window_days": 30}},
-                        "context": context, "links": {}, "errors": []})
+        context = {
+            "items_eligible_to_return": [{"order_line_item_id": i} for i in line_ids] if code == "eligible" else [],
+            "items_not_eligible_to_return": []
+            if code == "eligible"
+            else [{"order_line_item_id": i, "ineligibility_code": code} for i in line_ids],
+        }
+        self.json(
+            200,
+            {
+                "draft_return": {
+                    "id": draft_id,
+                    "return_id": None,
+                    "state": "created",
+                    "currency": "USD",
+                    "return_policy": {"id": 7, "name": "Standard", "return_window_days": 30},
+                },
+                "context": context,
+                "links": {},
+                "errors": [],
+            },
+        )
 
     def draft_error(self, code: str, message: str) -> None:
         self.json(422, {"errors": [{"code": code, "message": message}]})
@@ -528,11 +714,13 @@ class LoopHandler(RecordingHandler):
         elif kind == "malformed":
             self.send(200, b'{"id": 1, "state": "open", ', "application/json")
         elif kind == "html200":
-            self.send(200, b"<!doctype html><html><body><h1>Service temporarily unavailable</h1></body></html>",
-                      "text/html")
+            self.send(
+                200, b"<!doctype html><html><body><h1>Service temporarily unavailable</h1></body></html>", "text/html"
+            )
         elif kind == "error200":
-            self.json(200, {"errors": {"message": "Unexpected error. <script>alert(1)</script>",
-                                       "code": "UNEXPECTED_ERROR"}})
+            self.json(
+                200, {"errors": {"message": "Unexpected error. <script>alert(1)</script>", "code": "UNEXPECTED_ERROR"}}
+            )
         elif kind == "wrong_schema":
             self.json(200, ["this", "is", "not", "a", "return"])
         elif kind == "huge":
@@ -554,9 +742,11 @@ class LoopStandin(HTTPSServer):
 
     def reset(self) -> None:
         # "labels": Generate Label answers this key (Loop's docs are unclear whether labels need OAuth, Q6).
-        self.keys: dict[str, set[str]] = {FULL_KEY: {"returns", "orders", "draft_returns", "labels"},
-                                          RETURNS_ONLY_KEY: {"returns"},
-                                          NO_DRAFTS_KEY: {"returns", "orders"}}
+        self.keys: dict[str, set[str]] = {
+            FULL_KEY: {"returns", "orders", "draft_returns", "labels"},
+            RETURNS_ONLY_KEY: {"returns"},
+            NO_DRAFTS_KEY: {"returns", "orders"},
+        }
         self.latency = 0.0
         self.faults: list[Fault] = []
         self.name_form = "both"
@@ -589,13 +779,23 @@ class LoopStandin(HTTPSServer):
                 if now < due or ret is None:
                     continue
                 del self.pending_labels[rid]
-                stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+                stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
                 number = f"94001118992233976{int(rid) % 100000:05d}"
                 url = f"https://labels.loopreturns.com/{rid}-1.pdf"
-                ret["labels"] = [{"status": "new", "carrier": "USPS", "tracking_number": number, "rate": 7.5,
-                                  "url": url, "updated_at": stamp, "line_items": []}]
-                ret.update(carrier="USPS", tracking_number=number, label_status="new", label_url=url,
-                           label_updated_at=stamp)
+                ret["labels"] = [
+                    {
+                        "status": "new",
+                        "carrier": "USPS",
+                        "tracking_number": number,
+                        "rate": 7.5,
+                        "url": url,
+                        "updated_at": stamp,
+                        "line_items": [],
+                    }
+                ]
+                ret.update(
+                    carrier="USPS", tracking_number=number, label_status="new", label_url=url, label_updated_at=stamp
+                )
 
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:
@@ -616,6 +816,11 @@ def _tiny_png() -> bytes:
 
     def chunk(tag: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
     raw = b"".join(b"\x00" + bytes([0, 255] * 4) for _ in range(8))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0)[:13])
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0)[:13])
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )

@@ -1,11 +1,13 @@
 """A small threaded HTTPS server on loopback that records every request it receives."""
+
 from __future__ import annotations
 
-import threading
 import json
+import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 from harness.tls import server_context
@@ -31,7 +33,7 @@ class RecordingHandler(BaseHTTPRequestHandler):
     # waited up to 40 ms at random (seen in the benchmark as 0-49 ms between headers and body). Real servers
     # do not do that: send at once.
     disable_nagle_algorithm = True
-    server: "HTTPSServer"
+    server: HTTPSServer
 
     def log_message(self, *args) -> None:  # quiet: the request log is the record
         pass
@@ -40,14 +42,20 @@ class RecordingHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
-        rec = Recorded(self.command, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                       {k.lower(): v for k, v in self.headers.items()}, body)
+        rec = Recorded(
+            self.command,
+            parts.path,
+            parse_qs(parts.query, keep_blank_values=True),
+            {k.lower(): v for k, v in self.headers.items()},
+            body,
+        )
         with self.server.lock:
             self.server.requests.append(rec)
         return rec
 
-    def send(self, status: int, body: bytes, content_type: str = "application/json",
-             headers: dict[str, str] | None = None) -> None:
+    def send(
+        self, status: int, body: bytes, content_type: str = "application/json", headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -83,6 +91,7 @@ class HTTPSServer(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         """A client that hangs up mid-answer (the fault tests do it on purpose) is not a server error."""
         import sys
+
         if isinstance(sys.exc_info()[1], OSError):
             return
         super().handle_error(request, client_address)
@@ -91,7 +100,7 @@ class HTTPSServer(ThreadingHTTPServer):
     def port(self) -> int:
         return self.server_address[1]
 
-    def start(self) -> "HTTPSServer":
+    def start(self) -> Self:
         self._thread = threading.Thread(target=self.serve_forever, name=type(self).__name__, daemon=True)
         self._thread.start()
         return self

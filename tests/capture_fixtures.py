@@ -4,6 +4,7 @@ Each is `document.body.outerHTML` of the stand-in in Chromium at a moment a pars
 the rich-text reply box with search results open, a ticket without orders, and two moments of a ticket switch
 (the old sidebar still on screen). The unit tests read them through ``tests.ticket_markup``.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness.bootstrap import ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_venv  # noqa: E402 - after the path is set
 
 OUT = ROOT / "tests" / "fixtures" / "tickets"
 
@@ -26,8 +27,11 @@ def main() -> int:
 
     klaviyo = KlaviyoStandin().start()
     klaviyo.config["sidebarRerenderMs"] = 0  # no "last seen" tick between two captures
-    args = ["--no-sandbox", f"--host-resolver-rules=MAP www.klaviyo.com 127.0.0.1:{klaviyo.port}",
-            "--ignore-certificate-errors"]
+    args = [
+        "--no-sandbox",
+        f"--host-resolver-rules=MAP www.klaviyo.com 127.0.0.1:{klaviyo.port}",
+        "--ignore-certificate-errors",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_chromium(), args=args)
         page = browser.new_page(viewport={"width": 1440, "height": 900})

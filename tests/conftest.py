@@ -1,4 +1,5 @@
 """Shared fixtures: the loopback stand-ins (one per session, reset per test)."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from harness.klaviyo_standin import KlaviyoStandin  # noqa: E402
-from harness.loop_standin import LoopStandin  # noqa: E402
+from harness.klaviyo_standin import KlaviyoStandin  # noqa: E402 - after the path is set
+from harness.loop_standin import LoopStandin  # noqa: E402 - after the path is set
 
 
 @pytest.fixture(scope="session")

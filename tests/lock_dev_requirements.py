@@ -5,6 +5,7 @@ requirements-dev.txt with every file PyPI publishes for each of those versions a
 `pip install --require-hashes` works on any platform a developer or CI uses and refuses anything else.
 Standard library only; run it after changing a pin (and installing it once without hashes).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,21 +15,25 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP = ["pytest", "playwright", "pydantic", "segno", "cryptography", "packaging"]  # what the tests import
+TOP = ["pytest", "playwright", "pydantic", "segno", "cryptography", "packaging", "ruff", "pyright"]  # tests, lint
 
 
 def files(name: str, version: str) -> list[str]:
-    req = urllib.request.Request(f"https://pypi.org/simple/{name}/",
-                                 headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    req = urllib.request.Request(
+        f"https://pypi.org/simple/{name}/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
+    )
     with urllib.request.urlopen(req, timeout=60) as resp:
         data = json.load(resp)
     hashes = []
     for f in data["files"]:
         fn = f["filename"].lower().replace("-", "_")
         stem = f"{name.lower().replace('-', '_')}_{version}".lower()
-        if fn.startswith((stem + "_", stem + ".")) and not f.get("yanked"):
-            if f["filename"].endswith((".whl", ".tar.gz", ".zip")):
-                hashes.append(f["hashes"]["sha256"])
+        if (
+            fn.startswith((stem + "_", stem + "."))
+            and not f.get("yanked")
+            and f["filename"].endswith((".whl", ".tar.gz", ".zip"))
+        ):
+            hashes.append(f["hashes"]["sha256"])
     if not hashes:
         raise SystemExit(f"PyPI lists no file for {name}=={version}")
     return sorted(set(hashes))
@@ -36,13 +41,16 @@ def files(name: str, version: str) -> list[str]:
 
 def main() -> int:
     python = ROOT / ".venv" / "bin" / "python"
-    frozen = subprocess.run([str(python), "-m", "pip", "freeze", "--exclude-editable"], capture_output=True,
-                            text=True, check=True).stdout.split()
+    frozen = subprocess.run(
+        [str(python), "-m", "pip", "freeze", "--exclude-editable"], capture_output=True, text=True, check=True
+    ).stdout.split()
     pins = sorted((line.split("==") for line in frozen if "==" in line), key=lambda p: p[0].lower())
-    lines = ["# CPython tools for building and testing (not shipped); the browser's wheels are in",
-             "# requirements-browser.txt. Installed with --require-hashes (harness/bootstrap.py): every dependency is",
-             "# pinned, with the hash of every file PyPI publishes for that version. Regenerate with",
-             "# `python3 -m tests.lock_dev_requirements`. Used directly by the tests: " + ", ".join(TOP) + "."]
+    lines = [
+        "# CPython tools for building and testing (not shipped); the browser's wheels are in",
+        "# requirements-browser.txt. Installed with --require-hashes (harness/bootstrap.py): every dependency is",
+        "# pinned, with the hash of every file PyPI publishes for that version. Regenerate with",
+        "# `python3 -m tests.lock_dev_requirements`. Used directly by the tests: " + ", ".join(TOP) + ".",
+    ]
     for name, version in pins:
         hashes = files(name, version)
         lines.append(f"{name}=={version} \\")

@@ -3,6 +3,7 @@
 The build stays offline and browser-free: it ships the committed PNGs (extension/icons/icon-<size>.png) and a
 build test checks they exist at their declared sizes. Re-run this after changing the SVG.
 """
+
 from __future__ import annotations
 
 import base64
@@ -12,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness.bootstrap import ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_venv  # noqa: E402 - after the path is set
 
 SIZES = (16, 32, 48, 128)
 
@@ -29,8 +30,10 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
         for size in SIZES:
             page = browser.new_page(viewport={"width": size, "height": size}, device_scale_factor=1)
-            page.set_content(f'<body style="margin:0;background:transparent">'
-                             f'<img src="{src}" width="{size}" height="{size}" style="display:block"></body>')
+            page.set_content(
+                f'<body style="margin:0;background:transparent">'
+                f'<img src="{src}" width="{size}" height="{size}" style="display:block"></body>'
+            )
             page.wait_for_function("document.images[0].complete")
             out = ROOT / "extension" / "icons" / f"icon-{size}.png"
             page.screenshot(path=str(out), omit_background=True)

@@ -4,6 +4,7 @@ Runs the built extension on the local stand-ins exactly like the end-to-end test
 of the whole helpdesk page per state (the size a Chrome Web Store listing takes; build.py copies them into
 store-listing/). The admin's set-up goes through the options page, as an admin does.
 """
+
 from __future__ import annotations
 
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402 - after the path is set
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = {"width": 1280, "height": 800}
@@ -24,6 +25,7 @@ def main() -> int:
     ensure_venv()
     ensure_tools()
     import subprocess
+
     subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
     from playwright.sync_api import sync_playwright
 
@@ -112,7 +114,9 @@ def main() -> int:
         page, frame = open_ticket("106", "ready")
         card = frame.get_by_role("region", name="#1011", exact=True)
         tap(card.get_by_role("button", name="Flag for review", exact=True))
-        card.get_by_label("Why? The warehouse reads this in Loop.").fill("Customer says the parcel held one of two items.")
+        card.get_by_label("Why? The warehouse reads this in Loop.").fill(
+            "Customer says the parcel held one of two items."
+        )
         into_view(card.get_by_role("button", name="Flag #1011 for review", exact=True))
         shot(page, "flag-for-review-reason")
         loop.reset()

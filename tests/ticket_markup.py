@@ -1,5 +1,6 @@
 """HTML -> the content script's page tree, for tests and tools: the same shape the browser sends, so the same
 ``ticket_parser`` code reads it. Not imported by the panel (``html.parser`` stays off its start-up path)."""
+
 from __future__ import annotations
 
 import json

@@ -2,9 +2,11 @@
 
 No cookies, no referrer, and redirects are not followed (an answer that redirects is reported, never chased).
 """
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import js
 
@@ -12,12 +14,17 @@ from pyapp.browser.jsutil import ignore, mark, present, to_js_object
 from pyapp.loop.transport import Request, Response, TransportError
 
 
-
 def _start(request: Request):
     controller = js.AbortController.new()
-    init = {"method": request.method, "headers": request.headers, "redirect": "manual",
-            "credentials": "omit", "cache": "no-store", "referrerPolicy": "no-referrer",
-            "signal": controller.signal}
+    init = {
+        "method": request.method,
+        "headers": request.headers,
+        "redirect": "manual",
+        "credentials": "omit",
+        "cache": "no-store",
+        "referrerPolicy": "no-referrer",
+        "signal": controller.signal,
+    }
     if request.body is not None:
         init["body"] = request.body.decode("utf-8")
     mark("loop:fetch")  # when each request left
@@ -31,7 +38,7 @@ class FetchTransport:
         promise, controller = _start(request)
         try:
             return await asyncio.wait_for(self._exchange(request, promise), request.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TransportError("timeout") from None
         finally:
             controller.abort()
@@ -73,8 +80,6 @@ async def _read_capped(resp, max_bytes: int) -> bytes:
     except Exception:  # noqa: BLE001 - the stream broke mid-body
         raise TransportError("connection") from None
     finally:
-        try:
+        with contextlib.suppress(Exception):  # a reader already released or errored: nothing to free
             reader.releaseLock()
-        except Exception:  # noqa: BLE001
-            pass
     return b"".join(chunks)

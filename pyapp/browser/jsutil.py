@@ -1,4 +1,5 @@
 """Small helpers for JavaScript values and the User Timing marks the benchmark reads."""
+
 from __future__ import annotations
 
 import js

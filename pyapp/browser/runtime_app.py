@@ -10,6 +10,7 @@ One Loop client per key serves every tab: one answer cache, one 429 cool-down, o
 page that remounts its panel gets no fresh budget. A tab's panel state (``pyapp.panel``) outlives its frame for
 ``TAB_KEPT_S``: a sidebar the app re-renders reloads the frame, which gets its view back at once.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,6 +39,7 @@ class Runtime:
         self.tabs: dict[int, TabView] = {}
         self.ports: dict[int, TabView | None] = {}  # None: the options page
         self._handler = create_proxy(self.on_message)
+        self._checks: set[asyncio.Task] = set()  # the options page's key checks in flight
 
     def start(self) -> None:
         js.self.onmessage = self._handler
@@ -83,7 +85,9 @@ class Runtime:
         if view is None:
             message = protocol.parse_options(payload)
             if isinstance(message, protocol.CheckKey):
-                asyncio.ensure_future(self.check_key(port, message))
+                task = asyncio.ensure_future(self.check_key(port, message))
+                self._checks.add(task)  # kept until done: a task nobody holds may be collected mid-check
+                task.add_done_callback(self._checks.discard)
             return
         message = protocol.parse_panel(payload)
         if message is not None:
@@ -130,8 +134,9 @@ class Runtime:
         key = settings.api_key.get_secret_value()
         client = self.clients.get(key)
         if client is None:
-            client = self.clients[key] = LoopClient(FetchTransport(), settings.api_key, ClientConfig(),
-                                                    on_retry=lambda status: self._retrying(key, status))
+            client = self.clients[key] = LoopClient(
+                FetchTransport(), settings.api_key, ClientConfig(), on_retry=lambda status: self._retrying(key, status)
+            )
         return client
 
     def _retrying(self, key: str, status: int) -> None:

@@ -5,6 +5,7 @@ frame is reloaded (the app re-rendered its sidebar) or comes back, it gets the v
 agent had typed. What the panel asks of the browser (the clipboard, the reply box, a new reading of the page)
 goes to the frame as a request, and an unanswered request is a "no".
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -62,11 +63,17 @@ class TabView:
         self._free: asyncio.TimerHandle | None = None
         self._ready_key: str | None = None
         self.settings_changed = False  # the settings changed while no frame showed this tab
-        services = Services(make_client=runtime.client_for, copy_text=self.copy_text, insert_reply=self.insert_reply,
-                            open_options=lambda: self.tell("options"),
-                            set_collapsed=lambda collapsed: self.tell("collapsed", value=collapsed),
-                            retry_policy=runtime.ask_settings, load_package=load_package, now=local_now,
-                            return_changed=lambda ret: runtime.return_changed(self, ret))
+        services = Services(
+            make_client=runtime.client_for,
+            copy_text=self.copy_text,
+            insert_reply=self.insert_reply,
+            open_options=lambda: self.tell("options"),
+            set_collapsed=lambda collapsed: self.tell("collapsed", value=collapsed),
+            retry_policy=runtime.ask_settings,
+            load_package=load_package,
+            now=local_now,
+            return_changed=lambda ret: runtime.return_changed(self, ret),
+        )
         self.panel = Panel(translator(lambda key: "", "en"), services, self.schedule_render)
         self.panel.state.collapsed = runtime.local.get(PANEL_COLLAPSED) is True
         if runtime.settings is not None:
@@ -137,8 +144,12 @@ class TabView:
 
     def show_snapshot(self, snap: protocol.PageSnapshot) -> None:
         settings = self.panel.state.settings
-        ticket = parse_ticket(snap.url, snap.tree, settings.order_headings if settings else (),
-                              profile_headings=settings.profile_headings if settings else ())
+        ticket = parse_ticket(
+            snap.url,
+            snap.tree,
+            settings.order_headings if settings else (),
+            profile_headings=settings.profile_headings if settings else (),
+        )
         reading = self.follower.read(ticket)
         mark("loop:ticket-parsed")
         if self._look_again is not None:
@@ -165,7 +176,7 @@ class TabView:
         post(self.port, {"kind": "do", "op": op, "id": rid, **values})
         try:
             return await asyncio.wait_for(future, ANSWER_WAIT_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         finally:
             self._requests.pop(rid, None)
@@ -198,5 +209,3 @@ class TabView:
         answered = state in (Screen.READY, Screen.NO_ORDERS) or first_status_shown(self.panel.state)
         ready = ticket.key if answered and ticket is not None else None
         post(self.port, {"kind": "view", "tree": tree, "state": str(state), "ready": ready})
-
-

@@ -4,10 +4,11 @@ Strict inward: unknown kinds and unexpected fields are dropped. ``build.py`` wri
 ``extension/shared/contract.js`` and a build test checks that the JavaScript sends and handles no other kind.
 The sender rules are pure functions (``from_our_content_script``), so their hostile cases run on CPython.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +20,7 @@ class Message(BaseModel):
 
 
 # ---- content script -> panel ---------------------------------------------------------------------------
+
 
 class PageChanged(Message):
     """The ticket view changed; ask for a new snapshot."""
@@ -37,6 +39,7 @@ class HostState(Message):
 
 
 # ---- panel -> content script (Python sends these; their answers come back as the models below) -------------
+
 
 class SnapshotRequest(Message):
     kind: Literal["snapshot"] = "snapshot"
@@ -153,8 +156,15 @@ class CheckKey(Message):
     key: str = Field(min_length=1, max_length=500)
 
 
-PANEL_REGISTRY: dict[str, type[Message]] = {"hello": Hello, "snapshot": PageSnapshot, "act": Act, "covered": Covered,
-                                            "host-state": FrameHostState, "typed": Typed, "answer": Answer}
+PANEL_REGISTRY: dict[str, type[Message]] = {
+    "hello": Hello,
+    "snapshot": PageSnapshot,
+    "act": Act,
+    "covered": Covered,
+    "host-state": FrameHostState,
+    "typed": Typed,
+    "answer": Answer,
+}
 OPTIONS_REGISTRY: dict[str, type[Message]] = {"check-key": CheckKey}
 REGISTRY: dict[str, type[Message]] = {"page-changed": PageChanged, "host-state": HostState}
 # Kinds only the extension's JavaScript sends and reads (the panel frame's script and the content script).
@@ -162,10 +172,33 @@ JS_ONLY_KINDS = ("viewport", "scroll-by", "reveal")
 # The runtime's own plumbing: pages -> service worker (ensure-runtime), runtime <-> service worker (want-settings,
 # settings), runtime document <-> its worker (connect, message, disconnect, send, boot-failed), runtime -> frames
 # (view, do).
-PLUMBING_KINDS = ("ensure-runtime", "want-settings", "settings", "connect", "message", "disconnect", "send",
-                  "boot-failed", "view", "do")
-KINDS = tuple(sorted({*REGISTRY, "snapshot", "layout", "host-check", "insert-reply", *JS_ONLY_KINDS,
-                      *PANEL_REGISTRY, *OPTIONS_REGISTRY, *PLUMBING_KINDS}))
+PLUMBING_KINDS = (
+    "ensure-runtime",
+    "want-settings",
+    "settings",
+    "connect",
+    "message",
+    "disconnect",
+    "send",
+    "boot-failed",
+    "view",
+    "do",
+)
+KINDS = tuple(
+    sorted(
+        {
+            *REGISTRY,
+            "snapshot",
+            "layout",
+            "host-check",
+            "insert-reply",
+            *JS_ONLY_KINDS,
+            *PANEL_REGISTRY,
+            *OPTIONS_REGISTRY,
+            *PLUMBING_KINDS,
+        }
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -180,8 +213,9 @@ class Sender:
 def from_our_content_script(sender: Sender, *, extension_id: str, tab_id: int | None) -> bool:
     """This extension's content script, in the top frame of the panel's own tab: the only sender the panel
     hears. Another extension, another tab, a subframe (an ad, an embedded widget) or the page itself is not."""
-    return (tab_id is not None and sender.extension_id == extension_id and sender.tab_id == tab_id
-            and sender.frame_id == 0)
+    return (
+        tab_id is not None and sender.extension_id == extension_id and sender.tab_id == tab_id and sender.frame_id == 0
+    )
 
 
 def accept(payload: Any, sender: Sender, *, extension_id: str, tab_id: int | None, nonce: Nonce) -> Message | None:
@@ -196,18 +230,18 @@ def parse(payload: Any) -> Message | None:
     """The typed message, or None for anything unknown or malformed."""
     if not isinstance(payload, dict):
         return None
-    model = REGISTRY.get(payload.get("kind"))  # type: ignore[arg-type]
+    model = REGISTRY.get(str(payload.get("kind")))
     return _validated(model, payload) if model is not None else None
 
 
 def parse_panel(payload: Any) -> Message | None:
     """A panel frame's message to the runtime, typed; None for anything unknown or malformed."""
-    model = PANEL_REGISTRY.get(payload.get("kind")) if isinstance(payload, dict) else None
+    model = PANEL_REGISTRY.get(str(payload.get("kind"))) if isinstance(payload, dict) else None
     return _validated(model, payload) if model is not None else None
 
 
 def parse_options(payload: Any) -> Message | None:
-    model = OPTIONS_REGISTRY.get(payload.get("kind")) if isinstance(payload, dict) else None
+    model = OPTIONS_REGISTRY.get(str(payload.get("kind"))) if isinstance(payload, dict) else None
     return _validated(model, payload) if model is not None else None
 
 
@@ -219,7 +253,10 @@ def parse_insert_answer(payload: Any) -> InsertAnswer | None:
     return _validated(InsertAnswer, payload)
 
 
-def _validated(model: type[Message], payload: Any) -> Message | None:
+M = TypeVar("M", bound=Message)
+
+
+def _validated(model: type[M], payload: Any) -> M | None:
     try:
         return model.model_validate(payload)
     except ValidationError:

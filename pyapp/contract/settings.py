@@ -6,14 +6,14 @@ row there plus its attribute here, and the UI that shows it.
 Strict inward: storage holds only these fields; anything else is ignored, a malformed value falls back to its
 default, never guessed. Policy (``chrome.storage.managed``) wins field by field over local values.
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
 
-from pyapp.contract.table import (FIELDS, NAMES, Field, apply_changes, effective, for_javascript,  # noqa: F401
-                                  managed_schema)
+from pyapp.contract.table import FIELDS, NAMES, Field, apply_changes, effective, for_javascript, managed_schema
 
 LookupField = Literal["zip", "email", "phone"]
 
@@ -53,8 +53,10 @@ class Settings(BaseModel):
         return self.enabled and self.api_key is not None
 
     def __repr__(self) -> str:
-        return (f"Settings(enabled={self.enabled}, api_key={'set' if self.api_key else 'unset'}, "
-                f"lookup_field={self.lookup_field!r}, locked={self.locked}, managed={sorted(self.managed)})")
+        return (
+            f"Settings(enabled={self.enabled}, api_key={'set' if self.api_key else 'unset'}, "
+            f"lookup_field={self.lookup_field!r}, locked={self.locked}, managed={sorted(self.managed)})"
+        )
 
 
 def merge(local: dict[str, Any] | None, managed: dict[str, Any] | None) -> Settings:
@@ -70,3 +72,18 @@ def merge(local: dict[str, Any] | None, managed: dict[str, Any] | None) -> Setti
         for name in {str(e["loc"][0]) for e in err.errors() if e.get("loc")}:
             candidate.pop(name, None)
         return Settings.model_validate(candidate)
+
+
+# The table's names, re-exported: the settings' callers import them from here.
+__all__ = [
+    "FIELDS",
+    "NAMES",
+    "Field",
+    "LookupField",
+    "Settings",
+    "apply_changes",
+    "effective",
+    "for_javascript",
+    "managed_schema",
+    "merge",
+]

@@ -4,6 +4,7 @@
 page reads (``extension/shared/contract.js``) from ``FIELDS``; ``pyapp.contract.settings`` validates them.
 ``effective`` is the policy-wins reading ``settings.merge`` validates.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,28 +22,74 @@ class Field:
 
 
 FIELDS = (
-    Field("enabled", "enabled", True, {"type": "boolean"}, "Enable Loop Returns",
-          "Show the Loop Returns panel on Klaviyo Helpdesk tickets."),
-    Field("apiKey", "api_key", None, {"type": "string"}, "Loop API key",
-          "A Loop API key with the Returns and Orders scopes."),
-    Field("lookupField", "lookup_field", "email", {"type": "string", "enum": ["zip", "email", "phone"]},
-          "Customer lookup", "What the shop's Loop portal asks with the order name: zip, email or phone."),
-    Field("orderListHeadings", "order_headings", (), {"type": "array", "items": {"type": "string"}},
-          "Order list headings", "Last resort if Klaviyo renames the sidebar's Recent orders list: the heading "
-          "texts to look for (besides Recent orders)."),
-    Field("profileHeadings", "profile_headings", (), {"type": "array", "items": {"type": "string"}},
-          "Customer profile headings", "Last resort if Klaviyo renames the sidebar's Customer section: the heading "
-          "texts of the section that shows the customer's e-mail (besides Customer and Profile)."),
-    Field("allowExceptions", "allow_exceptions", False, {"type": "boolean"},
-          "Let agents allow a return outside the policy",
-          "When true, an agent can allowlist an order in Loop that is outside the return window or a final sale "
-          "(needs the key's Orders scope), after one confirmation; the agent can undo it."),
-    Field("allowReturnChanges", "allow_return_changes", False, {"type": "boolean"},
-          "Let agents cancel and flag returns",
-          "When true, an agent can cancel an open return (so the customer can start over) or flag it for review "
-          "with a reason, each after one confirmation. Sending or creating a return label is always offered."),
-    Field("lockSettings", "locked", False, {"type": "boolean"}, "Lock settings",
-          "When true, agents cannot change any setting in the options page."),
+    Field(
+        "enabled",
+        "enabled",
+        True,
+        {"type": "boolean"},
+        "Enable Loop Returns",
+        "Show the Loop Returns panel on Klaviyo Helpdesk tickets.",
+    ),
+    Field(
+        "apiKey",
+        "api_key",
+        None,
+        {"type": "string"},
+        "Loop API key",
+        "A Loop API key with the Returns and Orders scopes.",
+    ),
+    Field(
+        "lookupField",
+        "lookup_field",
+        "email",
+        {"type": "string", "enum": ["zip", "email", "phone"]},
+        "Customer lookup",
+        "What the shop's Loop portal asks with the order name: zip, email or phone.",
+    ),
+    Field(
+        "orderListHeadings",
+        "order_headings",
+        (),
+        {"type": "array", "items": {"type": "string"}},
+        "Order list headings",
+        "Last resort if Klaviyo renames the sidebar's Recent orders list: the heading "
+        "texts to look for (besides Recent orders).",
+    ),
+    Field(
+        "profileHeadings",
+        "profile_headings",
+        (),
+        {"type": "array", "items": {"type": "string"}},
+        "Customer profile headings",
+        "Last resort if Klaviyo renames the sidebar's Customer section: the heading "
+        "texts of the section that shows the customer's e-mail (besides Customer and Profile).",
+    ),
+    Field(
+        "allowExceptions",
+        "allow_exceptions",
+        False,
+        {"type": "boolean"},
+        "Let agents allow a return outside the policy",
+        "When true, an agent can allowlist an order in Loop that is outside the return window or a final sale "
+        "(needs the key's Orders scope), after one confirmation; the agent can undo it.",
+    ),
+    Field(
+        "allowReturnChanges",
+        "allow_return_changes",
+        False,
+        {"type": "boolean"},
+        "Let agents cancel and flag returns",
+        "When true, an agent can cancel an open return (so the customer can start over) or flag it for review "
+        "with a reason, each after one confirmation. Sending or creating a return label is always offered.",
+    ),
+    Field(
+        "lockSettings",
+        "locked",
+        False,
+        {"type": "boolean"},
+        "Lock settings",
+        "When true, agents cannot change any setting in the options page.",
+    ),
 )
 NAMES = tuple(f.name for f in FIELDS)
 
@@ -60,15 +107,23 @@ def apply_changes(values: dict[str, Any], changes: dict[str, Any]) -> None:
 
 def managed_schema() -> dict:
     """The enterprise policy schema Chrome validates pushed settings against (written into dist/ by build.py)."""
-    return {"type": "object",
-            "properties": {f.name: {"title": f.title, "description": f.description, **f.schema} for f in FIELDS}}
+    return {
+        "type": "object",
+        "properties": {f.name: {"title": f.title, "description": f.description, **f.schema} for f in FIELDS},
+    }
 
 
 def for_javascript() -> dict:
     """What the options page needs: the names and defaults (``None`` defaults are left out: "not set")."""
-    return {"names": list(NAMES), "lockExempt": list(LOCK_EXEMPT),
-            "defaults": {f.name: list(f.default) if isinstance(f.default, tuple) else f.default
-                         for f in FIELDS if f.default is not None}}
+    return {
+        "names": list(NAMES),
+        "lockExempt": list(LOCK_EXEMPT),
+        "defaults": {
+            f.name: list(f.default) if isinstance(f.default, tuple) else f.default
+            for f in FIELDS
+            if f.default is not None
+        },
+    }
 
 
 # Under lockSettings a key saved in the options page before the lock is still used when the policy sets none (the

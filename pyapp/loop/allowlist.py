@@ -5,6 +5,7 @@ final-sale items (Loop's docs). Both calls are writes: sent once, never retried 
 created the entry), each failure one ``LoopError``. Only entries this panel made are undone; the shop's whole
 allowlist is never paged through.
 """
+
 from __future__ import annotations
 
 from pyapp.loop.errors import NotFound, Scope, UnknownRoute

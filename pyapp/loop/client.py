@@ -4,15 +4,18 @@
 strategy (``pyapp.loop.lookup``) and the eligibility check (``pyapp.loop.eligibility``). Loop's answers are data,
 never markup, validated by ``pyapp.loop.models``; the key is a ``SecretStr``, absent from every repr and error.
 """
+
 from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import SecretStr
 
+from pyapp.loop import return_changes
 from pyapp.loop.allowlist import AllowlistEntry, allow_order, remove_entry
 from pyapp.loop.eligibility import DraftCheck, Eligibility
 from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, RejectedInput, Scope, UnknownRoute
@@ -20,17 +23,23 @@ from pyapp.loop.http import API_HOST, HAL_FORMS, ClientConfig, LoopHttp, validat
 from pyapp.loop.lookup import Lookup, TicketReturns, returns_probe
 from pyapp.loop.models import DeepLink, Return, ScopeCheck
 from pyapp.loop.notes import Note, add_note, read_notes
-from pyapp.loop import return_changes
 from pyapp.loop.retry import RetryPolicy
 from pyapp.loop.transport import Transport
 
 
 class LoopClient:
-    def __init__(self, transport: Transport, api_key: str | SecretStr, config: ClientConfig = ClientConfig(),
-                 policy: RetryPolicy = RetryPolicy(), *, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-                 clock: Callable[[], float] = time.monotonic,
-                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 on_retry: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        api_key: str | SecretStr,
+        config: ClientConfig = ClientConfig(),
+        policy: RetryPolicy = RetryPolicy(),
+        *,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        on_retry: Callable[[int], None] | None = None,
+    ) -> None:
         self.config = config
         self._now = now
         self.http = LoopHttp(transport, api_key, config, policy, sleep=sleep, clock=clock, on_retry=on_retry)
@@ -43,14 +52,19 @@ class LoopClient:
     def __repr__(self) -> str:
         return f"LoopClient(base_url={self.config.base_url!r}, key=SecretStr('**********'))"
 
-    async def returns_for_ticket(self, email: str | None, order_names: list[str],
-                                 on_progress: Callable[[TicketReturns, set[str]], None] | None = None,
-                                 automatic: bool = True) -> TicketReturns:
+    async def returns_for_ticket(
+        self,
+        email: str | None,
+        order_names: list[str],
+        on_progress: Callable[[TicketReturns, set[str]], None] | None = None,
+        automatic: bool = True,
+    ) -> TicketReturns:
         """All returns the panel shows for a ticket (``Lookup.ticket``)."""
         return await self.lookup.ticket(email, order_names, on_progress, automatic)
 
-    async def order_returns(self, order_name: str, *, other_spelling: bool = False,
-                            automatic: bool = False) -> list[Return]:
+    async def order_returns(
+        self, order_name: str, *, other_spelling: bool = False, automatic: bool = False
+    ) -> list[Return]:
         """The returns Loop reports for one order name ([] when it has none)."""
         return await self.lookup.order(order_name, other_spelling=other_spelling, automatic=automatic)
 
@@ -102,8 +116,13 @@ class LoopClient:
         try:
             await write
         finally:  # even a failed or timed-out write may have changed the return: nothing of it is kept
-            self.http.drop_naming(ret.id or "", ret.order_name or "", (ret.order_name or "").lstrip("#"),
-                                  "#" + (ret.order_name or "").lstrip("#"), ret.customer or "")
+            self.http.drop_naming(
+                ret.id or "",
+                ret.order_name or "",
+                (ret.order_name or "").lstrip("#"),
+                "#" + (ret.order_name or "").lstrip("#"),
+                ret.customer or "",
+            )
 
     async def read_return(self, return_id: str) -> Return:
         """The return as Loop has it now (never from the cache)."""
@@ -135,8 +154,12 @@ class LoopClient:
                 problem = problem or err.message_key
 
         await asyncio.gather(*(probe(n, *p) for n, p in probes.items()))
-        return ScopeCheck(returns=results.get("returns"), orders=results.get("orders"),
-                          draft_returns=results.get("draft_returns"), problem=problem)
+        return ScopeCheck(
+            returns=results.get("returns"),
+            orders=results.get("orders"),
+            draft_returns=results.get("draft_returns"),
+            problem=problem,
+        )
 
     async def clean_up_drafts(self) -> None:
         await self.drafts.clean_up()

@@ -5,6 +5,7 @@ Loop has no "is this order eligible" call; the Return Create (Draft Returns) API
 shop has no such API or the key lacks its scopes, so it is not asked again. A POST that timed out may still
 have made a draft: ``clean_up()`` looks for it later and cancels it.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -32,14 +33,21 @@ class Ineligibility(StrEnum):
 
     @property
     def message_key(self) -> str:
-        return {"active-return": "whyActiveReturn", "outside-window": "whyOutsideWindow",
-                "final-sale": "whyFinalSale", "not-fulfilled": "whyNotFulfilled",
-                "order-not-found": "whyOrderNotFound", "lookup-mismatch": "whyLookupMismatch",
-                "already-returned": "whyAlreadyReturned", "blocked": "whyBlocked",
-                "unavailable": "whyUnavailable", "address": "whyAddress"}.get(self.value, "whyOther")
+        return {
+            "active-return": "whyActiveReturn",
+            "outside-window": "whyOutsideWindow",
+            "final-sale": "whyFinalSale",
+            "not-fulfilled": "whyNotFulfilled",
+            "order-not-found": "whyOrderNotFound",
+            "lookup-mismatch": "whyLookupMismatch",
+            "already-returned": "whyAlreadyReturned",
+            "blocked": "whyBlocked",
+            "unavailable": "whyUnavailable",
+            "address": "whyAddress",
+        }.get(self.value, "whyOther")
 
     @classmethod
-    def from_code(cls, code: str | None) -> "Ineligibility | None":
+    def from_code(cls, code: str | None) -> Ineligibility | None:
         """A code Loop sends (draft errors, ``ineligibility_code``), or None when its meaning is not known.
 
         Loop documents the draft error codes (shared/loop-api.md); of ``ineligibility_code`` only ``final-sale``
@@ -55,19 +63,31 @@ class Ineligibility(StrEnum):
 ALLOWLIST_OVERRIDES = frozenset({Ineligibility.OUTSIDE_WINDOW, Ineligibility.FINAL_SALE})
 
 _CODES = {
-    "final-sale": Ineligibility.FINAL_SALE, "final-sale-item": Ineligibility.FINAL_SALE,
-    "outside-return-window": Ineligibility.OUTSIDE_WINDOW, "return-window-expired": Ineligibility.OUTSIDE_WINDOW,
-    "outside-window": Ineligibility.OUTSIDE_WINDOW, "past-return-window": Ineligibility.OUTSIDE_WINDOW,
-    "return-window-closed": Ineligibility.OUTSIDE_WINDOW, "outside-of-return-window": Ineligibility.OUTSIDE_WINDOW,
-    "not-fulfilled": Ineligibility.NOT_FULFILLED, "unfulfilled": Ineligibility.NOT_FULFILLED,
-    "order-not-fulfilled": Ineligibility.NOT_FULFILLED, "not-yet-fulfilled": Ineligibility.NOT_FULFILLED,
-    "order-not-found": Ineligibility.NOT_FOUND, "order-lookup-failed": Ineligibility.NOT_FOUND,
+    "final-sale": Ineligibility.FINAL_SALE,
+    "final-sale-item": Ineligibility.FINAL_SALE,
+    "outside-return-window": Ineligibility.OUTSIDE_WINDOW,
+    "return-window-expired": Ineligibility.OUTSIDE_WINDOW,
+    "outside-window": Ineligibility.OUTSIDE_WINDOW,
+    "past-return-window": Ineligibility.OUTSIDE_WINDOW,
+    "return-window-closed": Ineligibility.OUTSIDE_WINDOW,
+    "outside-of-return-window": Ineligibility.OUTSIDE_WINDOW,
+    "not-fulfilled": Ineligibility.NOT_FULFILLED,
+    "unfulfilled": Ineligibility.NOT_FULFILLED,
+    "order-not-fulfilled": Ineligibility.NOT_FULFILLED,
+    "not-yet-fulfilled": Ineligibility.NOT_FULFILLED,
+    "order-not-found": Ineligibility.NOT_FOUND,
+    "order-lookup-failed": Ineligibility.NOT_FOUND,
     "secondary-input-mismatch": Ineligibility.LOOKUP_MISMATCH,
-    "already-returned": Ineligibility.ALREADY_RETURNED, "returned": Ineligibility.ALREADY_RETURNED,
+    "already-returned": Ineligibility.ALREADY_RETURNED,
+    "returned": Ineligibility.ALREADY_RETURNED,
     "item-already-returned": Ineligibility.ALREADY_RETURNED,
-    "active-return": Ineligibility.ACTIVE_RETURN, "return-in-progress": Ineligibility.ACTIVE_RETURN,
-    "pending-return": Ineligibility.ACTIVE_RETURN, "open-return": Ineligibility.ACTIVE_RETURN,
-    "blocklisted": Ineligibility.BLOCKED, "blocked": Ineligibility.BLOCKED, "blocklist": Ineligibility.BLOCKED,
+    "active-return": Ineligibility.ACTIVE_RETURN,
+    "return-in-progress": Ineligibility.ACTIVE_RETURN,
+    "pending-return": Ineligibility.ACTIVE_RETURN,
+    "open-return": Ineligibility.ACTIVE_RETURN,
+    "blocklisted": Ineligibility.BLOCKED,
+    "blocked": Ineligibility.BLOCKED,
+    "blocklist": Ineligibility.BLOCKED,
     "returns-unavailable-for-order": Ineligibility.UNAVAILABLE,
     "returns-unavailable-from-order-address": Ineligibility.ADDRESS,
 }
@@ -83,8 +103,12 @@ class Unchecked(StrEnum):
 
     @property
     def message_key(self) -> str:
-        return {"drafts-off": "uncheckedDraftsOff", "no-scope": "uncheckedNoScope",
-                "unknown-answer": "uncheckedUnknown", "no-answer": "uncheckedNoAnswer"}[self.value]
+        return {
+            "drafts-off": "uncheckedDraftsOff",
+            "no-scope": "uncheckedNoScope",
+            "unknown-answer": "uncheckedUnknown",
+            "no-answer": "uncheckedNoAnswer",
+        }[self.value]
 
 
 class Eligibility(LoopModel):
@@ -132,8 +156,7 @@ class DraftCheck:
             return Eligibility(eligible=None, unchecked=Unchecked.NO_ANSWER)
         if not isinstance(data, dict):
             return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
-        draft = data.get("draft_return") if isinstance(data.get("draft_return"), dict) else {}
-        draft_id = draft.get("id")
+        draft_id = _obj(data, "draft_return").get("id")
         try:
             verdict = eligibility_from_draft(data)
         finally:
@@ -153,14 +176,18 @@ class DraftCheck:
         for order_name in sorted(self._orphans):
             self._orphans.discard(order_name)
             try:
-                data = await self._http.get(f"{self._http.api}/draft-returns", {"order_name": order_name},
-                                            Scope.DRAFT_RETURNS, accept=HAL_FORMS)
+                data = await self._http.get(
+                    f"{self._http.api}/draft-returns", {"order_name": order_name}, Scope.DRAFT_RETURNS, accept=HAL_FORMS
+                )
             except LoopError:
                 continue
             for draft in listed_drafts(data):
-                if draft.get("state") == "created" and draft.get("order_name") in (None, order_name):
-                    if draft.get("id") is not None:
-                        await self._cancel(str(draft["id"]))
+                if (
+                    draft.get("state") == "created"
+                    and draft.get("order_name") in (None, order_name)
+                    and draft.get("id") is not None
+                ):
+                    await self._cancel(str(draft["id"]))
 
     async def _cancel(self, draft_id: str) -> None:
         """Cancelling twice is harmless, so a failed cancel is tried once more; a draft left behind expires on
@@ -189,14 +216,15 @@ def eligibility_from_draft(data: dict) -> Eligibility:
     if codes:
         # validation-failed, unsupported-feature, error-retrieving-order, …: nothing said about the order.
         return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
-    context = data.get("context") if isinstance(data.get("context"), dict) else {}
+    context = _obj(data, "context")
     ok = context.get("items_eligible_to_return") or []
     not_ok = context.get("items_not_eligible_to_return") or []
     ok = ok if isinstance(ok, list) else []
     not_ok = not_ok if isinstance(not_ok, list) else []
     if ok:
-        return Eligibility(eligible=True, eligible_items=len(ok), ineligible_items=len(not_ok),
-                           window_days=window_days(data))
+        return Eligibility(
+            eligible=True, eligible_items=len(ok), ineligible_items=len(not_ok), window_days=window_days(data)
+        )
     if not not_ok:
         return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
     for item in not_ok:
@@ -208,11 +236,15 @@ def eligibility_from_draft(data: dict) -> Eligibility:
     return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER, ineligible_items=len(not_ok))
 
 
+def _obj(parent: dict, key: str) -> dict:
+    """``parent[key]`` when it is an object, else an empty one (Loop's shapes vary)."""
+    value = parent.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def window_days(data: dict) -> int | None:
     """The return window of the draft's policy in days: a whole number from 1 to 3650, else not known."""
-    draft = data.get("draft_return") if isinstance(data.get("draft_return"), dict) else {}
-    policy = draft.get("return_policy") if isinstance(draft.get("return_policy"), dict) else {}
-    days = policy.get("return_window_days")
+    days = _obj(_obj(data, "draft_return"), "return_policy").get("return_window_days")
     return days if isinstance(days, int) and not isinstance(days, bool) and 0 < days <= 3650 else None
 
 
@@ -220,7 +252,7 @@ def listed_drafts(data: Any) -> list[dict]:
     """Drafts from List Draft Returns: HAL (``_embedded.draft_returns``) or a plain ``draft_returns``/``data``."""
     if not isinstance(data, dict):
         return []
-    embedded = data.get("_embedded") if isinstance(data.get("_embedded"), dict) else {}
+    embedded = _obj(data, "_embedded")
     for rows in (embedded.get("draft_returns"), data.get("draft_returns"), data.get("data")):
         if isinstance(rows, list):
             return [r for r in rows[:100] if isinstance(r, dict)]

@@ -16,6 +16,7 @@
 Errors carry the HTTP status and the request path, never the body, the headers or the key: their ``str`` is
 safe to log, and none of it is ever shown to the agent raw (the panel shows ``message_key``'s sentence).
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -62,15 +63,23 @@ class LoopError(Exception):
 class AuthError(LoopError):
     message_key = "errKeyRejected"
 
-    def __init__(self, detail: str = "", *, scope: Scope | None = None, status: int | None = None,
-                 path: str = "") -> None:
+    def __init__(
+        self, detail: str = "", *, scope: Scope | None = None, status: int | None = None, path: str = ""
+    ) -> None:
         self.scope = scope
         super().__init__(detail, status=status, path=path)
 
     @property
     def sentence_key(self) -> str:
-        return {Scope.RETURNS: "errKeyNoReturns", Scope.ORDERS: "errKeyNoOrders",
-                Scope.DRAFT_RETURNS: "errKeyNoDrafts"}.get(self.scope, "errKeyRejected")
+        return (
+            {
+                Scope.RETURNS: "errKeyNoReturns",
+                Scope.ORDERS: "errKeyNoOrders",
+                Scope.DRAFT_RETURNS: "errKeyNoDrafts",
+            }.get(self.scope, "errKeyRejected")
+            if self.scope is not None
+            else "errKeyRejected"
+        )
 
 
 class NotFound(LoopError):
@@ -84,8 +93,7 @@ class Refused(LoopError):
     message_key = "errRefused"
     REASONS = ("expired", "review", "closed", "cancelled", "label-exists", "no-label", "label-failed", "other")
 
-    def __init__(self, detail: str = "", *, reason: str = "other", status: int | None = None,
-                 path: str = "") -> None:
+    def __init__(self, detail: str = "", *, reason: str = "other", status: int | None = None, path: str = "") -> None:
         self.reason = reason if reason in self.REASONS else "other"
         super().__init__(detail, status=status, path=path)
 
@@ -93,8 +101,9 @@ class Refused(LoopError):
 class RejectedInput(LoopError):
     message_key = "errRejectedInput"
 
-    def __init__(self, detail: str = "", *, codes: tuple[str, ...] = (), status: int | None = None,
-                 path: str = "") -> None:
+    def __init__(
+        self, detail: str = "", *, codes: tuple[str, ...] = (), status: int | None = None, path: str = ""
+    ) -> None:
         self.codes = codes
         super().__init__(detail, status=status, path=path)
 
@@ -102,8 +111,9 @@ class RejectedInput(LoopError):
 class RateLimited(LoopError):
     message_key = "errRateLimited"
 
-    def __init__(self, detail: str = "", *, retry_in: float | None = None, status: int | None = None,
-                 path: str = "") -> None:
+    def __init__(
+        self, detail: str = "", *, retry_in: float | None = None, status: int | None = None, path: str = ""
+    ) -> None:
         self.retry_in = retry_in  # seconds left of the cool-down Loop asked for, when it was raised
         super().__init__(detail, status=status, path=path)
 
@@ -140,5 +150,18 @@ class UnknownRoute(BadResponse):
     message_key = "errUnknownRoute"
 
 
-__all__ = ["Scope", "LoopError", "AuthError", "NotFound", "Refused", "RejectedInput", "RateLimited", "Paused", "Unavailable",
-           "Timeout", "BadResponse", "TooLarge", "UnknownRoute"]
+__all__ = [
+    "AuthError",
+    "BadResponse",
+    "LoopError",
+    "NotFound",
+    "Paused",
+    "RateLimited",
+    "Refused",
+    "RejectedInput",
+    "Scope",
+    "Timeout",
+    "TooLarge",
+    "Unavailable",
+    "UnknownRoute",
+]

@@ -5,17 +5,18 @@ Loop's quirks handled here (see shared/loop-api.md): ids as numbers in one endpo
 and ISO-8601 with ``Z`` or an offset); ``"N/A"`` placeholders (absent); reasons wrapped in literal quotes; money
 as plain decimal strings only; links only as https.
 """
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # what a missing timestamp sorts as
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # what a missing timestamp sorts as
 
 PLACEHOLDERS = {"", "n/a", "na", "none", "null", "-"}
 
@@ -45,12 +46,12 @@ def _to_datetime(value: Any) -> Any:
         text = value.strip()
         if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", text):
             # Get Return Details' format: no zone. Loop's other endpoints speak UTC, so read it as UTC.
-            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
 
 
@@ -110,4 +111,3 @@ class LoopModel(BaseModel):
     """Loop adds fields without notice: ignore what we do not use."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
-

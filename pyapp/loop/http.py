@@ -9,21 +9,36 @@ automatic requests (the ones a page's changes trigger, not the agent's clicks) s
 Trust: every body is size-capped and parsed defensively; the key travels only in ``X-Authorization`` to the
 configured API host, and is absent from every repr, error and URL.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import re
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
-from pyapp.loop.errors import (AuthError, BadResponse, NotFound, Paused, RateLimited, RejectedInput, Scope, Timeout,
-                               TooLarge, Unavailable, UnknownRoute)
+from pyapp.loop.errors import (
+    AuthError,
+    BadResponse,
+    NotFound,
+    Paused,
+    RateLimited,
+    RejectedInput,
+    Scope,
+    Timeout,
+    TooLarge,
+    Unavailable,
+    UnknownRoute,
+)
 from pyapp.loop.retry import RetryPolicy, parse_retry_after
 from pyapp.loop.transport import Response, Transport, TransportError
-from pyapp.loop.wire import API_HOST, ClientConfig, request  # noqa: F401 - API_HOST, ClientConfig: re-exported
+from pyapp.loop.wire import API_HOST as API_HOST  # re-exported
+from pyapp.loop.wire import ClientConfig as ClientConfig
+from pyapp.loop.wire import request
 
 HAL_FORMS = "application/prs.hal-forms+json"
 NOT_FOUND_WORDS = re.compile(r"not\s*found|no return|does not exist|unknown order", re.I)
@@ -31,9 +46,17 @@ NOT_FOUND_CODES = {"NOT_FOUND", "ORDER_NOT_FOUND", "RETURN_NOT_FOUND", "order-no
 
 
 class LoopHttp:
-    def __init__(self, transport: Transport, api_key: str | SecretStr, config: ClientConfig, policy: RetryPolicy, *,
-                 sleep: Callable[[float], Awaitable[Any]], clock: Callable[[], float] = time.monotonic,
-                 on_retry: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        api_key: str | SecretStr,
+        config: ClientConfig,
+        policy: RetryPolicy,
+        *,
+        sleep: Callable[[float], Awaitable[Any]],
+        clock: Callable[[], float] = time.monotonic,
+        on_retry: Callable[[int], None] | None = None,
+    ) -> None:
         self._transport = transport
         self._key = api_key if isinstance(api_key, SecretStr) else SecretStr(api_key)
         self.config = config
@@ -55,8 +78,9 @@ class LoopHttp:
         """The versioned path prefix of Loop's v1 endpoints."""
         return f"/api/{self.config.version}"
 
-    async def get(self, path: str, params: dict[str, str], scope: Scope, accept: str = "application/json",
-                  automatic: bool = False) -> Any:
+    async def get(
+        self, path: str, params: dict[str, str], scope: Scope, accept: str = "application/json", automatic: bool = False
+    ) -> Any:
         return await self.send("GET", path, scope, params=params, idempotent=True, accept=accept, automatic=automatic)
 
     async def cached(self, key: tuple, factory: Callable[[], Awaitable[Any]]) -> Any:
@@ -115,9 +139,19 @@ class LoopHttp:
             del self._cache[next(iter(self._cache))]  # the oldest answer
         self._cache[key] = (now, future.result())
 
-    async def send(self, method: str, path: str, scope: Scope, *, params: dict[str, str] | None = None,
-                   json_body: Any = None, idempotent: bool = False, errors_in_body_ok: bool = False,
-                   accept: str = "application/json", automatic: bool = False) -> Any:
+    async def send(
+        self,
+        method: str,
+        path: str,
+        scope: Scope,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: Any = None,
+        idempotent: bool = False,
+        errors_in_body_ok: bool = False,
+        accept: str = "application/json",
+        automatic: bool = False,
+    ) -> Any:
         body = json.dumps(json_body).encode() if json_body is not None else None
         req = request(self.config, self._key.get_secret_value(), method, path, params, body, accept)
         attempt = 0

@@ -5,12 +5,13 @@ per listed order that the lookup did not return (it may sit under another e-mail
 lookup's window); without the lookup, one per order. What the shop's answers teach is kept in ``ShopFacts``:
 whether the customer lookup is offered, and whether its refusal was about the lookup or about the key.
 """
+
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, Paused, RejectedInput, Scope
 from pyapp.loop.http import LoopHttp
@@ -18,7 +19,7 @@ from pyapp.loop.models import Return
 from pyapp.loop.wire import CUSTOMER_LOOKUP, customer_lookup_params
 from pyapp.ticket.order_names import order_key, spellings
 
-_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
+_OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -44,9 +45,13 @@ class Lookup:
         self._now = now
         self.facts = ShopFacts()
 
-    async def ticket(self, email: str | None, order_names: list[str],
-                     on_progress: Callable[[TicketReturns, set[str]], None] | None = None,
-                     automatic: bool = True) -> TicketReturns:
+    async def ticket(
+        self,
+        email: str | None,
+        order_names: list[str],
+        on_progress: Callable[[TicketReturns, set[str]], None] | None = None,
+        automatic: bool = True,
+    ) -> TicketReturns:
         """All returns the panel shows for a ticket: the customer's, plus those of every listed order.
 
         ``on_progress(result, pending)`` is told what the customer lookup found before the listed orders it did
@@ -71,14 +76,17 @@ class Lookup:
             raise next((e for e in failures if isinstance(e, AuthError)), failures[0])
         return result
 
-    async def _customer_into(self, result: TicketReturns, email: str, nothing_else_to_ask: bool,
-                             automatic: bool) -> None:
+    async def _customer_into(
+        self, result: TicketReturns, email: str, nothing_else_to_ask: bool, automatic: bool
+    ) -> None:
         found = await self.customer(email, automatic=automatic)
         if found is None and nothing_else_to_ask and self.facts.lookup_refused:
             # A refusal cannot tell "lookup not offered" from "key rejected": one read-only probe (cached) says
             # which, so a bad key is not shown as "no orders". It raises AuthError for a bad key.
-            await self._http.cached(("probe", "returns"), lambda: self._http.get(
-                *returns_probe(self._http, self._now()), Scope.RETURNS, automatic=automatic))
+            await self._http.cached(
+                ("probe", "returns"),
+                lambda: self._http.get(*returns_probe(self._http, self._now()), Scope.RETURNS, automatic=automatic),
+            )
             self.facts.lookup_refused = False  # the key works: the lookup is simply not offered
         if found is not None:
             result.via_customer_lookup = True
@@ -113,8 +121,10 @@ class Lookup:
         wanted = email.strip().lower()
         params = customer_lookup_params(wanted, self._now(), self._http.config)
         try:
-            data = await self._http.cached(("customer", wanted), lambda: self._http.get(
-                CUSTOMER_LOOKUP, params, Scope.RETURNS, automatic=automatic))
+            data = await self._http.cached(
+                ("customer", wanted),
+                lambda: self._http.get(CUSTOMER_LOOKUP, params, Scope.RETURNS, automatic=automatic),
+            )
         except AuthError:
             self.facts.customer_lookup, self.facts.lookup_refused = False, True
             return None
@@ -140,7 +150,7 @@ class Lookup:
         added when the first answer is "no return": only for a name the agent typed, never on the automatic
         path, whose budget is one call per order.
         """
-        for name in spellings(order_name)[:2 if other_spelling else 1]:
+        for name in spellings(order_name)[: 2 if other_spelling else 1]:
             found = await self._details(name, automatic)
             if found:
                 return found
@@ -168,9 +178,15 @@ class Lookup:
 
 def returns_probe(http: LoopHttp, now: datetime) -> tuple[str, dict[str, str]]:
     """The cheapest read that needs the Returns scope: one row of the last hour's returns list."""
-    return (f"{http.api}/warehouse/return/list",
-            {"from": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-             "to": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "paginate": "true", "pageSize": "1"})
+    return (
+        f"{http.api}/warehouse/return/list",
+        {
+            "from": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "to": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "paginate": "true",
+            "pageSize": "1",
+        },
+    )
 
 
 def parse_return(row: object) -> Return | None:

@@ -3,10 +3,10 @@
 Fields Loop adds without notice are ignored; unknown states are kept as ``unknown`` rather than failing the
 whole answer. How each value is read (ids, timestamps, money, links) is ``pyapp.loop.fields``.
 """
+
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, Field, computed_field, field_validator
 
 from pyapp.loop.fields import EPOCH, HttpsUrl, LoopId, LoopModel, Money, Text, Timestamp, unquote_reason
 from pyapp.loop.tracking import UNSHIPPED, Tracking
+
 
 class ReturnState(StrEnum):
     OPEN = "open"
@@ -25,7 +26,7 @@ class ReturnState(StrEnum):
     UNKNOWN = "unknown"
 
     @classmethod
-    def parse(cls, value: Any) -> "ReturnState":
+    def parse(cls, value: Any) -> ReturnState:
         text = str(value or "").strip().lower().replace("_", " ")
         if text in ("needs review", "needs_review", "flagged"):
             return cls.REVIEW
@@ -41,8 +42,13 @@ class ReturnState(StrEnum):
 
     @property
     def message_key(self) -> str:
-        return {"open": "stateOpen", "review": "stateReview", "closed": "stateClosed",
-                "cancelled": "stateCancelled", "expired": "stateExpired"}.get(self.value, "stateUnknown")
+        return {
+            "open": "stateOpen",
+            "review": "stateReview",
+            "closed": "stateClosed",
+            "cancelled": "stateCancelled",
+            "expired": "stateExpired",
+        }.get(self.value, "stateUnknown")
 
 
 class Outcome(StrEnum):
@@ -55,9 +61,14 @@ class Outcome(StrEnum):
 
     @property
     def message_key(self) -> str:
-        return {"refund": "outcomeRefund", "exchange": "outcomeExchange", "credit": "outcomeCredit",
-                "exchange+refund": "outcomeExchangeRefund", "exchange+credit": "outcomeExchangeCredit",
-                "upsell": "outcomeUpsell"}[self.value]
+        return {
+            "refund": "outcomeRefund",
+            "exchange": "outcomeExchange",
+            "credit": "outcomeCredit",
+            "exchange+refund": "outcomeExchangeRefund",
+            "exchange+credit": "outcomeExchangeCredit",
+            "upsell": "outcomeUpsell",
+        }[self.value]
 
 
 class LineItem(LoopModel):
@@ -127,16 +138,16 @@ class Return(LoopModel):
     refund: Money = None
     gift_card: Money = None
     handling_fee: Money = None
-    exchanges: list[Exchange] = []
+    exchanges: list[Exchange] = Field(default_factory=list)
     refunds: list[Refund] | None = None  # None: Loop did not say (the v2 list has no refunds[]); []: none made
     outcome_raw: Text = Field(default=None, validation_alias="outcome")
-    line_items: list[LineItem] = []
+    line_items: list[LineItem] = Field(default_factory=list)
     carrier: Text = None
     tracking_number: Text = None
     label_status: Text = None
     label_updated_at: Timestamp = None
     status_page_url: HttpsUrl = None
-    labels: list[Label] = []
+    labels: list[Label] = Field(default_factory=list)
     label_url: HttpsUrl = None  # the label PDF (the newest label's, in the list's summary fields)
     return_method: Any = None  # how the items go back: a carrier label, or a QR code / drop-off (Happy Returns)
 
@@ -199,8 +210,8 @@ class Return(LoopModel):
         status = newest.status if newest is not None else self.label_status
         return (status or "").strip().lower() in UNSHIPPED
 
-    def _newest_label(self) -> "Label | None":
-        return max(self.labels, key=lambda l: l.updated_at or EPOCH) if self.labels else None
+    def _newest_label(self) -> Label | None:
+        return max(self.labels, key=lambda label: label.updated_at or EPOCH) if self.labels else None
 
     @property
     def label_link(self) -> str | None:
@@ -216,11 +227,15 @@ class Return(LoopModel):
         """The return goes back by QR code or at a drop-off point (Happy Returns and the like): no label."""
         method = self.return_method
         if isinstance(method, dict):
-            method = " ".join(str(v) for k, v in method.items() if k in ("type", "name", "method", "code")
-                              and isinstance(v, (str, int)))
+            method = " ".join(
+                str(v)
+                for k, v in method.items()
+                if k in ("type", "name", "method", "code") and isinstance(v, (str, int))
+            )
         text = str(method or "").lower()
-        return bool(re.search(r"\bqr\b|qr[ _-]?code|drop[ _-]?off|happy[ _-]?returns|in[ _-]?store|return[ _-]?bar",
-                              text))
+        return bool(
+            re.search(r"\bqr\b|qr[ _-]?code|drop[ _-]?off|happy[ _-]?returns|in[ _-]?store|return[ _-]?bar", text)
+        )
 
     @property
     def tracking(self) -> Tracking | None:
@@ -228,16 +243,20 @@ class Return(LoopModel):
         carrier, number, status = self.carrier, self.tracking_number, self.label_status
         updated = self.label_updated_at
         if not (carrier or number or status):
-            for label in sorted(self.labels, key=lambda l: l.updated_at or EPOCH, reverse=True):
+            for label in sorted(self.labels, key=lambda label: label.updated_at or EPOCH, reverse=True):
                 if label.carrier or label.tracking_number or label.status:
                     carrier, number, status = label.carrier, label.tracking_number, label.status
                     updated = label.updated_at
                     break
         if not (carrier or number or status or self.status_page_url):
             return None
-        return Tracking(carrier=carrier, number=number, status=status, status_page_url=self.status_page_url,
-                        updated_at=updated if status else None)
-
+        return Tracking(
+            carrier=carrier,
+            number=number,
+            status=status,
+            status_page_url=self.status_page_url,
+            updated_at=updated if status else None,
+        )
 
 
 class DeepLink(LoopModel):

@@ -4,6 +4,7 @@ Get Return Notes answers ``{"notes": [{id, content, created_at}]}`` and HTTP 422
 the Returns scope. Reads are cached like every answer; adding a note is a write, sent once and never retried (a
 timed-out POST may have been stored), after which the cached notes of that return are dropped.
 """
+
 from __future__ import annotations
 
 from pyapp.loop.errors import BadResponse, RejectedInput, Scope
@@ -26,6 +27,7 @@ def _path(http: LoopHttp, return_id: str, tail: str) -> str:
 
 async def read_notes(http: LoopHttp, return_id: str, automatic: bool) -> list[Note]:
     """The return's notes, newest first ([] when Loop has none: its 422)."""
+
     async def fetch() -> list[Note]:
         try:
             data = await http.get(_path(http, return_id, "notes"), {}, Scope.RETURNS, automatic=automatic)

@@ -4,6 +4,7 @@ Loop allows 300 requests a minute per key, shared by every agent of the shop, an
 headers; ``Retry-After`` is honoured when it appears. Writes (deep link, QR, draft returns) are never retried
 blindly: a timed-out write may have happened.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,8 +25,9 @@ class RetryPolicy:
     max_retry_after: float = 10.0  # a longer Retry-After is not waited out inside one lookup
     rand: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
-    def should_retry(self, attempt: int, *, idempotent: bool, status: int | None = None,
-                     transport_error: str | None = None) -> bool:
+    def should_retry(
+        self, attempt: int, *, idempotent: bool, status: int | None = None, transport_error: str | None = None
+    ) -> bool:
         if not idempotent or attempt >= self.max_attempts:
             return False
         if transport_error is not None:

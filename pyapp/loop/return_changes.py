@@ -13,6 +13,7 @@ kept for this key, like the Draft Returns beta.
 None of these is retried (a timed-out write may have happened: the caller reads the return again to learn what
 did). After one, everything cached about the return, its order and its customer is dropped.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,26 @@ from pyapp.loop.lookup import parse_return
 from pyapp.loop.models import Return
 
 # "Return is expired and cannot be cancelled.", "Return is flagged and therefore…", "already cancelled"
-STATE_WORDS = re.compile(r"\b(?:is|was|already|been)\s+(?:already\s+)?(expired|flagged|in review|under review|"
-                         r"needs review|closed|cancell?ed)\b", re.I)
-REASON_OF_WORD = {"expired": "expired", "flagged": "review", "in review": "review", "under review": "review",
-                  "needs review": "review", "closed": "closed", "cancelled": "cancelled", "canceled": "cancelled"}
-LABEL_CODES = {"label_already_exists": "label-exists", "return_cannot_receive_label": "no-label",
-               "label_generation_failed": "label-failed"}
+STATE_WORDS = re.compile(
+    r"\b(?:is|was|already|been)\s+(?:already\s+)?(expired|flagged|in review|under review|"
+    r"needs review|closed|cancell?ed)\b",
+    re.I,
+)
+REASON_OF_WORD = {
+    "expired": "expired",
+    "flagged": "review",
+    "in review": "review",
+    "under review": "review",
+    "needs review": "review",
+    "closed": "closed",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+}
+LABEL_CODES = {
+    "label_already_exists": "label-exists",
+    "return_cannot_receive_label": "no-label",
+    "label_generation_failed": "label-failed",
+}
 
 
 def _words(data: Any) -> str:
@@ -72,7 +87,7 @@ def refusal(data: Any, path: str, scope: Scope, status: int | None = None) -> Lo
         return Refused("flagged", reason="review", status=status, path=path)
     if text or codes:
         return Refused("refused", reason="other", status=status, path=path)
-    return BadResponse("an answer that is neither \"true\" nor an error", status=status, path=path)
+    return BadResponse('an answer that is neither "true" nor an error', status=status, path=path)
 
 
 def _succeeded(data: Any) -> bool:

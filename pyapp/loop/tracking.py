@@ -3,6 +3,7 @@
 A tracking number is validated and URL-encoded before it goes into a carrier's page; an unknown carrier links
 to Loop's return status page instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,15 @@ from pyapp.loop.fields import LoopModel
 UNSHIPPED = ("new", "pre_transit")  # a label made, not yet scanned by the carrier
 
 LABEL_STATUS_KEYS = {
-    "new": "labelNew", "pre_transit": "labelPreTransit", "in_transit": "labelInTransit",
-    "out_for_delivery": "labelOutForDelivery", "delivered": "labelDelivered", "error": "labelError",
-    "failure": "labelFailure", "return_to_sender": "labelReturnToSender", "available_for_pickup": "labelPickup",
+    "new": "labelNew",
+    "pre_transit": "labelPreTransit",
+    "in_transit": "labelInTransit",
+    "out_for_delivery": "labelOutForDelivery",
+    "delivered": "labelDelivered",
+    "error": "labelError",
+    "failure": "labelFailure",
+    "return_to_sender": "labelReturnToSender",
+    "available_for_pickup": "labelPickup",
 }
 
 # Carrier tracking pages. The number is validated and URL-encoded before it is put in; unknown carriers link to

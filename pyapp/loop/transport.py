@@ -4,6 +4,7 @@ The browser's implementation (Pyodide's non-blocking fetch) lives in ``pyapp.bro
 contract: one deadline for the whole exchange (connect, headers and body), a cap on the body size, no
 redirect following (a redirect is reported as its 3xx status), and errors that never carry headers or body.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,7 +52,7 @@ class UrllibTransport:
     the panel's start-up for nothing.
     """
 
-    def __init__(self, ssl_context: "ssl.SSLContext | None" = None) -> None:
+    def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
         import ssl
         import urllib.request
 
@@ -60,12 +61,13 @@ class UrllibTransport:
                 return None
 
         self._opener = urllib.request.build_opener(
-            NoRedirect(), urllib.request.HTTPSHandler(context=ssl_context or ssl.create_default_context()))
+            NoRedirect(), urllib.request.HTTPSHandler(context=ssl_context or ssl.create_default_context())
+        )
 
     async def send(self, request: Request) -> Response:
         try:
             return await asyncio.wait_for(asyncio.to_thread(self._send_blocking, request), request.timeout + 0.5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TransportError("timeout") from None
 
     def _send_blocking(self, request: Request) -> Response:
@@ -73,8 +75,7 @@ class UrllibTransport:
         import urllib.request
 
         deadline = time.monotonic() + request.timeout
-        req = urllib.request.Request(request.url, data=request.body, method=request.method,
-                                     headers=request.headers)
+        req = urllib.request.Request(request.url, data=request.body, method=request.method, headers=request.headers)
         try:
             resp = self._opener.open(req, timeout=request.timeout)
         except urllib.error.HTTPError as err:
@@ -98,6 +99,6 @@ class UrllibTransport:
                 if size > request.max_bytes:
                     raise TransportError("too_large")
                 chunks.append(chunk)
-            return Response(resp.status if hasattr(resp, "status") else resp.code, headers, b"".join(chunks))
+            return Response(int(getattr(resp, "status", None) or resp.getcode() or 0), headers, b"".join(chunks))
         finally:
             resp.close()

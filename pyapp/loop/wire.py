@@ -3,6 +3,7 @@
 ``pyapp.loop.http`` and ``pyapp.loop.lookup`` build their requests here, so one question is always one request
 (and one cache entry).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,14 +37,26 @@ def url_of(config: ClientConfig, path: str, params: dict[str, str] | None) -> st
 
 def customer_lookup_params(email: str, now: datetime, config: ClientConfig) -> dict[str, str]:
     since = (now - timedelta(days=config.customer_lookback_days)).strftime("%Y-%m-%d")
-    return {"filter": "updated_at", "limit": str(config.customer_limit), "from": since,
-            "customer_email": email.strip().lower()}
+    return {
+        "filter": "updated_at",
+        "limit": str(config.customer_limit),
+        "from": since,
+        "customer_email": email.strip().lower(),
+    }
 
 
-def request(config: ClientConfig, key: str, method: str, path: str, params: dict[str, str] | None = None,
-            body: bytes | None = None, accept: str = "application/json") -> Request:
+def request(
+    config: ClientConfig,
+    key: str,
+    method: str,
+    path: str,
+    params: dict[str, str] | None = None,
+    body: bytes | None = None,
+    accept: str = "application/json",
+) -> Request:
     headers = {"X-Authorization": key, "Accept": accept}
     if body is not None:
         headers["Content-Type"] = "application/json"
-    return Request(method, url_of(config, path, params), headers, body, timeout=config.timeout,
-                   max_bytes=config.max_bytes)
+    return Request(
+        method, url_of(config, path, params), headers, body, timeout=config.timeout, max_bytes=config.max_bytes
+    )

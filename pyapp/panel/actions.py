@@ -10,10 +10,12 @@ orders up by e-mail) the click goes straight to "Checking with Loop…" and on t
 panel asks for the value inline. Eligibility is learned on that click (Loop tells it only by creating a draft
 return): an ineligible order shows the reason instead, and its button stays hidden from then on.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from pyapp.loop.client import LoopClient
 from pyapp.loop.eligibility import Ineligibility
@@ -35,6 +37,7 @@ DRAFT_CLEAN_UP_AFTER_S = 15
 
 
 # ---- the ticket and the agent's own lookups ---------------------------------------------------------------
+
 
 def retry(p: Panel, order: str, values: dict[str, str]) -> None:
     if p.client:
@@ -83,6 +86,7 @@ async def retry_lookup(p: Panel, name: str, values: dict[str, str]) -> None:
 
 
 # ---- Initiate return ------------------------------------------------------------------------------------
+
 
 async def initiate(p: Panel, name: str, values: dict[str, str]) -> None:
     """Straight to the share choices when the lookup value is known, else ask for it."""
@@ -196,6 +200,7 @@ async def _clean_up_drafts_later(client: LoopClient) -> None:
 
 # ---- the share choices ----------------------------------------------------------------------------------
 
+
 def _ready(p: Panel, name: str) -> StartReturn | None:
     """The order's link, if it is still for the ticket and customer on screen: a link made for one customer is
     never copied, shown or inserted for another (the page may show another customer under the same URL). One
@@ -238,8 +243,11 @@ async def insert_link(p: Panel, name: str, values: dict[str, str]) -> None:
     if start is not None and ticket is not None:
         outcome = await p.services.insert_reply(start.link or "", ticket.key, ticket.email)
         start.inserted = outcome == "ok"
-        start.message_key = {"ok": None, "other-ticket": "insertOtherTicket",
-                             "other-customer": "insertOtherCustomer"}.get(outcome, "insertFailed")
+        start.message_key = {
+            "ok": None,
+            "other-ticket": "insertOtherTicket",
+            "other-customer": "insertOtherCustomer",
+        }.get(outcome, "insertFailed")
         p.changed()
 
 
@@ -254,6 +262,7 @@ async def toggle_qr(p: Panel, name: str, values: dict[str, str]) -> None:
 
 
 # ---- the panel itself -----------------------------------------------------------------------------------
+
 
 def toggle_collapsed(p: Panel, order: str, values: dict[str, str]) -> None:
     p.state.collapsed = not p.state.collapsed
@@ -291,5 +300,19 @@ ACTIONS: dict[str, Action] = {
 }
 # What reaches Loop (a draft, a link, a note or an allowlist entry is made or removed), the clipboard or the
 # reply box: acted on only unobscured.
-GUARDED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "insert-reply", "save-note",
-                     "allow-confirm", "undo-allow", "owner-confirm"}) | GUARDED_CHANGES
+GUARDED = (
+    frozenset(
+        {
+            "initiate-return",
+            "submit-lookup",
+            "try-again",
+            "copy-link",
+            "insert-reply",
+            "save-note",
+            "allow-confirm",
+            "undo-allow",
+            "owner-confirm",
+        }
+    )
+    | GUARDED_CHANGES
+)

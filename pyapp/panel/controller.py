@@ -9,19 +9,22 @@ aborted, its slots freed). What the agent can do is ``pyapp.panel.actions.ACTION
 ``pyapp.panel.views.page`` of ``state``. States are never blank, and Loop's errors reach the agent only as one
 sentence each.
 """
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pyapp.contract.settings import Settings
 from pyapp.loop.client import LoopClient, TicketReturns
 from pyapp.loop.errors import LoopError, RateLimited
 from pyapp.loop.models import Return
-from pyapp.panel.actions import ACTIONS, GUARDED, drop_stale_links
 from pyapp.panel import notes, owner
+from pyapp.panel.actions import ACTIONS, GUARDED, drop_stale_links
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, Screen, Source, retry_seconds_left, screen
 from pyapp.panel.vdom import VNode
@@ -52,7 +55,7 @@ class Services:
     retry_policy: Callable[[], Any] = lambda: None
     load_package: Callable[[str], Awaitable[None]] = lambda name: _nothing()
     return_changed: Callable[[Return], Any] = lambda ret: None  # the runtime redraws every other tab showing it
-    now: Callable[[], datetime] = lambda: datetime.now(timezone.utc).astimezone()  # the agent's local time
+    now: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone()  # the agent's local time
 
 
 class Panel:
@@ -127,7 +130,7 @@ class Panel:
         self.state.settings = settings
         self.state.waiting_policy = self.state.policy_unreadable = False
         if old is None or old.api_key != settings.api_key or old.enabled != settings.enabled:
-            self.client = settings.configured and self.services.make_client(settings, self._on_retry) or None
+            self.client = (settings.configured and self.services.make_client(settings, self._on_retry)) or None
             self.state.fatal = None
             self.state.lookups.clear()
             self.state.ineligible.clear()  # another key may be another shop
@@ -152,8 +155,15 @@ class Panel:
         s.ticket, s.customer_known = ticket, reading.customer_known
         drop_stale_links(self)
         wanted = (ticket.email, ticket.orders)
-        if not (reading.customer_known and ticket.is_ticket and self.client is not None
-                and (ticket.orders or ticket.email)) or wanted == s.loaded_for:
+        if (
+            not (
+                reading.customer_known
+                and ticket.is_ticket
+                and self.client is not None
+                and (ticket.orders or ticket.email)
+            )
+            or wanted == s.loaded_for
+        ):
             self.changed()
             return
         self.generation += 1
@@ -164,10 +174,8 @@ class Panel:
         self._cancel_load()
         self._load_task = asyncio.ensure_future(self._load(self.generation, ticket, self._next_automatic))
         self._next_automatic = True
-        try:
+        with contextlib.suppress(asyncio.CancelledError):  # superseded by another ticket or another order list
             await asyncio.shield(self._load_task)
-        except asyncio.CancelledError:
-            pass  # superseded by another ticket or another order list
 
     def page_dresses_it_up(self, dressed: bool) -> None:
         """The content script saw the page dress the panel up (or stop): say so before anyone clicks."""
@@ -218,8 +226,9 @@ class Panel:
                 self.changed()
 
         try:
-            found = await client.returns_for_ticket(ticket.email, list(ticket.orders), on_progress=progress,
-                                                    automatic=automatic)
+            found = await client.returns_for_ticket(
+                ticket.email, list(ticket.orders), on_progress=progress, automatic=automatic
+            )
         except LoopError as err:
             if generation == self.generation:
                 self.state.loading = self.state.retrying = False
@@ -287,4 +296,5 @@ class Panel:
         if not task.cancelled() and task.exception() is not None:
             # A bug, not a Loop error (those are handled where they happen): report it now, not at GC time.
             asyncio.get_event_loop().call_exception_handler(
-                {"message": "panel task failed", "exception": task.exception(), "task": task})
+                {"message": "panel task failed", "exception": task.exception(), "task": task}
+            )

@@ -5,6 +5,7 @@ what it does; then one write (``POST /allowlists``, never retried), and Initiate
 Loop checks the eligibility anew and the share choices follow. The card then says the order is allowlisted and
 offers to undo it (``DELETE /allowlists/{id}``) while the tab is open.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -17,13 +18,11 @@ if TYPE_CHECKING:
     from pyapp.panel.controller import Panel
 
 
-
 def ask(p: Panel, name: str, values: dict[str, str]) -> None:
     key = order_key(name)
     reason, ex = p.state.ineligible.get(key), p.state.exemptions.get(key)
-    if p.state.may_allow(reason) and p.state.card(key) is not None and not (ex and ex.made):
-        p.state.exemptions[key] = Exemption(reason=reason, confirming=True,  # type: ignore[arg-type]
-                                            made_for=p.state.bound_to)
+    if reason is not None and p.state.may_allow(reason) and p.state.card(key) is not None and not (ex and ex.made):
+        p.state.exemptions[key] = Exemption(reason=reason, confirming=True, made_for=p.state.bound_to)
         p.changed()
 
 
@@ -37,8 +36,15 @@ def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
 async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
     ex, card = s.exemptions.get(key), s.card(key)
-    if ex is None or card is None or client is None or not ex.confirming or ex.sending or ex.made \
-            or not s.may_allow(ex.reason):
+    if (
+        ex is None
+        or card is None
+        or client is None
+        or not ex.confirming
+        or ex.sending
+        or ex.made
+        or not s.may_allow(ex.reason)
+    ):
         return
     if ex.made_for is None or ex.made_for != s.bound_to:
         ex.confirming, ex.message_key = False, "writeOtherCustomer"
@@ -94,9 +100,4 @@ def _why(err: LoopError) -> str:
     return err.write_sentence_key
 
 
-ALLOW_ACTIONS = {
-    "allow-anyway": ask,
-    "allow-cancel": cancel,
-    "allow-confirm": confirm,
-    "undo-allow": undo,
-}
+ALLOW_ACTIONS = {"allow-anyway": ask, "allow-cancel": cancel, "allow-confirm": confirm, "undo-allow": undo}

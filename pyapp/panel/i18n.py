@@ -7,11 +7,13 @@ source files, so tests see the real sentences. A message key is never shown to a
 
 Placeholders are ``{name}`` and filled here, after lookup, as text.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 SHIPPED = Path(__file__).resolve().parent / "locales"  # inside the wheel the panel runs
 LOCALES = Path(__file__).resolve().parents[2] / "extension" / "_locales"  # the source tree
@@ -38,6 +40,7 @@ def translator(lookup: Callable[[str], str], lang: str = "en") -> Translate:
         except Exception:  # noqa: BLE001 - a broken browser lookup is the reason for the fallback
             raw = ""
         return fill(raw or own.get(key) or english.get(key) or "", values)
+
     return t
 
 
@@ -60,6 +63,7 @@ def file_translator(lang: str = "en", strict: bool = False) -> Translate:
         if strict and key not in messages:
             raise KeyError(f"message key {key!r} is missing from the {lang} catalog")
         return messages.get(key, "")
+
     if strict:
         return lambda key, **values: fill(lookup(key), values)
     return translator(lookup, lang)

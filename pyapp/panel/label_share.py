@@ -4,6 +4,7 @@ An open return whose label is made but not shipped offers it (``Return.label_lin
 label's https link, else the return's status page, which shows the label); the agent copies it or inserts it
 into the reply, and only while the page still shows the ticket and customer it was opened for.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -58,7 +59,8 @@ async def insert_label(p: Panel, return_id: str, values: dict[str, str]) -> None
         return
     outcome = await p.services.insert_reply(rc.label_link, ticket.key, ticket.email)
     rc.label_inserted = outcome == "ok"
-    rc.message_key = {"ok": None, "other-ticket": "insertOtherTicket",
-                      "other-customer": "insertOtherCustomer"}.get(outcome, "insertFailed")
+    rc.message_key = {"ok": None, "other-ticket": "insertOtherTicket", "other-customer": "insertOtherCustomer"}.get(
+        outcome, "insertFailed"
+    )
     rc.message_ok = False
     p.changed()

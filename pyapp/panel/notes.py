@@ -5,10 +5,12 @@ Active returns' notes are read by themselves; the others' when the agent opens t
 Automatic reads are few (``AUTO_NOTES_PER_TICKET`` active returns per ticket), counted in the automatic budget
 and cached like every answer; a note is a write, sent once on the agent's click and never retried.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from pyapp.loop.errors import LoopError, RejectedInput
 from pyapp.loop.models import Return
@@ -32,7 +34,7 @@ async def read_active(p: Panel, generation: int) -> None:
     s = p.state
     active = [r.id for card in s.cards.values() for r in card.returns or [] if r.id and r.state.is_active]
     wanted = [rid for rid in dict.fromkeys(active) if rid not in s.auto_notes]
-    wanted = wanted[:max(0, AUTO_NOTES_PER_TICKET - len(s.auto_notes))]
+    wanted = wanted[: max(0, AUTO_NOTES_PER_TICKET - len(s.auto_notes))]
     s.auto_notes.update(wanted)
     await asyncio.gather(*(_read(p, rid, automatic=True, generation=generation) for rid in wanted))
 
@@ -116,9 +118,4 @@ async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
     await _read(p, return_id, automatic=False)
 
 
-NOTE_ACTIONS = {
-    "toggle-notes": toggle_notes,
-    "compose-note": compose,
-    "cancel-note": stop_composing,
-    "save-note": save,
-}
+NOTE_ACTIONS = {"toggle-notes": toggle_notes, "compose-note": compose, "cancel-note": stop_composing, "save-note": save}

@@ -6,6 +6,7 @@ deep link and its QR code, an insert into the reply, its notes, a note, an allow
 agent, in words that name Loop's address for the order and the ticket's. The agent's yes counts for that order
 on this ticket only (a switch forgets it) and runs the click it stopped; no is nothing done.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -18,9 +19,23 @@ if TYPE_CHECKING:
     from pyapp.panel.controller import Panel
 
 # Every click that makes, shows or writes something for an order (or for a return of it, by its id).
-OWNER_GATED = frozenset({"initiate-return", "submit-lookup", "try-again", "copy-link", "show-qr", "insert-reply",
-                         "toggle-notes", "compose-note", "save-note", "allow-anyway", "allow-confirm", "undo-allow",
-                         *RETURN_CHANGE_ACTIONS})
+OWNER_GATED = frozenset(
+    {
+        "initiate-return",
+        "submit-lookup",
+        "try-again",
+        "copy-link",
+        "show-qr",
+        "insert-reply",
+        "toggle-notes",
+        "compose-note",
+        "save-note",
+        "allow-anyway",
+        "allow-confirm",
+        "undo-allow",
+        *RETURN_CHANGE_ACTIONS,
+    }
+)
 # Their control names a return, not an order.
 BY_RETURN = frozenset({"toggle-notes", "compose-note", "save-note", *RETURN_CHANGE_ACTIONS})
 
@@ -58,7 +73,4 @@ def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
         p.changed()
 
 
-OWNER_ACTIONS = {
-    "owner-confirm": confirm,
-    "owner-cancel": cancel,
-}
+OWNER_ACTIONS = {"owner-confirm": confirm, "owner-cancel": cancel}

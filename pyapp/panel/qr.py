@@ -1,4 +1,5 @@
 """The deep link as a QR code PNG, made here rather than fetched: Loop's QR image URL may need auth (Q5)."""
+
 from __future__ import annotations
 
 import base64

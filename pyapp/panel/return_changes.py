@@ -13,6 +13,7 @@ Every write is sent once, on the agent's own click, only while the panel is seen
 for the ticket and customer its confirmation was opened for; a write that timed out reads the return again to
 learn what happened before anything is said. The return as Loop has it afterwards replaces it on every tab.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,9 +32,16 @@ LABEL_POLL_S = 2.0
 LABEL_WAIT_S = 30.0
 READ_AFTER_TIMEOUT_S = 1.0
 FLAG_NOTE = "Flagged from {prefix}{reason}"  # "Flagged from Klaviyo ticket 101: <reason>", read in Loop's admin
-REFUSED_KEYS = {"expired": "refusedExpired", "review": "refusedReview", "closed": "refusedClosed",
-                "cancelled": "refusedCancelled", "label-exists": "labelExists", "no-label": "labelNotPossible",
-                "label-failed": "labelFailed", "other": "refusedOther"}
+REFUSED_KEYS = {
+    "expired": "refusedExpired",
+    "review": "refusedReview",
+    "closed": "refusedClosed",
+    "cancelled": "refusedCancelled",
+    "label-exists": "labelExists",
+    "no-label": "labelNotPossible",
+    "label-failed": "labelFailed",
+    "other": "refusedOther",
+}
 # What the return reads once the change went through (a timed-out write is judged by it).
 DONE_STATE = {Change.CANCEL: ReturnState.CANCELLED, Change.FLAG: ReturnState.REVIEW}
 
@@ -48,6 +56,7 @@ def max_reason_for(s: PanelState) -> int:
 
 
 # ---- which return, and may it be changed -------------------------------------------------------------------
+
 
 def _return(p: Panel, return_id: str) -> tuple[Return | None, ReturnChanges]:
     return p.state.find_return(return_id), p.state.changes.setdefault(return_id, ReturnChanges())
@@ -72,6 +81,7 @@ def offered(p: Panel, r: Return) -> set[Change | str]:
 
 
 # ---- asking: one confirmation (Flag: its reason) ----------------------------------------------------------------
+
 
 def _ask(p: Panel, return_id: str, change: Change) -> None:
     r, rc = _return(p, return_id)
@@ -104,6 +114,7 @@ def back(p: Panel, return_id: str, values: dict[str, str]) -> None:
 
 
 # ---- sending ----------------------------------------------------------------------------------------------------
+
 
 def _ready(p: Panel, return_id: str, change: Change) -> tuple[Return, ReturnChanges] | None:
     r, rc = _return(p, return_id)
@@ -145,8 +156,11 @@ async def _send(p: Panel, r: Return, rc: ReturnChanges, change: Change, note: st
     assert client is not None
     rc.sending, rc.message_key = change, None
     p.changed()
-    write = {Change.CANCEL: client.cancel_return, Change.FLAG: client.flag_return,
-             Change.CREATE_LABEL: client.create_label}[change]
+    write = {
+        Change.CANCEL: client.cancel_return,
+        Change.FLAG: client.flag_return,
+        Change.CREATE_LABEL: client.create_label,
+    }[change]
     try:
         await write(r)
     except (Timeout, BadResponse) as err:
@@ -190,8 +204,10 @@ async def _flag_note(p: Panel, r: Return, rc: ReturnChanges, note: str) -> None:
     try:
         await client.add_note(r.id or "", note)
     except LoopError as err:
-        rc.message_key, rc.message_ok = ("flagNoteFailedTimeout" if isinstance(err, Timeout) else "flagNoteFailed",
-                                         False)
+        rc.message_key, rc.message_ok = (
+            "flagNoteFailedTimeout" if isinstance(err, Timeout) else "flagNoteFailed",
+            False,
+        )
     else:
         rc.reason = ""
         p.state.notes.pop(r.id or "", None)  # the card's notes are read again when shown
@@ -278,5 +294,6 @@ RETURN_CHANGE_ACTIONS = {
     "return-change-back": back,
 }
 # Reach Loop, the clipboard or the reply box: acted on only unobscured.
-GUARDED_CHANGES = frozenset({"copy-label", "insert-label", "create-label-confirm", "return-cancel-confirm",
-                             "return-flag-confirm"})
+GUARDED_CHANGES = frozenset(
+    {"copy-label", "insert-label", "create-label-confirm", "return-cancel-confirm", "return-flag-confirm"}
+)

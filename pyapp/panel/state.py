@@ -3,10 +3,10 @@
 Views read it and never change it; actions (``pyapp.panel.actions``) and the browser's inputs
 (``pyapp.panel.controller``) change it and then ask for a render.
 """
+
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -114,7 +114,7 @@ class ReturnChanges:
 
 @dataclass
 class Exemption:
-    """"Allow a return anyway" for one order: asked, being sent, or made (``entry_id``, for undo)."""
+    """ "Allow a return anyway" for one order: asked, being sent, or made (``entry_id``, for undo)."""
 
     reason: Ineligibility  # what Loop said before; shown again if the exemption is undone
     confirming: bool = False
@@ -235,12 +235,20 @@ class PanelState:
         return not card.owner_confirmed and self.other_customer(card) is not None
 
     def find_return(self, return_id: str) -> Return | None:
-        return next((r for c in (*self.cards.values(), *self.lookups.values()) for r in c.returns or []
-                     if r.id == return_id), None)
+        return next(
+            (r for c in (*self.cards.values(), *self.lookups.values()) for r in c.returns or [] if r.id == return_id),
+            None,
+        )
 
     def card_of_return(self, return_id: str) -> OrderCard | None:
-        return next((c for c in (*self.cards.values(), *self.lookups.values())
-                     if any(r.id == return_id for r in c.returns or [])), None)
+        return next(
+            (
+                c
+                for c in (*self.cards.values(), *self.lookups.values())
+                if any(r.id == return_id for r in c.returns or [])
+            ),
+            None,
+        )
 
     def order_date(self, name: str) -> date | None:
         """The date the ticket's order list shows for the order, if it shows one."""

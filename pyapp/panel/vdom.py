@@ -1,9 +1,12 @@
-"""A tiny, inert description of the panel's DOM, built in pure Python and drawn by the panel frame (``pyapp.panel.wire``).
+"""A tiny, inert description of the panel's DOM, built in pure Python and drawn by the panel frame.
+
+How it travels to the frame is ``pyapp.panel.wire``.
 
 Text is always text: a string child becomes a text node, never markup. Attributes pass an allow-list, and the
 only URLs that survive are https links and our own ``data:image/png`` QR images, so nothing from the page or
 from Loop can become script, an event handler or a ``javascript:`` link.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,12 +15,66 @@ from typing import Any
 
 from pyapp.loop.fields import https_url_or_none
 
-SAFE_ATTRS = {"class", "id", "role", "type", "for", "placeholder", "value", "title", "tabindex", "target", "rel",
-              "download", "alt", "hidden", "disabled", "inputmode", "autocomplete", "name", "width", "height",
-              "readonly", "spellcheck", "maxlength", "lang", "dir", "open", "rows"}
+SAFE_ATTRS = {
+    "class",
+    "id",
+    "role",
+    "type",
+    "for",
+    "placeholder",
+    "value",
+    "title",
+    "tabindex",
+    "target",
+    "rel",
+    "download",
+    "alt",
+    "hidden",
+    "disabled",
+    "inputmode",
+    "autocomplete",
+    "name",
+    "width",
+    "height",
+    "readonly",
+    "spellcheck",
+    "maxlength",
+    "lang",
+    "dir",
+    "open",
+    "rows",
+}
 URL_ATTRS = {"href", "src"}
-SAFE_TAGS = {"div", "span", "p", "section", "header", "footer", "h1", "h2", "h3", "h4", "ul", "ol", "li", "a", "button",
-             "input", "label", "form", "img", "strong", "small", "time", "dl", "dt", "dd", "details", "summary", "textarea"}
+SAFE_TAGS = {
+    "div",
+    "span",
+    "p",
+    "section",
+    "header",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "button",
+    "input",
+    "label",
+    "form",
+    "img",
+    "strong",
+    "small",
+    "time",
+    "dl",
+    "dt",
+    "dd",
+    "details",
+    "summary",
+    "textarea",
+}
 DATA_PNG = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]{1,400000}")
 
 
@@ -25,7 +82,7 @@ DATA_PNG = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]{1,400000}")
 class VNode:
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
-    children: list["VNode | str"] = field(default_factory=list)
+    children: list[VNode | str] = field(default_factory=list)
 
     def text(self) -> str:
         return " ".join(c if isinstance(c, str) else c.text() for c in self.children)

@@ -5,6 +5,7 @@ nothing in it is ever parsed as markup. What the agent typed into a control (rep
 back into that control's value here, so a frame that is reloaded, or a render that arrives while they type,
 never loses it.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,11 +9,12 @@ one customer can look the same, so after ``max_wait`` seconds what is on screen 
 
 Pure logic with an injected clock: tested on CPython, used by the panel on every snapshot.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from pyapp.ticket.parser import Ticket
 
@@ -54,15 +55,16 @@ class TicketFollower:
         customer = (ticket.email, ticket.orders)
         before_customer, before_mentions = self._before if self._before else (None, None)
         if not self._customer_ok:
-            fresh = ticket.customer_found and (ticket.route_confirmed or self._before is None
-                                               or customer != before_customer)
+            fresh = ticket.customer_found and (
+                ticket.route_confirmed or self._before is None or customer != before_customer
+            )
             self._customer_ok = fresh or waited
         if not self._mentions_ok:
-            self._mentions_ok = (self._before is None or ticket.mentioned != before_mentions
-                                 or not ticket.mentioned or waited)
+            self._mentions_ok = (
+                self._before is None or ticket.mentioned != before_mentions or not ticket.mentioned or waited
+            )
         if self._customer_ok:
             self._shown = (customer, ticket.mentioned if self._mentions_ok else (self._shown or (None, ()))[1])
         pending = not (self._customer_ok and self._mentions_ok)
         shown = ticket if self._mentions_ok else replace(ticket, mentioned=())
-        return Reading(shown, self._customer_ok, self._mentions_ok,
-                       self._since + self._max_wait if pending else None)
+        return Reading(shown, self._customer_ok, self._mentions_ok, self._since + self._max_wait if pending else None)

@@ -4,6 +4,7 @@ Shopify order names are a shop prefix, a number and an optional suffix (``#1001`
 Anything else (markup, slashes, percent signs, whitespace, 10 kB strings) is not an order name and never
 reaches a request.
 """
+
 from __future__ import annotations
 
 import re

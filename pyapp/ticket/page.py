@@ -4,10 +4,11 @@
 (short-text heading candidates, labelled regions), so a 400 kB page costs the panel milliseconds. Wrong types
 are dropped; nodes, depth and text runs are capped, and every walk is iterative and linear.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 MAX_NODES = 40_000
 MAX_DEPTH = 200  # deeper markup keeps its text in the deepest allowed node; keeps every walk shallow
@@ -19,9 +20,9 @@ SKIP_CONTENT = {"script", "style", "template", "noscript", "svg", "textarea", "i
 
 
 class Node:
-    __slots__ = ("tag", "attrs", "parent", "children")
+    __slots__ = ("attrs", "children", "parent", "tag")
 
-    def __init__(self, tag: str, attrs: dict[str, str], parent: "Node | None") -> None:
+    def __init__(self, tag: str, attrs: dict[str, str], parent: Node | None) -> None:
         self.tag, self.attrs, self.parent = tag, attrs, parent
         self.children: list[Node | str] = []
 
@@ -40,14 +41,14 @@ class Node:
     def text(self) -> str:
         return " ".join(self.segments())
 
-    def iter(self) -> Iterator["Node"]:
-        stack = [self]
+    def iter(self) -> Iterator[Node]:
+        stack: list[Node] = [self]
         while stack:
             node = stack.pop()
             yield node
             stack.extend(reversed([c for c in node.children if isinstance(c, Node)]))
 
-    def ancestors(self) -> Iterator["Node"]:
+    def ancestors(self) -> Iterator[Node]:
         node = self.parent
         while node is not None:
             yield node
@@ -63,7 +64,7 @@ class Page:
         self.regions: list[Node] = []  # labelled, landmark or editable elements: conversation, profile, editors
 
     @classmethod
-    def from_json(cls, text: str) -> "Page":
+    def from_json(cls, text: str) -> Page:
         """The content script's tree, defensively: wrong types are dropped, depth and size are capped."""
         page = cls()
         try:
@@ -100,8 +101,13 @@ class Page:
                 node = Node(tag, attrs, parent)
                 parent.children.append(node)
                 children = item[2:]
-                if attrs.get("role") or attrs.get("aria-label") or attrs.get("data-testid") or tag in ("main", "aside") \
-                        or "contenteditable" in attrs:
+                if (
+                    attrs.get("role")
+                    or attrs.get("aria-label")
+                    or attrs.get("data-testid")
+                    or tag in ("main", "aside")
+                    or "contenteditable" in attrs
+                ):
                     self.regions.append(node)
                 own = [c for c in children if isinstance(c, str)]
                 if own and sum(map(len, own)) < 160:  # a heading candidate: its own words, not its children's

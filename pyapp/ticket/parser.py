@@ -21,13 +21,14 @@ Mentions come only from the open ticket's conversation: a region
 labelled as the conversation / messages (else the page's main region), never from the inbox list and its
 previews, search results, navigation, the reply box or the agent's own draft.
 """
+
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from pyapp.ticket.dates import date_in
@@ -51,8 +52,25 @@ CONVERSATION_LABEL = re.compile(r"\b(?:conversation|messages?|thread|gesprek|ber
 # The details sidebar (for the ticket id it shows): an aside, a complementary region or one labelled so.
 SIDEBAR_LABEL = re.compile(r"overview|customer|profile|details|klant|overzicht", re.I)
 # Roles and tags that are the helpdesk's own chrome, never the customer's words.
-CHROME_ROLES = {"navigation", "menu", "menubar", "listbox", "option", "search", "searchbox", "combobox", "tablist",
-                "tab", "toolbar", "textbox", "banner", "complementary", "dialog", "alertdialog", "tooltip"}
+CHROME_ROLES = {
+    "navigation",
+    "menu",
+    "menubar",
+    "listbox",
+    "option",
+    "search",
+    "searchbox",
+    "combobox",
+    "tablist",
+    "tab",
+    "toolbar",
+    "textbox",
+    "banner",
+    "complementary",
+    "dialog",
+    "alertdialog",
+    "tooltip",
+}
 CHROME_TAGS = {"nav", "aside", "form", "input", "button", "label", "footer"}
 
 
@@ -88,9 +106,15 @@ class _Budget:
         return self.spent
 
 
-def parse_ticket(url: str, page: "Page | str", extra_headings: tuple[str, ...] = (), *,
-                 profile_headings: tuple[str, ...] = (),
-                 clock: Callable[[], float] = time.perf_counter, budget_s: float = BUDGET_S) -> Ticket:
+def parse_ticket(
+    url: str,
+    page: Page | str,
+    extra_headings: tuple[str, ...] = (),
+    *,
+    profile_headings: tuple[str, ...] = (),
+    clock: Callable[[], float] = time.perf_counter,
+    budget_s: float = BUDGET_S,
+) -> Ticket:
     """``page``: the content script's tree (JSON text) or a built ``Page``. ``extra_headings``: the
     administrator's last resort when Klaviyo renames "Recent orders" (policy setting ``orderListHeadings``);
     ``profile_headings``: the same for the customer's profile section (``profileHeadings``); both compared like
@@ -102,7 +126,7 @@ def parse_ticket(url: str, page: "Page | str", extra_headings: tuple[str, ...] =
     headings = set(ORDER_LIST_HEADINGS) | _words(extra_headings)
     heading = next((node for text, node in page.headings if text in headings), None)
     section = section_under(heading) if heading else None
-    orders, dates = _sidebar_orders(section, heading) if section else ([], {})
+    orders, dates = _sidebar_orders(section, heading) if section and heading else ([], {})
     conversation = _conversation_roots(page)
     profiles = profile_sections(page, set(PROFILE_HEADINGS) | _words(profile_headings), conversation)
     emails = emails_in(profiles)
@@ -115,11 +139,19 @@ def parse_ticket(url: str, page: "Page | str", extra_headings: tuple[str, ...] =
     match = TICKET_PATH.match(path)
     key = match.group(0) if match else path
     confirmed = bool(match and sidebar and _shows_token(sidebar, match.group(1)))
-    return Ticket(key=key, is_ticket=bool(match) or bool(orders) or bool(emails), email=emails[0] if emails else None,
-                  emails=emails, orders=tuple(orders), mentioned=tuple(mentioned), order_dates=tuple(dates.items()),
-                  customer_found=heading is not None or bool(profiles),
-                  route_confirmed=confirmed, complete=not budget.over(),
-                  ticket_id=match.group(1) if match and confirmed else None)
+    return Ticket(
+        key=key,
+        is_ticket=bool(match) or bool(orders) or bool(emails),
+        email=emails[0] if emails else None,
+        emails=emails,
+        orders=tuple(orders),
+        mentioned=tuple(mentioned),
+        order_dates=tuple(dates.items()),
+        customer_found=heading is not None or bool(profiles),
+        route_confirmed=confirmed,
+        complete=not budget.over(),
+        ticket_id=match.group(1) if match and confirmed else None,
+    )
 
 
 def _words(texts: tuple[str, ...]) -> set[str]:
@@ -220,8 +252,11 @@ def _conversation_roots(page: Page) -> list[Node]:
         elif node.tag == "main" or role == "main":
             mains.append(node)
     chosen = {id(n) for n in labelled or mains[:1]}
-    return [n for n in labelled or mains[:1]
-            if not any(id(a) in chosen or _is_chrome(a) for a in n.ancestors()) and not _is_chrome(n)]
+    return [
+        n
+        for n in labelled or mains[:1]
+        if not any(id(a) in chosen or _is_chrome(a) for a in n.ancestors()) and not _is_chrome(n)
+    ]
 
 
 def _list_of_items(node: Node) -> bool:

@@ -8,6 +8,7 @@ reply box, not a region reached by climbing from the order list into the convers
 
 Trust: the page may be hostile and the customer writes part of it; every pattern is bounded, every walk linear.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,15 +17,44 @@ from pyapp.ticket.page import MAX_RUN, Node, Page, is_heading, section_under
 
 EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}(?![\w@-])")
 # The customer's profile section: a heading with exactly these words (any case), or a region labelled so.
-PROFILE_HEADINGS = ("customer", "customer details", "customer profile", "profile", "contact", "contact details",
-                    "klant", "klantgegevens", "klantprofiel", "profiel", "contactgegevens")
+PROFILE_HEADINGS = (
+    "customer",
+    "customer details",
+    "customer profile",
+    "profile",
+    "contact",
+    "contact details",
+    "klant",
+    "klantgegevens",
+    "klantprofiel",
+    "profiel",
+    "contactgegevens",
+)
 PROFILE_LABEL = re.compile(r"\b(?:customer|profile|klant|profiel)", re.I)
 # A heading that reads like a person's name ("Eve Marsh", "Zoë O'Neil-Smith"): the profile section's own
 # heading on layouts that title it with the customer's name.
 NAME_HEADING = re.compile(r"[^\W\d_][^\W\d_.'’-]*(?:[ .'’-]+[^\W\d_][^\W\d_.'’-]*){0,5}\.?")
-NOT_A_NAME = {"overview", "ticket", "details", "activity", "predictive analytics", "tags", "notes", "conversation",
-              "messages", "inbox", "overzicht", "activiteit", "gesprek", "berichten", "recent orders", "orders",
-              "recente bestellingen", "bestellingen", "loop returns"}
+NOT_A_NAME = {
+    "overview",
+    "ticket",
+    "details",
+    "activity",
+    "predictive analytics",
+    "tags",
+    "notes",
+    "conversation",
+    "messages",
+    "inbox",
+    "overzicht",
+    "activiteit",
+    "gesprek",
+    "berichten",
+    "recent orders",
+    "orders",
+    "recente bestellingen",
+    "bestellingen",
+    "loop returns",
+}
 ANGLE_EMAIL = re.compile(r"<\s*([^<>\s]{3,320})\s*>")
 MAX_EMAILS = 5
 NOT_A_SECTION = {"nav", "form", "input", "button", "label", "footer", "a"}
@@ -39,8 +69,11 @@ def profile_sections(page: Page, labels: set[str], conversation: list[Node]) -> 
     for node in page.regions:
         label = node.attrs.get("aria-label", "") + " " + node.attrs.get("data-testid", "")
         role = node.attrs.get("role", "")
-        if PROFILE_LABEL.search(label) and node.tag not in NOT_A_SECTION \
-                and (role in ("", "region", "complementary", "group") or role == "list"):
+        if (
+            PROFILE_LABEL.search(label)
+            and node.tag not in NOT_A_SECTION
+            and (role in ("", "region", "complementary", "group") or role == "list")
+        ):
             found.append(node)
     for text, node in page.headings:
         if text in labels:

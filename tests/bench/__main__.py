@@ -14,6 +14,7 @@ profile's processes with 5 tabs - with 1) / 4; a single-page switch; the extensi
 ticket tab open (ours: the runtime); and, after closing and relaunching the same (configured, used) profile,
 the first ticket opened. Times are the browsers' own clocks (performance.timeOrigin + now()).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,12 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 FLOOR = Path(__file__).resolve().parent / "floor"
 sys.path.insert(0, str(ROOT))
 
-from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402
+from harness.bootstrap import ensure_tools, ensure_venv  # noqa: E402 - after the path is set
 
 NOW = "performance.timeOrigin + performance.now()"
 # Clicks the inbox list item of a customer, as an agent does (the page carries no test ids).
-OPEN = ("name => { const t = " + NOW + "; [...document.querySelectorAll('a')]"
-        ".find(a => a.textContent.includes(name)).click(); return t; }")
+OPEN = (
+    "name => { const t = " + NOW + "; [...document.querySelectorAll('a')]"
+    ".find(a => a.textContent.includes(name)).click(); return t; }"
+)
 TICKETS = ("101", "102", "103", "101", "102")
 
 
@@ -56,15 +59,20 @@ class Subject:
     def ready(self, page, key: str) -> float:
         """Epoch ms at which ``key``'s first returns were on screen (the panel's or the floor's mark)."""
         if self.floor:
-            js = "k => document.documentElement.dataset.floorReadyKey === k && document.documentElement.dataset.floorReadyAt"
+            js = (
+                "k => document.documentElement.dataset.floorReadyKey === k"
+                " && document.documentElement.dataset.floorReadyAt"
+            )
             return wait_for(lambda: page.evaluate(js, key), key)
         from harness.chromium import panel_frame
+
         frame = panel_frame(page, 60)
         js = "k => document.documentElement.dataset.readyKey === k && document.documentElement.dataset.readyAt"
         return wait_for(lambda: frame.evaluate(js, key), key)
 
     def configure(self, ctx) -> None:
         from harness.loop_standin import FULL_KEY
+
         worker = ctx.service_workers[0] if ctx.service_workers else ctx.wait_for_event("serviceworker")
         values = {"apiKey": FULL_KEY} if self.floor else {"apiKey": FULL_KEY, "enabled": True, "lookupField": "email"}
         worker.evaluate("v => chrome.storage.local.set(v)", values)
@@ -86,8 +94,10 @@ def _family(user_data_dir: Path) -> set[int]:
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
-                procs[int(proc.name)] = (int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]),
-                                         (proc / "cmdline").read_bytes())
+                procs[int(proc.name)] = (
+                    int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]),
+                    (proc / "cmdline").read_bytes(),
+                )
             except (OSError, IndexError, ValueError):
                 continue
     family = {pid for pid, (_, cmd) in procs.items() if f"--user-data-dir={user_data_dir}".encode() in cmd}
@@ -152,7 +162,9 @@ def one_round(p, ports, subject: Subject) -> dict:
     try:
         page = ctx.new_page()
         page.goto("https://www.klaviyo.com/inbox/tickets/101")
-        out["first ticket after a relaunch"] = subject.ready(page, "/inbox/tickets/101") - page.evaluate("performance.timeOrigin")
+        out["first ticket after a relaunch"] = subject.ready(page, "/inbox/tickets/101") - page.evaluate(
+            "performance.timeOrigin"
+        )
     finally:
         ctx.close()
     return out
@@ -163,12 +175,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--latency", type=float, default=0.12, help="Loop stand-in latency in seconds")
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--before", type=Path, help="another built dist/ to measure beside ours (e.g. the commit "
-                                                    "before a redesign)")
+    parser.add_argument(
+        "--before", type=Path, help="another built dist/ to measure beside ours (e.g. the commit before a redesign)"
+    )
     args = parser.parse_args()
     ensure_tools()
     ensure_venv()
     import subprocess
+
     if not args.no_build:
         subprocess.run([sys.executable, str(ROOT / "build.py")], check=True)
     from playwright.sync_api import sync_playwright
@@ -188,9 +202,13 @@ def main() -> int:
             order = subjects if i % 2 == 0 else list(reversed(subjects))  # alternate: drift hits all alike
             for subject in order:
                 rows[subject.name].append(one_round(p, Ports(klaviyo.port, loop.port), subject))
-            print(f"round {i + 1}/{args.runs}: " + ", ".join(
-                f"{s.name} new tab {rows[s.name][-1]['new tab (median of tabs 2-5)']:.0f} ms" for s in subjects),
-                flush=True)
+            print(
+                f"round {i + 1}/{args.runs}: "
+                + ", ".join(
+                    f"{s.name} new tab {rows[s.name][-1]['new tab (median of tabs 2-5)']:.0f} ms" for s in subjects
+                ),
+                flush=True,
+            )
     klaviyo.stop()
     loop.stop()
 
@@ -201,7 +219,7 @@ def main() -> int:
 
     print(f"\nLoop stand-in latency {args.latency * 1000:.0f} ms; {args.runs} rounds; median [min–max]")
     names = [s.name for s in subjects]
-    print(f"  {'':<44}" + "".join(f"{n:>26}" for n in names) + f"{'ours − floor':>16}")
+    print(f"  {'':<44}" + "".join(f"{n:>26}" for n in names) + f"{'ours - floor':>16}")
     for key in rows["ours"][0]:
         ours = statistics.median(r[key] for r in rows["ours"])
         floor = statistics.median(r[key] for r in rows["floor"])

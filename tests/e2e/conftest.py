@@ -3,6 +3,7 @@
 One browser per test session (a Pyodide boot per tab is the cost we pay per test); each test gets fresh
 stand-in state and fresh extension settings.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -20,6 +21,7 @@ TICKET_URL = "https://www.klaviyo.com/inbox/tickets/{id}"
 @pytest.fixture(scope="session")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         yield p
 
@@ -61,8 +63,11 @@ class Ext:
     def restart_runtime(self) -> None:
         """Close the one runtime (the offscreen document): the next panel starts a fresh one. Each test starts
         from a runtime that has cached nothing of another test's answers, as a browser that was just opened."""
-        worker = self.context.service_workers[0] if self.context.service_workers else \
-            self.context.wait_for_event("serviceworker")
+        worker = (
+            self.context.service_workers[0]
+            if self.context.service_workers
+            else self.context.wait_for_event("serviceworker")
+        )
         worker.evaluate("() => chrome.offscreen.closeDocument().catch(() => {})")
 
     def open_ticket(self, ticket_id: str = "101"):
@@ -96,3 +101,24 @@ def ext(browser, loop, klaviyo_server):
         if not page.url.startswith("about:"):
             page.close()  # settings tabs too: Chrome would focus an old options tab instead of opening one
     klaviyo_server.reset()
+
+
+LOOKUP_LABELS = {"email": "E-mail address", "zip": "Shipping ZIP / postal code", "phone": "Phone number"}
+
+
+@pytest.fixture
+def admin(ext):
+    """The admin's set-up, through the options page; returns a function so a test can pick the lookup."""
+
+    def set_up(lookup: str = "email", key: str = FULL_KEY) -> None:
+        ext.clear()
+        page = ext.context.new_page()
+        page.goto(f"{ext.base}/options/options.html")
+        page.get_by_label("Loop API key").fill(key)
+        page.get_by_label("Customer lookup").select_option(label=LOOKUP_LABELS[lookup])
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("Saved.", exact=True).wait_for(timeout=30_000)
+        page.close()
+
+    set_up()
+    return set_up

@@ -1,4 +1,5 @@
 """Measurements of the panel in the page, as a person sees it: which of the page's texts it covers."""
+
 from __future__ import annotations
 
 import time
@@ -34,8 +35,10 @@ HOST_JS = "() => [...document.documentElement.children].find(e => e.localName ==
 def frame_box(panel) -> dict:
     """The part of the panel a person sees: its host's box (the frame inside it stands still over the sidebar's
     visible band and the host clips it to the panel)."""
-    box = panel.page.evaluate(f"(() => {{ const r = ({HOST_JS})().getBoundingClientRect(); "
-                              "return {x: r.x, y: r.y, width: r.width, height: r.height}; })()")
+    box = panel.page.evaluate(
+        f"(() => {{ const r = ({HOST_JS})().getBoundingClientRect(); "
+        "return {x: r.x, y: r.y, width: r.width, height: r.height}; })()"
+    )
     assert box and box["width"] > 100 and box["height"] > 40, box
     return box
 
@@ -75,8 +78,10 @@ def into_view(control, timeout: float = 10) -> None:
         time.sleep(0.1)
     if not control.evaluate(IN_VIEW):
         side = page.get_by_role("complementary")
-        raise AssertionError(f"scrolling the sidebar did not bring the control into view: control {control.bounding_box()}, "
-                             f"sidebar {side.bounding_box()}, scroll {side.evaluate('el => [el.scrollTop, el.scrollHeight]')}")
+        raise AssertionError(
+            f"scrolling the sidebar did not bring the control into view: control {control.bounding_box()}, "
+            f"sidebar {side.bounding_box()}, scroll {side.evaluate('el => [el.scrollTop, el.scrollHeight]')}"
+        )
 
 
 def tap(control) -> None:

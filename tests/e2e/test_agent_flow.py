@@ -4,33 +4,13 @@ Every test starts the way a new shop does: the admin opens the options page, pas
 customer lookup and presses Save. Then the agent works in the ticket view; the panel is read and clicked by
 accessible names, and results are what a person sees (the clipboard, the reply box, the panel's text).
 """
-from __future__ import annotations
 
-from tests.e2e.layout import tap
+from __future__ import annotations
 
 import time
 
-import pytest
-
-from harness.loop_standin import FULL_KEY, Fault
-
-LOOKUP_LABELS = {"email": "E-mail address", "zip": "Shipping ZIP / postal code", "phone": "Phone number"}
-
-
-@pytest.fixture
-def admin(ext):
-    """The admin's set-up, through the options page; returns a function so a test can pick the lookup."""
-    def set_up(lookup: str = "email", key: str = FULL_KEY) -> None:
-        ext.clear()
-        page = ext.context.new_page()
-        page.goto(f"{ext.base}/options/options.html")
-        page.get_by_label("Loop API key").fill(key)
-        page.get_by_label("Customer lookup").select_option(label=LOOKUP_LABELS[lookup])
-        page.get_by_role("button", name="Save").click()
-        page.get_by_text("Saved.", exact=True).wait_for(timeout=30_000)
-        page.close()
-    set_up()
-    return set_up
+from harness.loop_standin import Fault
+from tests.e2e.layout import tap
 
 
 def card(panel, order: str):
@@ -54,14 +34,17 @@ def test_initiate_return_leads_straight_to_copy_link(admin, ext, loop):
     link = c.get_by_label("Return link for the customer").input_value()
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert link.startswith("https://demo-shop.loopreturns.com/#/link/") and loop.links[-1]["order"] == "#1002"
-    assert c.get_by_role("button", name="QR code").is_visible() and c.get_by_role("button", name="Insert into reply").is_visible()
+    assert (
+        c.get_by_role("button", name="QR code").is_visible()
+        and c.get_by_role("button", name="Insert into reply").is_visible()
+    )
     assert [d["state"] for d in loop.drafts.values()] == ["cancelled"]  # eligibility asked, the draft undone
 
 
 def test_a_zip_shop_asks_inline_and_enter_submits(admin, ext, loop):
     admin("zip")
     loop.lookup_field = "zip"
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
     tap(c.get_by_role("button", name="Initiate return"))
     field = c.get_by_label("Shipping ZIP / postal code of the order")
@@ -73,7 +56,7 @@ def test_a_zip_shop_asks_inline_and_enter_submits(admin, ext, loop):
 def test_an_email_the_order_does_not_know_asks_for_the_right_one(admin, ext, loop):
     """Loop answers 422 secondary-input-mismatch: the panel asks inline, the ticket's e-mail filled in."""
     loop.orders["#1002"]["email"] = "jane.doe@work.example"
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
     tap(c.get_by_role("button", name="Initiate return"))
     assert "not with this e-mail" in c.get_by_role("alert").inner_text(timeout=15_000)
@@ -104,7 +87,7 @@ def test_a_shop_without_draft_returns_still_gets_links(admin, ext, loop):
     """The Draft Returns beta is off for most shops (422 draft-returns-not-enabled): the link is made, with one
     quiet line, and later clicks do not ask Loop again."""
     loop.drafts_enabled = False
-    page, panel = ext.ready_panel("103")
+    _page, panel = ext.ready_panel("103")
     for order in ("#1006", "#1007"):
         c = card(panel, order)
         tap(c.get_by_role("button", name="Initiate return"))
@@ -115,7 +98,7 @@ def test_a_shop_without_draft_returns_still_gets_links(admin, ext, loop):
 
 def test_an_unknown_code_still_gives_the_link(admin, ext, loop):
     loop.orders["#1002"]["eligibility"] = "gift-card-only-item"
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
     tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Copy link").wait_for()
@@ -157,7 +140,9 @@ def test_a_switch_never_shows_two_tickets_at_once(admin, ext, klaviyo_server):
         page.wait_for_timeout(40)
     jane = [("#1001" in s or "#1002" in s) for s in samples]
     max_ = [("#1003" in s or "#1004" in s) for s in samples]
-    assert not any(a and b for a, b in zip(jane, max_)), [s for s in samples if "#1001" in s and "#1003" in s][:1]
+    assert not any(a and b for a, b in zip(jane, max_, strict=True)), [
+        s for s in samples if "#1001" in s and "#1003" in s
+    ][:1]
     first_max = max_.index(True)
     assert not any(jane[first_max:])
     assert any("Reading the ticket" in s for s in samples)  # it waited for 102's sidebar rather than guess
@@ -180,7 +165,7 @@ def test_insert_into_reply_refuses_another_ticket(admin, ext):
 def test_another_customers_returns_never_appear(admin, ext, loop):
     """Loop's customer filter ignored (it answers every shopper's rows): only Jane's returns reach her ticket."""
     loop.customer_filter_ignored = True
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     text = panel.locator("main").inner_text()
     assert "#1001" in text and "#1008" in text
     assert not any(n in text for n in ("#1003", "#1004", "#1005"))
@@ -191,7 +176,7 @@ def test_an_order_the_customer_lookup_missed_is_asked_for_by_order(admin, ext, l
     (asked for the listed order) does, and the card shows it rather than "No returns"."""
     ret = dict(loop.returns[3], id="37603999", order_name="#1002", customer="jane.doe@work.example")
     loop.returns.append(ret)
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     assert card(panel, "#1002").locator(".badge").inner_text() == "Needs review"
 
 
@@ -214,8 +199,9 @@ def test_a_page_that_never_stops_mutating_still_settles_on_the_new_ticket(admin,
     try:
         page, panel = ext.ready_panel("101")
         open_in_inbox(page, "Max Mustermann")
-        panel.wait_for_selector("html[data-ready-key='/inbox/tickets/102'][data-panel-state='ready']",
-                                state="attached", timeout=10_000)
+        panel.wait_for_selector(
+            "html[data-ready-key='/inbox/tickets/102'][data-panel-state='ready']", state="attached", timeout=10_000
+        )
         assert card(panel, "#1003").is_visible()
     finally:
         klaviyo_server.page_script = None

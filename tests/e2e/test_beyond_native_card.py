@@ -4,9 +4,10 @@ and the time left; in English and in Dutch.
 Set-up goes through the options page as an admin does (the exception choice is off until the admin turns it
 on there); the panel is read and clicked by accessible names; Loop's request log shows what was written.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,8 +16,12 @@ from tests.e2e.layout import tap
 
 
 def admin_saves(ext, allow_exceptions: bool = False, labels: dict | None = None) -> None:
-    labels = labels or {"key": "Loop API key", "allow": "Let agents allow a return outside the policy",
-                        "save": "Save", "saved": "Saved."}
+    labels = labels or {
+        "key": "Loop API key",
+        "allow": "Let agents allow a return outside the policy",
+        "save": "Save",
+        "saved": "Saved.",
+    }
     ext.clear()
     page = ext.context.new_page()
     page.goto(f"{ext.base}/options/options.html")
@@ -40,7 +45,7 @@ def writes(loop, path: str) -> list:
 
 def test_active_returns_show_their_notes_and_an_agent_can_add_one(ext, loop):
     admin_saves(ext)
-    page, panel = ext.ready_panel("102")
+    _page, panel = ext.ready_panel("102")
     review = card(panel, "#1004")  # needs review: its notes are read by themselves (it has none)
     review.get_by_text("No notes on this return.").wait_for()
     closed = card(panel, "#1003").get_by_role("group", name="Closed return of", exact=False)
@@ -63,12 +68,14 @@ def test_active_returns_show_their_notes_and_an_agent_can_add_one(ext, loop):
     review.get_by_role("status").filter(has_text="Note saved in Loop.").wait_for()
     review.get_by_role("list", name="Notes").get_by_text("Promised a prepaid label, Sam.").wait_for()
     # The note names the ticket the sidebar confirms, so the warehouse finds the conversation (issue 23).
-    assert [r.json() for r in writes(loop, "/note")] == [{"content": "Klaviyo ticket 102: Promised a prepaid label, Sam."}]
+    assert [r.json() for r in writes(loop, "/note")] == [
+        {"content": "Klaviyo ticket 102: Promised a prepaid label, Sam."}
+    ]
 
 
 def test_newest_note_first_on_an_open_return(ext, loop):
     admin_saves(ext)
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     notes = card(panel, "#1001").get_by_role("list", name="Notes")
     notes.get_by_text("Label re-sent by e-mail.").wait_for()
     items = notes.get_by_role("listitem").all_inner_texts()
@@ -89,11 +96,14 @@ def test_allow_a_return_anyway_from_confirmation_to_link_and_undo(ext, loop):
     tap(confirm.get_by_role("button", name="Allow return for #1007"))
     c.get_by_role("button", name="Copy link").wait_for()  # without another click on Initiate return
     assert [(r.method, r.path, r.json()) for r in writes(loop, "/allowlists")] == [
-        ("POST", "/api/v1/allowlists", {"type": "order", "value": "#1007"})]
+        ("POST", "/api/v1/allowlists", {"type": "order", "value": "#1007"})
+    ]
     assert "#1007 is on Loop's allowlist" in c.inner_text()
     tap(c.get_by_role("button", name="Copy link"))
     c.get_by_role("button", name="Copied").wait_for()
-    assert page.evaluate("navigator.clipboard.readText()") == c.get_by_label("Return link for the customer").input_value()
+    assert (
+        page.evaluate("navigator.clipboard.readText()") == c.get_by_label("Return link for the customer").input_value()
+    )
     assert loop.links[-1]["order"] == "#1007"
 
     entry = loop.allowlist[0]["id"]
@@ -105,7 +115,7 @@ def test_allow_a_return_anyway_from_confirmation_to_link_and_undo(ext, loop):
 
 def test_allow_a_return_anyway_is_off_until_the_admin_turns_it_on(ext, loop):
     admin_saves(ext)
-    page, panel = ext.ready_panel("103")
+    _page, panel = ext.ready_panel("103")
     c = card(panel, "#1006")
     tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_text("final sale", exact=False).wait_for()
@@ -118,10 +128,10 @@ def test_allow_a_return_anyway_is_off_until_the_admin_turns_it_on(ext, loop):
 
 
 def test_time_left_to_return_and_the_age_of_a_label_not_shipped(ext, loop):
-    made = (datetime.now(timezone.utc) - timedelta(days=9)).isoformat().replace("+00:00", "Z")
+    made = (datetime.now(UTC) - timedelta(days=9)).isoformat().replace("+00:00", "Z")
     loop.returns[0].update(label_status="pre_transit", label_updated_at=made)
     admin_saves(ext)
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     assert "Label created at least 9 days ago, not shipped yet" in card(panel, "#1001").inner_text()
     c = card(panel, "#1002")  # ordered 12 days ago (the sidebar's date); Loop's policy: a 30-day window
     tap(c.get_by_role("button", name="Initiate return"))
@@ -132,6 +142,7 @@ def test_time_left_to_return_and_the_age_of_a_label_not_shipped(ext, loop):
 @pytest.fixture
 def dutch(built_dist, playwright_instance, loop, klaviyo_server, tmp_path):
     from harness.chromium import Ports, extension_id, launch
+
     context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port), lang="nl")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin="https://www.klaviyo.com")
     context.ext_id = extension_id(context)
@@ -141,11 +152,19 @@ def dutch(built_dist, playwright_instance, loop, klaviyo_server, tmp_path):
 
 def test_in_dutch_notes_exception_and_time_left(dutch, loop):
     from tests.e2e.conftest import Ext
+
     ext = Ext(dutch)
-    admin_saves(ext, allow_exceptions=True, labels={
-        "key": "Loop API-sleutel", "allow": "Agenten een retour buiten het beleid laten toestaan",
-        "save": "Opslaan", "saved": "Opgeslagen."})
-    page, panel = ext.ready_panel("101")
+    admin_saves(
+        ext,
+        allow_exceptions=True,
+        labels={
+            "key": "Loop API-sleutel",
+            "allow": "Agenten een retour buiten het beleid laten toestaan",
+            "save": "Opslaan",
+            "saved": "Opgeslagen.",
+        },
+    )
+    _page, panel = ext.ready_panel("101")
     notes = card(panel, "#1001").get_by_role("list", name="Notities")
     notes.get_by_text("Label re-sent by e-mail.").wait_for()  # Loop's words stay as Loop wrote them
     c = card(panel, "#1002")
@@ -153,7 +172,7 @@ def test_in_dutch_notes_exception_and_time_left(dutch, loop):
     c.get_by_role("button", name="Link kopiëren").wait_for()
     assert "Nog minstens 18 dagen om te retourneren (gerekend vanaf de besteldatum)" in c.inner_text()
 
-    page, panel = ext.ready_panel("103")
+    _page, panel = ext.ready_panel("103")
     c = card(panel, "#1007")
     tap(c.get_by_role("button", name="Retour starten"))
     tap(c.get_by_role("button", name="Retour toch toestaan"))

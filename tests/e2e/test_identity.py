@@ -1,17 +1,30 @@
 """The ticket's customer is who the profile says (issue 20), in Chromium with the built extension on the busy
 local helpdesk: nothing a customer typed is their identity, and another customer's order asks the agent first."""
+
 from __future__ import annotations
 
 from tests.e2e.layout import tap
-from tests.e2e.test_agent_flow import admin, card  # noqa: F401 - the admin's set-up through the options page
+from tests.e2e.test_agent_flow import card
 
 SMS_TICKET = {
-    "id": "501", "subject": "Return link please", "channel": "SMS", "status": "Open", "when": "10:02",
-    "assignee": "Sam (you)", "created": "Dec 6, 2026", "tags": ["returns"],
+    "id": "501",
+    "subject": "Return link please",
+    "channel": "SMS",
+    "status": "Open",
+    "when": "10:02",
+    "assignee": "Sam (you)",
+    "created": "Dec 6, 2026",
+    "tags": ["returns"],
     "customer": {"name": "Eve Marsh (#1002)", "email": "", "phone": "+1 646 555 0199"},
     "orders": [],
-    "messages": [{"from": "Eve Marsh (#1002)", "role": "customer", "when": "10:02",
-                  "text": "Her e-mail is ava@example.com and she wants her return link sent to this number"}],
+    "messages": [
+        {
+            "from": "Eve Marsh (#1002)",
+            "role": "customer",
+            "when": "10:02",
+            "text": "Her e-mail is ava@example.com and she wants her return link sent to this number",
+        }
+    ],
 }
 
 
@@ -28,8 +41,11 @@ def test_an_address_in_a_message_is_never_looked_up(admin, ext, loop, klaviyo_se
     assert not any(n in text for n in ("#1001", "#1002", "#1005", "#1008", "Mentioned"))
     assert [r for r in loop.api_requests() if "ava" in str(r.query).lower() or "ava" in r.path] == []
     # No address and no listed order: nothing about this ticket is asked (the admin's key check may be seen).
-    assert [r.path for r in loop.api_requests() if "/return/list" not in r.path and "allowlists" not in r.path
-            and "draft-returns" not in r.path] == []
+    assert [
+        r.path
+        for r in loop.api_requests()
+        if "/return/list" not in r.path and "allowlists" not in r.path and "draft-returns" not in r.path
+    ] == []
 
 
 def test_another_customers_mentioned_order_asks_before_copy_link(admin, ext, loop, klaviyo_server):
@@ -49,8 +65,10 @@ def test_another_customers_mentioned_order_asks_before_copy_link(admin, ext, loo
     tap(c.get_by_role("button", name="Initiate return"))
     ask = c.get_by_role("group", name="Another customer's order")
     ask.wait_for()
-    assert ("Act on #1005 for this ticket anyway? In Loop it is ava@example.com's order; this ticket's customer "
-            "is jane@example.com.") in ask.inner_text()
+    assert (
+        "Act on #1005 for this ticket anyway? In Loop it is ava@example.com's order; this ticket's customer "
+        "is jane@example.com."
+    ) in ask.inner_text()
     assert c.get_by_role("button", name="Copy link").count() == 0
     assert [r for r in loop.requests if r.method == "POST"] == []
     tap(ask.get_by_role("button", name="Yes, act on this order"))

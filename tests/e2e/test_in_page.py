@@ -1,5 +1,6 @@
 """The panel is part of the page: in the details sidebar under the order list it reads, covering nothing of the
 helpdesk, as tall as its content, never reloaded by the app's re-renders or ticket switches."""
+
 from __future__ import annotations
 
 import pytest
@@ -78,8 +79,10 @@ def test_its_height_follows_its_content_and_collapsed_is_remembered(ext):
     content = panel.evaluate("Math.ceil(document.getElementById('app').getBoundingClientRect().height)")
     # The page reserves the panel's whole height in the sidebar (the frame is its visible part), in steps of
     # 120 px, so a render that adds a line does not move or resize the frame (Chrome would drop the next click).
-    reserved = page.evaluate("Math.max(...[...document.querySelectorAll('aside [aria-hidden=true]')]"
-                             ".map(e => e.getBoundingClientRect().height))")
+    reserved = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('aside [aria-hidden=true]')]"
+        ".map(e => e.getBoundingClientRect().height))"
+    )
     assert content <= reserved < content + 120 and reserved % 120 == 0 and content > 400
     sidebar = page.get_by_role("complementary")
     sidebar.evaluate("el => el.scrollTo(0, el.scrollHeight)")  # scrolled down, the whole panel is in view

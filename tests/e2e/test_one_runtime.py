@@ -1,18 +1,19 @@
 """One Python for the whole browser, the panel a thin view of it (issue 21), as an agent meets it in Chromium
 with the built extension: real clicks on accessible names made at once (no settling pause, no focus first),
 and what a person sees: the same control, the selection they made, the clipboard, the reply box."""
+
 from __future__ import annotations
 
-import time
-
-import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.layout import tap
-from tests.e2e.test_agent_flow import admin, card  # noqa: F401 - the admin's set-up through the options page
-
+from tests.e2e.test_agent_flow import card
 
 # A real click the moment the control is on screen (tests/e2e/layout.py): no settling pause.
 click_at_once = tap
+
+
+SCROLL_STATE = "el => [el.scrollTop, el.scrollHeight, el.clientHeight]"
 
 
 def test_a_control_shown_before_an_update_is_the_same_element_after(admin, ext):
@@ -45,7 +46,7 @@ def test_qr_code_and_insert_into_reply_act_right_after_copy_link(admin, ext):
 def test_a_selected_tracking_number_stays_selected_through_updates(ext):
     """The agent selects the tracking number to copy it; the notes arriving and the panel's other updates do not
     take the selection away (nothing unchanged is touched)."""
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = card(panel, "#1001")
     tracking = c.locator("a.tracking-link")
     tracking.evaluate("""el => { const r = document.createRange(); r.selectNodeContents(el);
@@ -72,7 +73,7 @@ def test_a_reloaded_panel_frame_gets_its_state_and_typed_text_back(ext):
 
 
 def test_a_closed_runtime_reconnects_and_replays_nothing(ext, loop):
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     before = len(loop.api_requests())
     ext.restart_runtime()  # the offscreen document is gone (closed, crashed)
     ext.wait_state(panel, "reconnecting", "ready", timeout=10)
@@ -157,11 +158,13 @@ def test_tab_reaches_every_control_and_brings_each_into_view(ext):
         label = panel.evaluate("el => el.id || el.getAttribute('aria-label') || el.textContent.trim()", focused)
         try:
             panel.wait_for_function("el => globalThis.loopFrame.inView(el)", arg=focused, timeout=3_000)
-        except Exception:
-            raise AssertionError(f"{label!r} was focused but stayed out of view: "
-                                 f"{panel.evaluate('el => JSON.stringify(el.getBoundingClientRect())', focused)} "
-                                 f"{panel.evaluate('JSON.stringify(globalThis.loopFrame.where())')} "
-                                 f"{page.get_by_role('complementary').evaluate('el => [el.scrollTop, el.scrollHeight, el.clientHeight]')}")
+        except PlaywrightTimeout:
+            raise AssertionError(
+                f"{label!r} was focused but stayed out of view: "
+                f"{panel.evaluate('el => JSON.stringify(el.getBoundingClientRect())', focused)} "
+                f"{panel.evaluate('JSON.stringify(globalThis.loopFrame.where())')} "
+                f"{page.get_by_role('complementary').evaluate(SCROLL_STATE)}"
+            ) from None
         seen.add(label)
     assert "order-search" in seen or any("Look up" in s for s in seen), seen
     assert len(seen) > 8, seen

@@ -1,4 +1,5 @@
 """The admin's options page, driven by its labels, and the panel reacting without a reload."""
+
 from __future__ import annotations
 
 import json
@@ -89,8 +90,10 @@ def test_save_writes_before_any_network_call_and_the_verdict_follows(ext, loop):
     ext.clear()
     loop.faults.append(Fault("delay", seconds=3))
     watcher = ext.settings_page()
-    watcher.evaluate("() => { window.__savedAt = null; chrome.storage.onChanged.addListener((c) => {"
-                     " if (c.apiKey && window.__savedAt === null) window.__savedAt = Date.now(); }); }")
+    watcher.evaluate(
+        "() => { window.__savedAt = null; chrome.storage.onChanged.addListener((c) => {"
+        " if (c.apiKey && window.__savedAt === null) window.__savedAt = Date.now(); }); }"
+    )
     page = options(ext)
     page.wait_for_timeout(500)
     loop.clear_log()
@@ -136,15 +139,26 @@ def test_enable_switch_turns_the_panel_off_and_on(ext):
     ext.wait_state(panel, "ready")
 
 
-@pytest.mark.skipif(not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
-                    reason="writing a machine-wide Chromium policy needs root")
+@pytest.mark.skipif(
+    not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
+    reason="writing a machine-wide Chromium policy needs root",
+)
 def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_instance, loop, klaviyo_server):
     """A real Chromium policy file: managed values win, show as set by the administrator and are read-only."""
     ext_id = unpacked_extension_id(built_dist)
     POLICY_DIR.mkdir(parents=True, exist_ok=True)
     policy = POLICY_DIR / "loop-returns-e2e-test.json"
-    policy.write_text(json.dumps({"3rdparty": {"extensions": {ext_id: {
-        "apiKey": FULL_KEY, "enabled": True, "lookupField": "zip", "lockSettings": True}}}}))
+    policy.write_text(
+        json.dumps(
+            {
+                "3rdparty": {
+                    "extensions": {
+                        ext_id: {"apiKey": FULL_KEY, "enabled": True, "lookupField": "zip", "lockSettings": True}
+                    }
+                }
+            }
+        )
+    )
     try:
         workdir = Path(tempfile.mkdtemp(prefix="loop-e2e-policy-"))
         context = launch(playwright_instance, workdir / "profile", Ports(klaviyo_server.port, loop.port))
@@ -165,10 +179,13 @@ def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_in
         policy.unlink(missing_ok=True)
 
 
-@pytest.mark.skipif(not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
-                    reason="writing a machine-wide Chromium policy needs root")
-def test_fields_the_policy_sets_are_never_written_to_local_storage(built_dist, playwright_instance, loop,
-                                                                    klaviyo_server):
+@pytest.mark.skipif(
+    not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
+    reason="writing a machine-wide Chromium policy needs root",
+)
+def test_fields_the_policy_sets_are_never_written_to_local_storage(
+    built_dist, playwright_instance, loop, klaviyo_server
+):
     ext_id = unpacked_extension_id(built_dist)
     POLICY_DIR.mkdir(parents=True, exist_ok=True)
     policy = POLICY_DIR / "loop-returns-e2e-test.json"
@@ -199,8 +216,10 @@ def _policy(ext_id: str, values: dict) -> Path:
     return policy
 
 
-@pytest.mark.skipif(not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
-                    reason="writing a machine-wide Chromium policy needs root")
+@pytest.mark.skipif(
+    not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
+    reason="writing a machine-wide Chromium policy needs root",
+)
 def _open_after_start(context, url: str):
     """A tab opened right after a browser start: Chrome may turn the first new tab into the options page the
     extension opens when it is installed (a profile that loads it from the command line can count as a new
@@ -210,20 +229,23 @@ def _open_after_start(context, url: str):
         try:
             page.goto(url)
             return page
-        except Exception as err:  # noqa: BLE001 - playwright's Error, only the interruption is retried
+        except Exception as err:
             if "interrupted by another navigation" not in str(err):
                 raise
     raise AssertionError("every new tab was taken over by another navigation")
 
 
-@pytest.mark.parametrize("values,expected", [({"apiKey": FULL_KEY}, "policy key only"),
-                                             ({"enabled": False}, "no call at all")])
-def test_the_policy_applies_before_the_first_call_after_a_browser_start(built_dist, playwright_instance, loop,
-                                                                      klaviyo_server, values, expected):
+@pytest.mark.parametrize(
+    "values,expected", [({"apiKey": FULL_KEY}, "policy key only"), ({"enabled": False}, "no call at all")]
+)
+def test_the_policy_applies_before_the_first_call_after_a_browser_start(
+    built_dist, playwright_instance, loop, klaviyo_server, values, expected
+):
     """A local key is stored; then policy replaces it (or turns the integration off). Right after a browser
     start the first policy read is slow (~2 s here): the panel waits for it and never calls Loop with the
     local key."""
     from harness.chromium import extension_id, store_settings
+
     ext_id = unpacked_extension_id(built_dist)
     profile = Path(tempfile.mkdtemp(prefix="loop-e2e-policy-")) / "profile"
     ports = Ports(klaviyo_server.port, loop.port)

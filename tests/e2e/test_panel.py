@@ -1,11 +1,11 @@
 """What an agent sees and does in the panel, in Chromium with the built extension and the stand-ins."""
-from __future__ import annotations
 
-from tests.e2e.layout import tap
+from __future__ import annotations
 
 import base64
 
 from harness.loop_standin import NO_DRAFTS_KEY, RETURNS_ONLY_KEY, Fault
+from tests.e2e.layout import tap
 
 
 def card(panel, order: str):
@@ -20,7 +20,7 @@ def start_return(panel, order: str):
 
 
 def test_return_status_items_and_tracking_link(ext, loop):
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = card(panel, "#1001")
     assert c.locator(".badge").inner_text() == "Open"
     text = c.inner_text()
@@ -37,12 +37,15 @@ def test_return_status_items_and_tracking_link(ext, loop):
     # The customer lookup, plus #1002 (listed on the ticket, not in the lookup's answer) asked by order, then the
     # notes of the one active return (#1001's, open): three requests, none repeated.
     c.get_by_role("list", name="Notes").get_by_text("Label re-sent by e-mail.").wait_for()
-    assert [r.path for r in loop.api_requests()] == ["/api/v2/returns", "/api/v1/warehouse/return/details",
-                                                     "/api/v1/warehouse/return/37603915/notes"]
+    assert [r.path for r in loop.api_requests()] == [
+        "/api/v2/returns",
+        "/api/v1/warehouse/return/details",
+        "/api/v1/warehouse/return/37603915/notes",
+    ]
 
 
 def test_several_returns_newest_first_and_needs_review(ext):
-    page, panel = ext.ready_panel("102")
+    _page, panel = ext.ready_panel("102")
     assert card(panel, "#1003").locator(".badge").all_inner_texts() == ["Closed", "Cancelled"]
     assert card(panel, "#1004").locator(".badge").inner_text() == "Needs review"
     assert "return in progress" in card(panel, "#1004").locator(".why").inner_text()
@@ -63,7 +66,7 @@ def test_copy_link_puts_the_deep_link_on_the_clipboard(ext, loop):
 
 
 def test_qr_code_is_rendered_and_downloadable(ext):
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
     tap(c.get_by_role("button", name="QR code"))
     img = c.get_by_role("img", name="QR code of the return link for order #1002")
@@ -94,7 +97,7 @@ def test_insert_into_reply_puts_the_link_at_the_cursor(ext):
 
 
 def test_ineligible_orders_say_why(ext):
-    page, panel = ext.ready_panel("103")
+    _page, panel = ext.ready_panel("103")
     for order, words in [("#1006", "final sale"), ("#1007", "outside the return window")]:
         c = start_return(panel, order)
         assert words in c.locator(".why").inner_text(timeout=15_000)
@@ -105,7 +108,7 @@ def test_ineligible_orders_say_why(ext):
 def test_zip_lookup_shop_asks_the_agent_and_wrong_zip_is_explained(ext, loop):
     loop.lookup_field = "zip"
     ext.store(lookupField="zip")
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
     tap(c.get_by_role("button", name="Initiate return"))
     zip_field = c.get_by_label("Shipping ZIP / postal code of the order")  # asked inline: not on the ticket
@@ -121,7 +124,7 @@ def test_zip_lookup_shop_asks_the_agent_and_wrong_zip_is_explained(ext, loop):
 
 def test_eligibility_unknown_without_draft_scope_still_gives_a_link(ext):
     ext.store(apiKey=NO_DRAFTS_KEY)
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
     c.get_by_role("button", name="Copy link").wait_for()
     assert "Draft Returns scope" in c.inner_text()
@@ -181,13 +184,15 @@ def test_key_rejected_names_the_scopes(ext, loop):
 
 def test_returns_only_key_explains_missing_orders_scope_on_link(ext):
     ext.store(apiKey=RETURNS_ONLY_KEY)
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
     assert "Orders scope" in c.get_by_role("alert").inner_text(timeout=15_000)
 
 
 def test_rate_limited_shows_retrying_then_recovers(ext, loop):
-    loop.faults.append(Fault("status", path="/api/v2/returns", status=429, headers={"Retry-After": "2"}, times=1, body={}))
+    loop.faults.append(
+        Fault("status", path="/api/v2/returns", status=429, headers={"Retry-After": "2"}, times=1, body={})
+    )
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "rate-limited-retrying")
@@ -207,7 +212,7 @@ def test_unreachable_offers_retry_and_recovers(ext, loop):
 
 
 def test_panel_collapses_and_is_keyboard_usable(ext):
-    page, panel = ext.ready_panel("101")
+    _page, panel = ext.ready_panel("101")
     toggle = panel.get_by_role("button", name="Collapse the Loop Returns panel")
     toggle.focus()
     panel.page.keyboard.press("Enter")
@@ -220,6 +225,7 @@ def test_dutch_browser_gets_a_dutch_panel(built_dist, playwright_instance, loop,
     """chrome.i18n follows the browser language; "Loop Returns" is a name and stays as it is."""
     from harness.chromium import Ports, extension_id, launch, open_ticket_panel, store_settings
     from harness.loop_standin import FULL_KEY
+
     context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port), lang="nl")
     try:
         settings = store_settings(context, extension_id(context), apiKey=FULL_KEY)
@@ -241,17 +247,21 @@ def test_key_rejected_on_a_ticket_with_only_an_email(ext):
     ext.wait_state(panel, "key-rejected")
 
 
-def test_a_broken_browser_lookup_still_shows_words_never_message_keys(built_dist, playwright_instance, loop,
-                                                                        klaviyo_server, tmp_path):
+def test_a_broken_browser_lookup_still_shows_words_never_message_keys(
+    built_dist, playwright_instance, loop, klaviyo_server, tmp_path
+):
     """chrome.i18n.getMessage answering "" for every key (seen once in a dozen fresh profiles by an independent
     check) must not put "stateOpen" or "noReturns" on screen: the catalogs ship with the panel's Python."""
     from harness.chromium import Ports, extension_id, launch, open_ticket_panel, store_settings
     from harness.loop_standin import FULL_KEY
+
     context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port))
     try:
         store_settings(context, extension_id(context), apiKey=FULL_KEY)
-        context.add_init_script("if (location.protocol === 'chrome-extension:' && globalThis.chrome?.i18n) {"
-                                " chrome.i18n.getMessage = () => ''; }")
+        context.add_init_script(
+            "if (location.protocol === 'chrome-extension:' && globalThis.chrome?.i18n) {"
+            " chrome.i18n.getMessage = () => ''; }"
+        )
         _, frame = open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/101")
         assert frame.evaluate("chrome.i18n.getMessage('stateOpen')") == ""  # the lookup really is broken
         text = frame.locator("main").inner_text()
@@ -262,19 +272,22 @@ def test_a_broken_browser_lookup_still_shows_words_never_message_keys(built_dist
         context.close()
 
 
-def test_a_panel_whose_python_cannot_start_says_so_with_retry(built_dist, playwright_instance, loop, klaviyo_server,
-                                                              tmp_path):
+def test_a_panel_whose_python_cannot_start_says_so_with_retry(
+    built_dist, playwright_instance, loop, klaviyo_server, tmp_path
+):
     """The runtime cannot start Python (here its WebAssembly is damaged): the panel says so in one sentence with
     Retry at once, never "Loading…" for ever."""
     import shutil
 
     from harness.chromium import Ports, extension_id, launch, panel_frame, store_settings
     from harness.loop_standin import FULL_KEY
+
     broken = tmp_path / "dist"
     shutil.copytree(built_dist, broken)
     (broken / "vendor" / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm not really")
-    context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port),
-                     extension_dir=broken)
+    context = launch(
+        playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port), extension_dir=broken
+    )
     try:
         store_settings(context, extension_id(context), apiKey=FULL_KEY)
         page = context.new_page()
@@ -303,4 +316,3 @@ def test_the_card_says_what_the_customer_gets_back_as_loop_says_it(ext, loop):
     assert "In exchange → Rain Jacket - M / Olive" in max_ and "Refunded 10.00 USD via Stripe" in max_
     page.get_by_role("link", name="Jane Doe: Where is my return?").click()
     panel.wait_for_selector("html[data-ready-key='/inbox/tickets/101']", state="attached")
-

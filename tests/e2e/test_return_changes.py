@@ -2,6 +2,7 @@
 the admin turns Cancel and Flag on through the options page; the agent clicks by accessible name, at once; what
 counts is what a person sees (the clipboard, the reply box, the card) and what Loop received (the stand-in's
 log: the POSTs and their bodies)."""
+
 from __future__ import annotations
 
 import time
@@ -69,7 +70,9 @@ def test_create_label_confirms_waits_for_loop_and_then_offers_send_label(ext, lo
     assert [r.path for r in posts(loop, "/labels")] == ["/api/v1/returns/37604012/labels"]
     tap(c.get_by_role("button", name="Send label", exact=True))
     tap(c.get_by_role("button", name="Copy label link", exact=True))
-    wait_until(lambda: page.evaluate("navigator.clipboard.readText()") == "https://labels.loopreturns.com/37604012-1.pdf")
+    wait_until(
+        lambda: page.evaluate("navigator.clipboard.readText()") == "https://labels.loopreturns.com/37604012-1.pdf"
+    )
     assert len(posts(loop, "/labels")) == 1
 
 
@@ -79,8 +82,9 @@ def test_cancel_return_after_one_confirmation_reads_cancelled_here_and_in_anothe
     page.bring_to_front()
     c = card(panel, "#1012")
     tap(c.get_by_role("button", name="Cancel return", exact=True))
-    c.get_by_text("Loop will cancel the return for #1012. The customer can then start a new return with the same "
-                  "items.").wait_for()
+    c.get_by_text(
+        "Loop will cancel the return for #1012. The customer can then start a new return with the same items."
+    ).wait_for()
     assert c.get_by_role("button", name="Cancel", exact=True).count() == 0  # the flow's Cancel is not this
     assert not posts(loop, "/cancel")
     tap(c.get_by_role("button", name="Cancel return for #1012", exact=True))
@@ -94,7 +98,7 @@ def test_cancel_return_after_one_confirmation_reads_cancelled_here_and_in_anothe
 
 
 def test_flag_for_review_sends_the_flag_and_the_reason_as_a_note_naming_the_ticket(changes_on, ext, loop):
-    page, panel = ext.ready_panel("106")
+    _page, panel = ext.ready_panel("106")
     c = card(panel, "#1011")
     tap(c.get_by_role("button", name="Flag for review", exact=True))
     reason = c.get_by_label("Why? The warehouse reads this in Loop.")
@@ -103,14 +107,15 @@ def test_flag_for_review_sends_the_flag_and_the_reason_as_a_note_naming_the_tick
     c.get_by_text("Flagged for review in Loop, with your reason").wait_for(timeout=10_000)
     assert [r.path for r in posts(loop, "/flag")] == ["/api/v1/warehouse/return/37604011/flag"]
     assert [r.json() for r in posts(loop, "/note")] == [
-        {"content": "Flagged from Klaviyo ticket 106: Customer says the parcel held only one of two items."}]
+        {"content": "Flagged from Klaviyo ticket 106: Customer says the parcel held only one of two items."}
+    ]
     assert c.locator(".badge").first.inner_text() == "Needs review"
     assert c.get_by_role("button", name="Flag for review", exact=True).count() == 0
 
 
 def test_loops_refusal_is_said_in_words_and_nothing_is_sent_twice(changes_on, ext, loop):
     """Loop expired the return after the card was drawn: it answers HTTP 200 {"content": "Return is expired…"}."""
-    page, panel = ext.ready_panel("106")
+    _page, panel = ext.ready_panel("106")
     next(r for r in loop.returns if r["id"] == "37604012")["state"] = "expired"
     c = card(panel, "#1012")
     tap(c.get_by_role("button", name="Cancel return", exact=True))

@@ -2,6 +2,7 @@
 
 A canary key is planted and the Loop stand-in accepts it; every check then looks for it where it must not be.
 """
+
 from __future__ import annotations
 
 import json
@@ -97,18 +98,30 @@ class RuntimeConsole:
         self.doc = None
         for t in self.cdp.send("Target.getTargets")["targetInfos"]:
             if t["url"].endswith("/runtime/runtime.html"):
-                self.doc = self.cdp.send("Target.attachToTarget", {"targetId": t["targetId"], "flatten": False})["sessionId"]
+                self.doc = self.cdp.send("Target.attachToTarget", {"targetId": t["targetId"], "flatten": False})[
+                    "sessionId"
+                ]
         assert self.doc, "no runtime document to read"
         self._to_document({"id": 1, "method": "Runtime.enable"})
-        self._to_document({"id": 2, "method": "Target.setAutoAttach",
-                           "params": {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": False}})
+        self._to_document(
+            {
+                "id": 2,
+                "method": "Target.setAutoAttach",
+                "params": {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": False},
+            }
+        )
 
     def _to_document(self, message: dict) -> None:
         self.cdp.send("Target.sendMessageToTarget", {"sessionId": self.doc, "message": json.dumps(message)})
 
     def _to_worker(self, message: dict) -> None:
-        self._to_document({"id": 3, "method": "Target.sendMessageToTarget",
-                           "params": {"sessionId": self.worker, "message": json.dumps(message)}})
+        self._to_document(
+            {
+                "id": 3,
+                "method": "Target.sendMessageToTarget",
+                "params": {"sessionId": self.worker, "message": json.dumps(message)},
+            }
+        )
 
     def _read(self, message: dict) -> None:
         if message.get("method") == "Runtime.consoleAPICalled":
@@ -127,9 +140,13 @@ class RuntimeConsole:
 
     def probe(self) -> None:
         """A line logged in each, so a test can see that both are really being read."""
-        self._to_document({"id": 4, "method": "Runtime.evaluate", "params": {"expression": "console.log('runtime-document-probe')"}})
+        self._to_document(
+            {"id": 4, "method": "Runtime.evaluate", "params": {"expression": "console.log('runtime-document-probe')"}}
+        )
         if self.worker:
-            self._to_worker({"id": 4, "method": "Runtime.evaluate", "params": {"expression": "console.log('runtime-worker-probe')"}})
+            self._to_worker(
+                {"id": 4, "method": "Runtime.evaluate", "params": {"expression": "console.log('runtime-worker-probe')"}}
+            )
 
 
 def test_hostile_page_finds_no_key_and_cannot_reach_our_pages(hostile, loop):
@@ -188,18 +205,24 @@ def test_page_removing_our_panel_gets_bounded_remounts(hostile, klaviyo_server):
 
 
 INJECTED_TICKET = {
-    "id": "666", "subject": "<img src=x onerror=window.__pwned=1>", "channel": "Email",
+    "id": "666",
+    "subject": "<img src=x onerror=window.__pwned=1>",
+    "channel": "Email",
     "customer": {"name": "<script>window.__pwned=1</script>", "email": "jane@example.com"},
-    "orders": [{"name": "#1001\"><img src=x onerror=window.__pwned=1>", "total": "$1", "status": "x"},
-               {"name": "../../admin", "total": "$1", "status": "x"}, {"name": "%2F", "total": "$1", "status": "x"},
-               {"name": "#" + "9" * 10_000, "total": "$1", "status": "x"}, {"name": "#1002", "total": "$1", "status": "x"}],
+    "orders": [
+        {"name": '#1001"><img src=x onerror=window.__pwned=1>', "total": "$1", "status": "x"},
+        {"name": "../../admin", "total": "$1", "status": "x"},
+        {"name": "%2F", "total": "$1", "status": "x"},
+        {"name": "#" + "9" * 10_000, "total": "$1", "status": "x"},
+        {"name": "#1002", "total": "$1", "status": "x"},
+    ],
     "messages": [{"from": "x", "text": "javascript:alert(1) and <b>#1003</b> " + "A" * 10_000}],
 }
 
 
 def test_injected_names_are_rejected_and_loop_html_is_inert_text(ext, loop, klaviyo_server):
     klaviyo_server.tickets = [INJECTED_TICKET]
-    evil = "<img src=x onerror=\"window.__pwned=1\">"
+    evil = '<img src=x onerror="window.__pwned=1">'
     for r in loop.returns:
         r["line_items"][0]["title"] = evil
         r["line_items"][0]["return_reason"] = "<script>window.__pwned=1</script>"
@@ -246,8 +269,9 @@ def test_markup_in_every_loop_string_and_hostile_links_are_inert(ext, loop):
 
 def test_retry_after_is_honoured_end_to_end(ext, loop):
     """Loop's Retry-After: 2 on the customer lookup: Chromium's next request leaves no sooner."""
-    loop.faults.append(Fault("status", path="/api/v2/returns", status=429, headers={"Retry-After": "2"}, times=1,
-                             body={}))
+    loop.faults.append(
+        Fault("status", path="/api/v2/returns", status=429, headers={"Retry-After": "2"}, times=1, body={})
+    )
     page = ext.open_ticket("101")
     ext.wait_state(ext.panel(page), "ready", timeout=20)
     first, second = [r.at for r in loop.api_requests("/api/v2/returns")][:2]
@@ -280,16 +304,27 @@ def test_the_content_script_cannot_read_the_key(ext):
     cdp.send("Runtime.enable")
     ours = [c for c in contexts if c.get("auxData", {}).get("type") == "isolated" and ext.id in c.get("origin", "")]
     assert ours, [c.get("name") for c in contexts]
-    result = cdp.send("Runtime.evaluate", {
-        "expression": "chrome.storage.local.get('apiKey').then(v => 'read:' + JSON.stringify(v), e => 'refused:' + e.message)",
-        "contextId": ours[0]["id"], "awaitPromise": True, "returnByValue": True})
+    result = cdp.send(
+        "Runtime.evaluate",
+        {
+            "expression": "chrome.storage.local.get('apiKey').then(v => 'read:' + JSON.stringify(v), e => 'refused:' + e.message)",
+            "contextId": ours[0]["id"],
+            "awaitPromise": True,
+            "returnByValue": True,
+        },
+    )
     outcome = result["result"]["value"]
     assert outcome.startswith("refused:") and "lr_" not in outcome, outcome
 
 
 FAULTS = [
     # (fault, expected panel state, words in the message, max requests for the ticket)
-    (Fault("status", status=401, body={"error": {"code": "401", "message": "Unauthorized."}}), "key-rejected", "rejected", 2),
+    (
+        Fault("status", status=401, body={"error": {"code": "401", "message": "Unauthorized."}}),
+        "key-rejected",
+        "rejected",
+        2,
+    ),
     (Fault("status", status=403, body={"errors": [{"message": "Forbidden"}]}), "key-rejected", "rejected", 2),
     (Fault("status", status=429, body={}), "rate-limited", "busy", 3 + 2 * 3),
     (Fault("status", status=500), "unreachable", "cannot be reached", 3 + 2 * 3),
@@ -306,8 +341,11 @@ FAULTS = [
 ]
 
 
-@pytest.mark.parametrize("fault,state,words,max_requests", FAULTS,
-                         ids=[f"{f.kind}-{f.status}" if f.kind == "status" else f.kind for f, *_ in FAULTS])
+@pytest.mark.parametrize(
+    "fault,state,words,max_requests",
+    FAULTS,
+    ids=[f"{f.kind}-{f.status}" if f.kind == "status" else f.kind for f, *_ in FAULTS],
+)
 def test_api_faults_give_one_clear_message(ext, loop, fault, state, words, max_requests):
     loop.faults.append(fault)
     page = ext.open_ticket("101")
@@ -350,6 +388,7 @@ def test_offline_fails_fast_and_recovers_on_retry(ext, loop):
 def test_browser_restart_with_the_key_stored(built_dist, playwright_instance, loop, klaviyo_server, tmp_path):
     from harness.chromium import Ports, extension_id, launch, open_ticket_panel, store_settings
     from harness.loop_standin import FULL_KEY
+
     ports = Ports(klaviyo_server.port, loop.port)
     context = launch(playwright_instance, tmp_path / "profile", ports)
     store_settings(context, extension_id(context), apiKey=FULL_KEY)
@@ -424,8 +463,9 @@ def test_service_worker_stopped_mid_lookup_does_not_matter(ext, loop):
     assert panel.get_by_role("alert").count() == 0
 
 
-def test_after_an_extension_update_the_page_says_reload(built_dist, playwright_instance, loop, klaviyo_server,
-                                                       tmp_path):
+def test_after_an_extension_update_the_page_says_reload(
+    built_dist, playwright_instance, loop, klaviyo_server, tmp_path
+):
     """On an update/reload the old content script is orphaned and its frame dead: in its place the agent reads
     "Loop Returns was updated — reload the page", and nothing is thrown at the page. (Recovery after the reload
     cannot be exercised here: Chromium 156 disables a command-line-loaded extension when it reloads itself,
@@ -433,6 +473,7 @@ def test_after_an_extension_update_the_page_says_reload(built_dist, playwright_i
     mounts the new panel, as every other test shows.) Own browser: the reload disables the extension."""
     from harness.chromium import Ports, extension_id, launch, panel_frame, store_settings
     from harness.loop_standin import FULL_KEY
+
     context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port))
     try:
         settings = store_settings(context, extension_id(context), apiKey=FULL_KEY)
@@ -450,6 +491,7 @@ def test_after_an_extension_update_the_page_says_reload(built_dist, playwright_i
         def spoken() -> str:  # what a screen reader gets: the accessibility tree reaches into the closed root
             nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
             return " ".join(str(n.get("name", {}).get("value", "")) for n in nodes)
+
         deadline = time.monotonic() + 5
         while "Loop Returns was updated" not in spoken() and time.monotonic() < deadline:
             page.wait_for_timeout(200)
@@ -468,8 +510,9 @@ def test_a_switch_frees_loop_at_once_whatever_was_in_flight(ext, loop, klaviyo_s
     """Ticket 103's five lookups hang (8 s): the agent switches to 101. The abandoned lookups are cancelled
     (fetches aborted, slots freed), so 101's first request leaves within 100 ms of the snapshot that showed
     its orders, not after 103's deadlines."""
-    klaviyo_server.tickets[2]["orders"] += [{"name": n, "date": "Oct 1, 2026", "total": "$1", "status": "Fulfilled"}
-                                            for n in ("#1009", "#1010")]
+    klaviyo_server.tickets[2]["orders"] += [
+        {"name": n, "date": "Oct 1, 2026", "total": "$1", "status": "Fulfilled"} for n in ("#1009", "#1010")
+    ]
     loop.customer_lookup = False
     loop.faults.append(Fault("delay", path="details", seconds=8, times=5))
     page = ext.open_ticket("103")
@@ -507,22 +550,33 @@ DECOY = """box => { const d = document.createElement('div'); d.id = 'trick';
   d.textContent = 'Click the blue button to refresh'; document.body.append(d); }"""
 TRICKS = {
     "decoy laid over the panel": (DECOY, "() => document.getElementById('trick').remove()"),
-    "html faded": ("() => { document.documentElement.style.opacity = '0.05'; }",
-                   "() => { document.documentElement.style.opacity = ''; }"),
-    "html blurred": ("() => { document.documentElement.style.filter = 'blur(8px)'; }",
-                     "() => { document.documentElement.style.filter = ''; }"),
-    "html scaled down": ("() => { document.documentElement.style.transform = 'scale(0.6)'; }",
-                         "() => { document.documentElement.style.transform = ''; }"),
-    "html blended": ("() => { document.documentElement.style.mixBlendMode = 'difference'; }",
-                     "() => { document.documentElement.style.mixBlendMode = ''; }"),
+    "html faded": (
+        "() => { document.documentElement.style.opacity = '0.05'; }",
+        "() => { document.documentElement.style.opacity = ''; }",
+    ),
+    "html blurred": (
+        "() => { document.documentElement.style.filter = 'blur(8px)'; }",
+        "() => { document.documentElement.style.filter = ''; }",
+    ),
+    "html scaled down": (
+        "() => { document.documentElement.style.transform = 'scale(0.6)'; }",
+        "() => { document.documentElement.style.transform = ''; }",
+    ),
+    "html blended": (
+        "() => { document.documentElement.style.mixBlendMode = 'difference'; }",
+        "() => { document.documentElement.style.mixBlendMode = ''; }",
+    ),
     # Everything of the panel clipped away but the button: what the agent sees is no longer what they click.
-    "html clipped": ("box => { document.documentElement.style.clipPath = `inset(${box.y + box.height - 60}px 0 0 0)`; }",
-                     "() => { document.documentElement.style.clipPath = ''; }"),
+    "html clipped": (
+        "box => { document.documentElement.style.clipPath = `inset(${box.y + box.height - 60}px 0 0 0)`; }",
+        "() => { document.documentElement.style.clipPath = ''; }",
+    ),
     "top-layer popover over the panel": (
         """box => { const p = document.createElement('div'); p.id = 'trick'; p.popover = 'manual';
            p.style.cssText = `inset:auto;left:${box.x}px;top:${box.y}px;width:${box.width}px;height:60px;` +
              'margin:0;pointer-events:none'; p.textContent = 'Loading…'; document.body.append(p); p.showPopover(); }""",
-        "() => document.getElementById('trick').remove()"),
+        "() => document.getElementById('trick').remove()",
+    ),
 }
 
 
@@ -580,7 +634,8 @@ def test_a_decoy_left_for_seconds_and_lifted_just_before_the_click_gains_nothing
 
 
 def test_a_page_that_rewrites_the_hosts_style_gets_it_put_back(ext, loop):
-    from tests.e2e.layout import HOST_JS, tap
+    from tests.e2e.layout import tap
+
     page, panel = ext.ready_panel("101")
     c = _scroll_to_card(page, panel, "#1002")
     page.evaluate(f"() => {{ const h = ({HOST_JS})(); h.setAttribute('style', 'opacity:0.01;transform:scale(0.2)'); }}")

@@ -1,4 +1,5 @@
 """Structural performance guarantees (not timings): what keeps the panel fast stays in place."""
+
 from __future__ import annotations
 
 import re
@@ -53,7 +54,9 @@ def test_leaving_the_helpdesk_hides_the_panel_and_coming_back_reuses_it(ext):
     host_visible = f"() => getComputedStyle(({HOST_JS})()).display !== 'none'"
     page.evaluate("() => { history.pushState({}, '', '/customer-hub/overview'); document.body.append('x'); }")
     page.wait_for_function(f"() => !({host_visible})()", timeout=5000)
-    page.evaluate("() => { history.pushState({}, '', '/inbox/tickets/102'); dispatchEvent(new PopStateEvent('popstate')); }")
+    page.evaluate(
+        "() => { history.pushState({}, '', '/inbox/tickets/102'); dispatchEvent(new PopStateEvent('popstate')); }"
+    )
     page.wait_for_function(host_visible, timeout=5000)
     panel.wait_for_selector("html[data-ready-key='/inbox/tickets/102']", state="attached", timeout=15_000)
     assert panel.evaluate("window.__bootMarker") == 7  # the same Python, no second boot
@@ -71,15 +74,19 @@ def test_focus_stays_on_the_button_the_agent_pressed(ext):
     try:
         panel.get_by_role("button", name="Copy link").wait_for(timeout=10_000)
     except Exception as err:
-        card_text = panel.evaluate("document.activeElement.closest('section')?.innerText ?? document.activeElement.outerHTML")
+        card_text = panel.evaluate(
+            "document.activeElement.closest('section')?.innerText ?? document.activeElement.outerHTML"
+        )
         raise AssertionError(f"Enter did not start the return; its card shows: {card_text[:600]}") from err
     assert panel.evaluate("document.activeElement.id") == focused  # re-rendered, focus kept (now on Cancel)
 
 
 def _offscreen_documents(ext) -> list[str]:
     worker = ext.context.service_workers[0]
-    return worker.evaluate("() => chrome.runtime.getContexts({contextTypes: ['OFFSCREEN_DOCUMENT']})"
-                           ".then(cs => cs.map(c => new URL(c.documentUrl).pathname))")
+    return worker.evaluate(
+        "() => chrome.runtime.getContexts({contextTypes: ['OFFSCREEN_DOCUMENT']})"
+        ".then(cs => cs.map(c => new URL(c.documentUrl).pathname))"
+    )
 
 
 def test_five_tabs_one_runtime_one_answer(ext, loop):

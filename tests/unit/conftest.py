@@ -30,6 +30,7 @@ def make_client(loop, sleeps):
     def make(key: str = FULL_KEY, **config) -> LoopClient:
         cfg = ClientConfig(base_url=f"https://localhost:{loop.port}", **{"timeout": 3.0, **config})
         return LoopClient(UrllibTransport(client_context()), key, cfg, RetryPolicy(), sleep=sleeps)
+
     return make
 
 

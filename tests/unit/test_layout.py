@@ -1,9 +1,12 @@
 """The code's rooms stay as the README describes them: one sentence per module, small modules, and only the
 browser package touching the browser."""
+
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,9 +19,16 @@ def test_every_module_says_what_it_is_in_its_first_line():
         assert doc and doc.split("\n")[0].strip().endswith((".", ":")), path
 
 
-def test_no_module_is_a_room_of_its_own_over_300_lines():
-    big = {p.relative_to(ROOT).as_posix(): n for p in MODULES if (n := len(p.read_text().splitlines())) > 300}
+def test_no_module_is_a_room_of_its_own_over_230_statements():
+    """Counted in logical lines (statements), not physical ones: the formatter (ruff format) spreads one call
+    over many lines when it does not fit on one, which says nothing about a module's size."""
+    big = {p.relative_to(ROOT).as_posix(): n for p in MODULES if (n := _statements(p)) > 230}
     assert not big, big
+
+
+def _statements(path: Path) -> int:
+    tokens = tokenize.generate_tokens(io.StringIO(path.read_text()).readline)
+    return sum(1 for t in tokens if t.type == tokenize.NEWLINE)
 
 
 def test_only_pyapp_browser_touches_the_browser():
@@ -30,7 +40,7 @@ def test_only_pyapp_browser_touches_the_browser():
 
 def test_the_readme_layout_names_every_package():
     readme = (ROOT / "README.md").read_text()
-    layout = readme[readme.index("## Layout"):readme.index("## How it runs")]
+    layout = readme[readme.index("## Layout") : readme.index("## How it runs")]
     for package in sorted({p.parent for p in MODULES if p.parent != ROOT / "pyapp"}):
         assert f"{package.name}/" in layout, package
     for path in MODULES:

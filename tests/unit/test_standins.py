@@ -1,4 +1,5 @@
 """The stand-ins behave like real servers where it changes what the benchmark measures."""
+
 from __future__ import annotations
 
 import socket
@@ -26,7 +27,9 @@ def test_headers_and_body_leave_together_not_40_ms_apart():
                 while b"\r\n\r\n" not in data:
                     data += s.recv(65536)
                 head, _, body = data.partition(b"\r\n\r\n")
-                length = int(next(l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")).split(b":")[1])
+                length = int(
+                    next(h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")).split(b":")[1]
+                )
                 while len(body) < length:
                     body += s.recv(65536)
                 slowest = max(slowest, time.perf_counter() - t0)

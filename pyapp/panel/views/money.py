@@ -3,6 +3,7 @@
 Only what Loop says: a refund is "refunded" only when Loop lists it in ``refunds[]`` (with its gateway), "not
 refunded yet" only when Loop lists none, and otherwise just its amount; nothing is added up or inferred.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -26,8 +27,9 @@ def what_they_get(t: Translate, r: Return) -> VNode | None:
         for refund in r.refunds:
             if refund.amount is not None:
                 words = "refundedVia" if refund.gateway else "refunded"
-                lines.append(t(words, amount=_money(refund.amount, refund.currency or r.currency),
-                               gateway=refund.gateway or ""))
+                lines.append(
+                    t(words, amount=_money(refund.amount, refund.currency or r.currency), gateway=refund.gateway or "")
+                )
     elif r.refund:
         lines.append(t("refundNotYet" if r.refunds == [] else "refundAmount", amount=_money(r.refund, r.currency)))
     if r.gift_card:

@@ -1,4 +1,5 @@
 """The panel's notices: every state that is not a list of orders has words and, where it helps, one way out."""
+
 from __future__ import annotations
 
 from pyapp.loop.errors import AuthError, LoopError
@@ -7,21 +8,32 @@ from pyapp.panel.vdom import VNode, h
 
 
 def skeleton(t: Translate, key: str) -> VNode:
-    return h("div", {"class": "skeleton", "aria-busy": "true", "role": "status"},
-             h("p", {"class": "muted"}, t(key)),
-             h("div", {"class": "sk-line"}), h("div", {"class": "sk-line short"}), h("div", {"class": "sk-line"}))
+    return h(
+        "div",
+        {"class": "skeleton", "aria-busy": "true", "role": "status"},
+        h("p", {"class": "muted"}, t(key)),
+        h("div", {"class": "sk-line"}),
+        h("div", {"class": "sk-line short"}),
+        h("div", {"class": "sk-line"}),
+    )
 
 
 def waiting_policy(t: Translate, unreadable: bool = False) -> VNode:
-    return h("div", {"class": "notice", "role": "status"},
-             h("p", {}, t("policyUnknown" if unreadable else "waitingPolicy")),
-             h("button", {"type": "button", "class": "primary", "data-action": "retry-policy"}, t("retry")))
+    return h(
+        "div",
+        {"class": "notice", "role": "status"},
+        h("p", {}, t("policyUnknown" if unreadable else "waitingPolicy")),
+        h("button", {"type": "button", "class": "primary", "data-action": "retry-policy"}, t("retry")),
+    )
 
 
 def not_configured(t: Translate, disabled: bool) -> VNode:
-    return h("div", {"class": "notice", "role": "status"},
-             h("p", {}, t("notConfiguredDisabled" if disabled else "notConfigured")),
-             h("button", {"type": "button", "class": "primary", "data-action": "open-options"}, t("openSettings")))
+    return h(
+        "div",
+        {"class": "notice", "role": "status"},
+        h("p", {}, t("notConfiguredDisabled" if disabled else "notConfigured")),
+        h("button", {"type": "button", "class": "primary", "data-action": "open-options"}, t("openSettings")),
+    )
 
 
 def covered(t: Translate) -> VNode:

@@ -1,4 +1,5 @@
 """The whole panel for one state: the header with its collapse control, then the body the screen calls for."""
+
 from __future__ import annotations
 
 from pyapp.panel.i18n import Translate
@@ -11,12 +12,23 @@ from pyapp.panel.views.search import mentions, search
 
 def page(t: Translate, s: PanelState) -> VNode:
     expanded = not s.collapsed
-    header = h("div", {"class": "bar"},
-               h("h1", {}, "Loop Returns"),
-               h("button", {"type": "button", "class": "icon", "aria-expanded": str(expanded).lower(),
-                            "aria-label": t("collapse") if expanded else t("expand"),
-                            "data-action": "collapse", "id": "collapse"},
-                 "–" if expanded else "+"))
+    header = h(
+        "div",
+        {"class": "bar"},
+        h("h1", {}, "Loop Returns"),
+        h(
+            "button",
+            {
+                "type": "button",
+                "class": "icon",
+                "aria-expanded": str(expanded).lower(),
+                "aria-label": t("collapse") if expanded else t("expand"),
+                "data-action": "collapse",
+                "id": "collapse",
+            },
+            "–" if expanded else "+",
+        ),
+    )
     if s.collapsed:
         return h("div", {"class": "panel collapsed", "data-state": Screen.COLLAPSED}, header)
     name = screen(s)

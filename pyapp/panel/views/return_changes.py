@@ -3,6 +3,7 @@
 Send label (then Copy label link / Insert label), Create label, Cancel return and Flag for review, each with its
 one confirmation and its outcome in one sentence (``pyapp.panel.return_changes``).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,70 +36,195 @@ def return_changes(t: Translate, s: PanelState, r: Return) -> VNode | None:
     if buttons:
         out.insert(0, h("div", {"class": "row changes"}, buttons))
     if rc.asking is Change.CREATE_LABEL and Change.CREATE_LABEL in offers:
-        out.append(confirm(t, rid, rc, t("createLabelConfirmText", order=order), "create-label-confirm",
-                           t("createLabelFor", order=order)))
+        out.append(
+            confirm(
+                t,
+                rid,
+                rc,
+                t("createLabelConfirmText", order=order),
+                "create-label-confirm",
+                t("createLabelFor", order=order),
+            )
+        )
     elif rc.asking is Change.CANCEL and Change.CANCEL in offers:
-        out.append(confirm(t, rid, rc, t("cancelReturnConfirmText", order=order), "return-cancel-confirm",
-                           t("cancelReturnFor", order=order)))
+        out.append(
+            confirm(
+                t,
+                rid,
+                rc,
+                t("cancelReturnConfirmText", order=order),
+                "return-cancel-confirm",
+                t("cancelReturnFor", order=order),
+            )
+        )
     if Change.FLAG in offers and (rc.asking is Change.FLAG or rc.flag_opened):
         out.append(flag_form(t, s, rid, rc, order))  # once opened it stays, hidden, with what was typed
     if rc.waiting_label:
         out.append(h("p", {"class": "muted", "role": "status", "aria-busy": "true"}, t("labelWaiting")))
     if rc.message_key and rc.asking is not Change.FLAG:
-        out.append(h("p", {"class": "ok" if rc.message_ok else "field-error",
-                           "role": "status" if rc.message_ok else "alert", "id": f"change-msg-{rid}"},
-                     t(rc.message_key, order=order)))
+        out.append(
+            h(
+                "p",
+                {
+                    "class": "ok" if rc.message_ok else "field-error",
+                    "role": "status" if rc.message_ok else "alert",
+                    "id": f"change-msg-{rid}",
+                },
+                t(rc.message_key, order=order),
+            )
+        )
     return h("div", {"class": "return-changes"}, out) if out else None
 
 
 def button(action: str, rid: str, label: str, expanded: bool) -> VNode:
-    return h("button", {"type": "button", "data-action": action, "data-order": rid,
-                        "aria-expanded": str(expanded).lower(), "id": f"{action}-{rid}"}, label)
+    return h(
+        "button",
+        {
+            "type": "button",
+            "data-action": action,
+            "data-order": rid,
+            "aria-expanded": str(expanded).lower(),
+            "id": f"{action}-{rid}",
+        },
+        label,
+    )
 
 
 def confirm(t: Translate, rid: str, rc: ReturnChanges, text: str, action: str, label: str) -> VNode:
     sending = rc.sending is not None
-    return h("div", {"class": "confirm", "role": "group", "aria-label": label},
-             h("p", {}, text),
-             h("div", {"class": "actions"},
-               h("button", {"type": "button", "class": "primary", "data-action": action, "data-order": rid,
-                            "disabled": sending, "id": f"{action}-{rid}"}, t("sending") if sending else label),
-               h("button", {"type": "button", "class": "link", "data-action": "return-change-back",
-                            "data-order": rid, "disabled": sending, "id": f"back-{rid}"}, t("back"))))
+    return h(
+        "div",
+        {"class": "confirm", "role": "group", "aria-label": label},
+        h("p", {}, text),
+        h(
+            "div",
+            {"class": "actions"},
+            h(
+                "button",
+                {
+                    "type": "button",
+                    "class": "primary",
+                    "data-action": action,
+                    "data-order": rid,
+                    "disabled": sending,
+                    "id": f"{action}-{rid}",
+                },
+                t("sending") if sending else label,
+            ),
+            h(
+                "button",
+                {
+                    "type": "button",
+                    "class": "link",
+                    "data-action": "return-change-back",
+                    "data-order": rid,
+                    "disabled": sending,
+                    "id": f"back-{rid}",
+                },
+                t("back"),
+            ),
+        ),
+    )
 
 
 def flag_form(t: Translate, s: PanelState, rid: str, rc: ReturnChanges, order: str) -> VNode:
     """The reason (required; counted so the note stays under Loop's 255 characters, its prefix included)."""
     sending, field_id, limit = rc.sending is not None, f"flag-reason-{rid}", max_reason_for(s)
-    message = rc.message_key and h("p", {"class": "ok" if rc.message_ok else "field-error",
-                                         "role": "status" if rc.message_ok else "alert",
-                                         "id": f"change-msg-{rid}"}, t(rc.message_key, order=order))
-    return h("form", {"class": "flag-form", "data-action": "return-flag-confirm", "data-order": rid,
-                      "aria-label": t("flagReturnFor", order=order), "hidden": rc.asking is not Change.FLAG,
-                      "id": f"flag-form-{rid}"},
-             h("p", {}, t("flagConfirmText", order=order)),
-             h("label", {"for": field_id}, t("flagReasonLabel")),
-             h("textarea", {"id": field_id, "name": "reason", "rows": "2", "maxlength": str(limit),
-                            "aria-required": "true", "aria-describedby": f"flag-count-{rid}",
-                            "aria-invalid": "true" if rc.message_key and not rc.message_ok else None}, rc.reason),
-             h("small", {"class": "muted", "id": f"flag-count-{rid}"}, t("flagReasonLimit", count=str(limit))),
-             h("div", {"class": "actions"},
-               h("button", {"type": "submit", "class": "primary", "disabled": sending, "id": f"flag-send-{rid}"},
-                 t("sending") if sending else t("flagReturnFor", order=order)),
-               h("button", {"type": "button", "class": "link", "data-action": "return-change-back",
-                            "data-order": rid, "disabled": sending, "id": f"back-{rid}"}, t("back"))),
-             message)
+    message = rc.message_key and h(
+        "p",
+        {
+            "class": "ok" if rc.message_ok else "field-error",
+            "role": "status" if rc.message_ok else "alert",
+            "id": f"change-msg-{rid}",
+        },
+        t(rc.message_key, order=order),
+    )
+    return h(
+        "form",
+        {
+            "class": "flag-form",
+            "data-action": "return-flag-confirm",
+            "data-order": rid,
+            "aria-label": t("flagReturnFor", order=order),
+            "hidden": rc.asking is not Change.FLAG,
+            "id": f"flag-form-{rid}",
+        },
+        h("p", {}, t("flagConfirmText", order=order)),
+        h("label", {"for": field_id}, t("flagReasonLabel")),
+        h(
+            "textarea",
+            {
+                "id": field_id,
+                "name": "reason",
+                "rows": "2",
+                "maxlength": str(limit),
+                "aria-required": "true",
+                "aria-describedby": f"flag-count-{rid}",
+                "aria-invalid": "true" if rc.message_key and not rc.message_ok else None,
+            },
+            rc.reason,
+        ),
+        h("small", {"class": "muted", "id": f"flag-count-{rid}"}, t("flagReasonLimit", count=str(limit))),
+        h(
+            "div",
+            {"class": "actions"},
+            h(
+                "button",
+                {"type": "submit", "class": "primary", "disabled": sending, "id": f"flag-send-{rid}"},
+                t("sending") if sending else t("flagReturnFor", order=order),
+            ),
+            h(
+                "button",
+                {
+                    "type": "button",
+                    "class": "link",
+                    "data-action": "return-change-back",
+                    "data-order": rid,
+                    "disabled": sending,
+                    "id": f"back-{rid}",
+                },
+                t("back"),
+            ),
+        ),
+        message,
+    )
 
 
 def label_share(t: Translate, s: PanelState, rid: str, rc: ReturnChanges) -> VNode:
     """The label link, as text the agent can read and select, and its two ways to the customer."""
-    choices = [h("button", {"type": "button", "class": "primary", "data-action": "copy-label", "data-order": rid,
-                            "id": f"copy-label-{rid}"}, t("copied") if rc.label_copied else t("copyLabel"))]
+    choices = [
+        h(
+            "button",
+            {
+                "type": "button",
+                "class": "primary",
+                "data-action": "copy-label",
+                "data-order": rid,
+                "id": f"copy-label-{rid}",
+            },
+            t("copied") if rc.label_copied else t("copyLabel"),
+        )
+    ]
     if s.has_reply_box:
-        choices.append(h("button", {"type": "button", "data-action": "insert-label", "data-order": rid,
-                                    "id": f"insert-label-{rid}"},
-                         t("inserted") if rc.label_inserted else t("insertLabel")))
-    return h("div", {"class": "share label-share"},
-             h("div", {"class": "actions"}, choices),
-             h("input", {"class": "link-field", "value": rc.label_link or "", "readonly": True,
-                         "aria-label": t("labelLinkLabel"), "id": f"label-link-{rid}"}))
+        choices.append(
+            h(
+                "button",
+                {"type": "button", "data-action": "insert-label", "data-order": rid, "id": f"insert-label-{rid}"},
+                t("inserted") if rc.label_inserted else t("insertLabel"),
+            )
+        )
+    return h(
+        "div",
+        {"class": "share label-share"},
+        h("div", {"class": "actions"}, choices),
+        h(
+            "input",
+            {
+                "class": "link-field",
+                "value": rc.label_link or "",
+                "readonly": True,
+                "aria-label": t("labelLinkLabel"),
+                "id": f"label-link-{rid}",
+            },
+        ),
+    )

@@ -1,16 +1,27 @@
 """Settings: strict inward, policy wins field by field, the key never printed."""
+
 from pyapp.contract.settings import apply_changes, managed_schema, merge
 
 
 def test_policy_wins_and_is_marked_as_set_by_the_administrator():
-    s = merge({"apiKey": "local-key", "lookupField": "zip", "enabled": False}, {"apiKey": "policy-key", "enabled": True})
+    s = merge(
+        {"apiKey": "local-key", "lookupField": "zip", "enabled": False}, {"apiKey": "policy-key", "enabled": True}
+    )
     assert s.api_key.get_secret_value() == "policy-key" and s.enabled and s.lookup_field == "zip"
     assert s.managed == {"apiKey", "enabled"}
 
 
 def test_malformed_values_fall_back_without_losing_the_rest():
-    s = merge({"apiKey": "  k-123  ", "lookupField": "fax", "enabled": "yes please", "orderListHeadings": "A, B",
-               "profileHeadings": ["Shopper", " "]}, None)
+    s = merge(
+        {
+            "apiKey": "  k-123  ",
+            "lookupField": "fax",
+            "enabled": "yes please",
+            "orderListHeadings": "A, B",
+            "profileHeadings": ["Shopper", " "],
+        },
+        None,
+    )
     assert s.api_key.get_secret_value() == "k-123" and s.lookup_field == "email"
     assert s.order_headings == ("A", "B") and s.profile_headings == ("Shopper",)
 
@@ -23,6 +34,7 @@ def test_the_key_is_never_in_a_repr():
 
 def test_every_setting_is_one_row_of_the_table():
     from pyapp.contract.settings import FIELDS, Settings
+
     assert {f.attr for f in FIELDS} == set(Settings.model_fields) - {"managed"}
     schema = managed_schema()["properties"]
     assert list(schema) == [f.name for f in FIELDS] and all(p["title"] and p["description"] for p in schema.values())
@@ -31,15 +43,28 @@ def test_every_setting_is_one_row_of_the_table():
 
 def test_a_storage_change_touches_settings_fields_only():
     values = {"apiKey": "old", "lookupField": "zip"}
-    apply_changes(values, {"apiKey": {"oldValue": "old", "newValue": "new"}, "lookupField": {"oldValue": "zip"},
-                           "panelCollapsed": {"newValue": True}, "enabled": "not a change"})
+    apply_changes(
+        values,
+        {
+            "apiKey": {"oldValue": "old", "newValue": "new"},
+            "lookupField": {"oldValue": "zip"},
+            "panelCollapsed": {"newValue": True},
+            "enabled": "not a change",
+        },
+    )
     assert values == {"apiKey": "new"}
 
 
 def test_the_early_reading_agrees_with_the_validated_one_on_what_decides_a_call():
     from pyapp.contract.table import effective
-    cases = [({"apiKey": "local"}, {"apiKey": "policy"}), ({"apiKey": "k", "enabled": False}, {}),
-             ({"apiKey": "k"}, {"enabled": False}), ({}, {"apiKey": "p"}), ({"apiKey": "k"}, None)]
+
+    cases = [
+        ({"apiKey": "local"}, {"apiKey": "policy"}),
+        ({"apiKey": "k", "enabled": False}, {}),
+        ({"apiKey": "k"}, {"enabled": False}),
+        ({}, {"apiKey": "p"}),
+        ({"apiKey": "k"}, None),
+    ]
     for local, managed in cases:
         raw, s = effective(local, managed), merge(local, managed)
         assert (raw["apiKey"], raw["enabled"]) == (s.api_key.get_secret_value() if s.api_key else None, s.enabled)
@@ -76,6 +101,7 @@ def test_a_locked_policy_locks_every_setting_but_a_local_key_it_does_not_replace
 
 def test_one_rule_for_every_caller():
     from pyapp.contract.table import effective
+
     for local, managed in LOCK_CASES:
         raw, s = effective(local, managed), merge(local, managed)
         assert raw["allowExceptions"] == s.allow_exceptions and raw["enabled"] == s.enabled

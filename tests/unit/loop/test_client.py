@@ -1,11 +1,11 @@
 """The client's other public calls: the deep link and the key check."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
-from harness.loop_standin import FULL_KEY, Fault, NO_DRAFTS_KEY, RETURNS_ONLY_KEY
-from pyapp.loop.errors import BadResponse, NotFound, RejectedInput
+from harness.loop_standin import FULL_KEY, NO_DRAFTS_KEY, RETURNS_ONLY_KEY, Fault
+from pyapp.loop.errors import BadResponse, NotFound, RejectedInput, Unavailable
 from tests.unit.conftest import run
 
 
@@ -26,9 +26,15 @@ def test_deep_link_missing_value_is_rejected_input(loop, make_client):
         run(make_client().deep_link("#1002", ""))
 
 
-@pytest.mark.parametrize("key,expected", [
-    (FULL_KEY, (True, True, True)), (RETURNS_ONLY_KEY, (True, False, False)),
-    (NO_DRAFTS_KEY, (True, True, False)), ("not-a-key", (False, False, False))])
+@pytest.mark.parametrize(
+    "key,expected",
+    [
+        (FULL_KEY, (True, True, True)),
+        (RETURNS_ONLY_KEY, (True, False, False)),
+        (NO_DRAFTS_KEY, (True, True, False)),
+        ("not-a-key", (False, False, False)),
+    ],
+)
 def test_key_check_reports_each_scope_without_side_effects(loop, make_client, key, expected):
     check = run(make_client(key).check_key())
     assert (check.returns, check.orders, check.draft_returns) == expected
@@ -44,11 +50,14 @@ def test_key_check_when_loop_is_down_says_so(loop, make_client):
 
 # ---- notes and the allowlist (issue 15), against the stand-in's documented shapes ---------------------------
 
+
 def test_notes_come_newest_first_and_none_is_an_empty_list(loop, make_client):
     client = make_client()
     notes = run(client.notes("37603915"))
-    assert [n.content for n in notes] == ["Label re-sent by e-mail.",
-                                          "Customer says the box was crushed on arrival; photos on file."]
+    assert [n.content for n in notes] == [
+        "Label re-sent by e-mail.",
+        "Customer says the box was crushed on arrival; photos on file.",
+    ]
     assert run(client.notes("37603930")) == []  # Loop's 422 for a return without notes
     assert len(loop.api_requests("/notes")) == 2
 
@@ -74,7 +83,7 @@ def test_a_note_loop_would_refuse_is_refused_before_sending(loop, make_client):
 def test_a_failed_write_is_not_retried(loop, make_client):
     loop.faults.append(Fault("status", path="/allowlists", status=503))
     client = make_client()
-    with pytest.raises(Exception):
+    with pytest.raises(Unavailable):
         run(client.allow_order("#1007"))
     assert len(loop.api_requests("/allowlists")) == 1
 
@@ -83,7 +92,7 @@ def test_allowlisting_makes_an_outside_window_order_eligible_and_undo_removes_it
     client = make_client()
     assert run(client.eligibility("#1007", "ava@example.com")).eligible is False
     entry = run(client.allow_order("#1007"))
-    post = [r for r in loop.api_requests("/allowlists") if r.method == "POST"][0]
+    post = next(r for r in loop.api_requests("/allowlists") if r.method == "POST")
     assert post.json() == {"type": "order", "value": "#1007"}
     verdict = run(client.eligibility("#1007", "ava@example.com"))
     assert verdict.eligible is True and verdict.window_days == 30

@@ -1,4 +1,5 @@
 """Eligibility as Loop tells it, by a draft return that is always cancelled."""
+
 from __future__ import annotations
 
 import asyncio
@@ -6,7 +7,7 @@ import time
 
 import pytest
 
-from harness.loop_standin import FULL_KEY, Fault, NO_DRAFTS_KEY
+from harness.loop_standin import FULL_KEY, NO_DRAFTS_KEY, Fault
 from harness.tls import client_context
 from pyapp.loop.client import ClientConfig, LoopClient
 from pyapp.loop.eligibility import Ineligibility, Unchecked
@@ -42,31 +43,47 @@ def test_a_draft_post_that_timed_out_is_found_and_cancelled(loop):
     assert listed and listed[0].headers["accept"] == "application/prs.hal-forms+json"
 
 
-@pytest.mark.parametrize("order,eligible,reason", [
-    ("#1002", True, None), ("#1006", False, Ineligibility.FINAL_SALE),
-    ("#1007", False, Ineligibility.OUTSIDE_WINDOW), ("#1009", False, Ineligibility.NOT_FULFILLED),
-    ("#1001", False, Ineligibility.ALREADY_RETURNED), ("#4040", False, Ineligibility.NOT_FOUND)])
+@pytest.mark.parametrize(
+    "order,eligible,reason",
+    [
+        ("#1002", True, None),
+        ("#1006", False, Ineligibility.FINAL_SALE),
+        ("#1007", False, Ineligibility.OUTSIDE_WINDOW),
+        ("#1009", False, Ineligibility.NOT_FULFILLED),
+        ("#1001", False, Ineligibility.ALREADY_RETURNED),
+        ("#4040", False, Ineligibility.NOT_FOUND),
+    ],
+)
 def test_eligibility_and_the_draft_is_always_cancelled(loop, make_client, order, eligible, reason):
-    email = {"#1009": "noah@example.com"}.get(order, "ava@example.com" if order in ("#1006", "#1007") else "jane@example.com")
+    email = {"#1009": "noah@example.com"}.get(
+        order, "ava@example.com" if order in ("#1006", "#1007") else "jane@example.com"
+    )
     result = run(make_client().eligibility(order, email))
     assert result.eligible is eligible and result.reason == reason
     assert all(d["state"] == "cancelled" for d in loop.drafts.values())
 
 
 @pytest.mark.parametrize("status", [422, 200])
-@pytest.mark.parametrize("code,eligible,reason,unchecked", [
-    ("secondary-input-mismatch", False, Ineligibility.LOOKUP_MISMATCH, None),
-    ("order-not-found", False, Ineligibility.NOT_FOUND, None),
-    ("returns-unavailable-for-order", False, Ineligibility.UNAVAILABLE, None),
-    ("returns-unavailable-from-order-address", False, Ineligibility.ADDRESS, None),
-    ("draft-returns-not-enabled", None, None, Unchecked.DRAFTS_OFF),
-    ("validation-failed", None, None, Unchecked.UNKNOWN_ANSWER),
-    ("unsupported-feature", None, None, Unchecked.UNKNOWN_ANSWER)])
+@pytest.mark.parametrize(
+    "code,eligible,reason,unchecked",
+    [
+        ("secondary-input-mismatch", False, Ineligibility.LOOKUP_MISMATCH, None),
+        ("order-not-found", False, Ineligibility.NOT_FOUND, None),
+        ("returns-unavailable-for-order", False, Ineligibility.UNAVAILABLE, None),
+        ("returns-unavailable-from-order-address", False, Ineligibility.ADDRESS, None),
+        ("draft-returns-not-enabled", None, None, Unchecked.DRAFTS_OFF),
+        ("validation-failed", None, None, Unchecked.UNKNOWN_ANSWER),
+        ("unsupported-feature", None, None, Unchecked.UNKNOWN_ANSWER),
+    ],
+)
 def test_draft_errors_are_read_from_422_and_from_200(loop, make_client, status, code, eligible, reason, unchecked):
     """Loop answers draft-return errors as HTTP 422 {"errors": [{"code", "message"}]} (Gladly 1.6.2, Loop's
     Submit docs); whether they also come inside a 200 is undocumented: both are read."""
-    loop.faults.append(Fault("status", path="draft-returns", status=status,
-                             body={"errors": [{"code": code, "message": "Loop says no."}]}))
+    loop.faults.append(
+        Fault(
+            "status", path="draft-returns", status=status, body={"errors": [{"code": code, "message": "Loop says no."}]}
+        )
+    )
     result = run(make_client().eligibility("#1002", "jane@example.com"))
     assert (result.eligible, result.reason, result.unchecked) == (eligible, reason, unchecked)
 
@@ -96,6 +113,12 @@ def test_eligibility_without_the_draft_scope(loop, make_client):
 
 
 def test_draft_errors_that_say_nothing_about_the_order_leave_eligibility_unknown(loop, make_client):
-    loop.faults.append(Fault("status", path="draft-returns", status=200,
-                             body={"draft_return": None, "errors": [{"code": "draft-returns-not-enabled"}]}))
+    loop.faults.append(
+        Fault(
+            "status",
+            path="draft-returns",
+            status=200,
+            body={"draft_return": None, "errors": [{"code": "draft-returns-not-enabled"}]},
+        )
+    )
     assert run(make_client().eligibility("#1002", "jane@example.com")).eligible is None

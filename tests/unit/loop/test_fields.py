@@ -1,7 +1,8 @@
 """How Loop's values are read: money as plain decimals within bounds, links as short https only."""
+
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -22,13 +23,23 @@ def test_plain_money_is_kept():
     assert str(r.total) == "164.58" and str(r.refund) == "78" and str(r.gift_card) == "-0.50"
 
 
-@pytest.mark.parametrize("url,kept", [
-    ("https://demo-shop.loopreturns.com/#/return/1", True), ("https://returns.shop.example/#/return/1", True),
-    ("http://demo-shop.loopreturns.com/x", False), ("javascript:alert(1)", False), ("data:text/html,<b>x", False),
-    ("https://user:pass@demo-shop.loopreturns.com/", False), ("https://demo-shop.loopreturns.com/" + "a" * 3000, False),
-    ("https://demo shop.loopreturns.com/", False), ("//demo-shop.loopreturns.com/", False)])
+@pytest.mark.parametrize(
+    "url,kept",
+    [
+        ("https://demo-shop.loopreturns.com/#/return/1", True),
+        ("https://returns.shop.example/#/return/1", True),
+        ("http://demo-shop.loopreturns.com/x", False),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<b>x", False),
+        ("https://user:pass@demo-shop.loopreturns.com/", False),
+        ("https://demo-shop.loopreturns.com/" + "a" * 3000, False),
+        ("https://demo shop.loopreturns.com/", False),
+        ("//demo-shop.loopreturns.com/", False),
+    ],
+)
 def test_only_short_https_links_without_credentials(url, kept):
     from pyapp.loop.fields import https_url_or_none
+
     assert (https_url_or_none(url) == url) is kept
 
 
@@ -38,10 +49,12 @@ def test_details_quirks_are_normalised(loop, make_client):
     client = make_client()
     [ret] = run(client.order_returns("#1001"))
     assert ret.id == "37603915" and ret.provider_order_id == "5444175758001"
-    assert ret.created_at.tzinfo == timezone.utc
+    assert ret.created_at.tzinfo == UTC
     assert ret.line_items[0].reason == "Item arrived damaged"
     assert ret.amount == Decimal("105.00") and ret.currency == "USD"
-    assert ret.tracking.url.startswith("https://tools.usps.com/") and ret.tracking.status_message_key == "labelInTransit"
+    assert (
+        ret.tracking.url.startswith("https://tools.usps.com/") and ret.tracking.status_message_key == "labelInTransit"
+    )
     [review] = run(client.order_returns("#1004"))
     assert review.carrier is None and review.tracking_number is None and review.tracking is not None
     assert review.tracking.url == review.status_page_url  # no carrier: Loop's status page is the link

@@ -1,9 +1,9 @@
 """The HTTP layer against the Loop stand-in over real HTTPS: errors, retries, deadlines, the cache and the
 shop's shared budget."""
+
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
@@ -29,6 +29,7 @@ def test_the_answer_cache_evicts_expired_answers_and_is_capped():
     class Fixed:
         async def send(self, request):
             from pyapp.loop.transport import Response
+
             return Response(200, {}, b'{"message": "No return found with this ID"}')
 
     client = LoopClient(Fixed(), FULL_KEY, ClientConfig(cache_ttl=60, cache_size=50), clock=lambda: clock[0])
@@ -126,8 +127,9 @@ def test_cache_and_in_flight_sharing(loop, make_client):
     assert len(loop.api_requests()) == 1
 
 
-@pytest.mark.parametrize("key,path", [("wrong-key", "/api/v1/warehouse/return/details"),
-                                      ("wrong-key", "/api/v1/order/link")])
+@pytest.mark.parametrize(
+    "key,path", [("wrong-key", "/api/v1/warehouse/return/details"), ("wrong-key", "/api/v1/order/link")]
+)
 def test_401_in_both_documented_shapes_is_one_request_and_names_the_scope(loop, make_client, key, path):
     loop.customer_lookup = False
     client = make_client(key)
@@ -189,9 +191,16 @@ def test_no_answer_is_cut_at_the_deadline(loop, make_client, kind):
     assert run(timed()) < 2.5
 
 
-@pytest.mark.parametrize("kind,error", [("malformed", BadResponse), ("html200", BadResponse),
-                                        ("error200", BadResponse), ("huge", TooLarge),
-                                        ("redirect", Unavailable)])
+@pytest.mark.parametrize(
+    "kind,error",
+    [
+        ("malformed", BadResponse),
+        ("html200", BadResponse),
+        ("error200", BadResponse),
+        ("huge", TooLarge),
+        ("redirect", Unavailable),
+    ],
+)
 def test_broken_bodies_become_one_clear_error(loop, make_client, kind, error):
     loop.faults.append(Fault(kind, path="order/link"))
     with pytest.raises(error) as err:
@@ -208,11 +217,16 @@ def test_wrong_schema_in_details_is_a_bad_response(loop, make_client):
 
 
 def test_connection_refused_is_unavailable(loop, make_client):
+    from harness.tls import client_context
     from pyapp.loop.client import ClientConfig, LoopClient
     from pyapp.loop.transport import UrllibTransport
-    from harness.tls import client_context
-    client = LoopClient(UrllibTransport(client_context()), FULL_KEY,
-                        ClientConfig(base_url="https://localhost:9", timeout=1.0), sleep=lambda s: asyncio.sleep(0))
+
+    client = LoopClient(
+        UrllibTransport(client_context()),
+        FULL_KEY,
+        ClientConfig(base_url="https://localhost:9", timeout=1.0),
+        sleep=lambda s: asyncio.sleep(0),
+    )
     with pytest.raises(Unavailable):
         run(client.order_returns("#1001"))
 

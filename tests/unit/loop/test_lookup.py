@@ -1,4 +1,5 @@
 """A ticket's returns: the customer lookup, the per-order fallback, and what is learned about the shop."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +14,6 @@ from pyapp.loop.errors import AuthError, UnknownRoute
 from pyapp.loop.models import Outcome, ReturnState
 from pyapp.loop.retry import RetryPolicy
 from pyapp.loop.transport import UrllibTransport
-from pyapp.ticket.parser import Ticket
 from tests.unit.conftest import run
 
 
@@ -47,8 +47,11 @@ def test_a_new_tickets_first_request_leaves_at_once_whatever_was_in_flight(loop)
 def test_a_rejected_key_costs_two_requests_per_ticket_and_no_retry(loop):
     """The undocumented customer lookup refuses; one documented call confirms the key is rejected; nothing else
     is sent (SECURITY.md: a 401 is never retried)."""
-    client = LoopClient(UrllibTransport(client_context()), "lr_wrong",
-                        ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0))
+    client = LoopClient(
+        UrllibTransport(client_context()),
+        "lr_wrong",
+        ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0),
+    )
     with pytest.raises(AuthError):
         run(client.returns_for_ticket("jane@example.com", ["#1001", "#1002", "#1003"]))
     assert [r.path for r in loop.api_requests()] == ["/api/v2/returns", "/api/v1/warehouse/return/details"]
@@ -59,8 +62,11 @@ def test_customer_lookup_finds_every_state(loop, make_client):
     details call (1 + missing per ticket); every Loop state maps to the agent's word."""
     client = make_client()
     states = {}
-    for email, orders in [("jane@example.com", ["#1001", "#1002"]), ("max@example.com", ["#1003", "#1004"]),
-                          ("ava@example.com", ["#1005", "#1006"])]:
+    for email, orders in [
+        ("jane@example.com", ["#1001", "#1002"]),
+        ("max@example.com", ["#1003", "#1004"]),
+        ("ava@example.com", ["#1005", "#1006"]),
+    ]:
         found = run(client.returns_for_ticket(email, orders))
         assert found.via_customer_lookup
         for returns in found.by_order.values():
@@ -154,8 +160,13 @@ def test_a_listed_order_the_customer_lookup_missed_is_asked_for_by_order(loop, m
 
 def test_progress_is_reported_before_the_per_order_calls(loop, make_client):
     seen = []
-    run(make_client().returns_for_ticket("jane@example.com", ["#1001", "#1002"],
-                                         on_progress=lambda found, pending: seen.append((set(found.by_order), pending))))
+    run(
+        make_client().returns_for_ticket(
+            "jane@example.com",
+            ["#1001", "#1002"],
+            on_progress=lambda found, pending: seen.append((set(found.by_order), pending)),
+        )
+    )
     assert seen == [({"1001", "1008"}, {"1002"})]
 
 

@@ -1,4 +1,5 @@
 """RetryPolicy on its own: which answers are tried again, and for how long the client waits."""
+
 from __future__ import annotations
 
 import random
@@ -34,9 +35,23 @@ def test_retry_after_is_honoured_up_to_the_bound():
     assert p.delay(1, "3") == 3.0 and p.delay(1, "120") is None
 
 
-@pytest.mark.parametrize("raw,seconds", [("5", 5.0), (" 0 ", 0.0), ("-3", 0.0), ("soon", None), (None, None),
-                                         ("Wed, 21 Oct 2015 07:28:00 GMT", None),  # a date: back off instead
-                                         ("120", 120.0), ("121", 120.0), ("99999999", 120.0),  # at most 120 s
-                                         ("inf", 120.0), ("Infinity", 120.0), ("nan", 120.0), ("1e400", 120.0)])
+@pytest.mark.parametrize(
+    "raw,seconds",
+    [
+        ("5", 5.0),
+        (" 0 ", 0.0),
+        ("-3", 0.0),
+        ("soon", None),
+        (None, None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", None),  # a date: back off instead
+        ("120", 120.0),
+        ("121", 120.0),
+        ("99999999", 120.0),  # at most 120 s
+        ("inf", 120.0),
+        ("Infinity", 120.0),
+        ("nan", 120.0),
+        ("1e400", 120.0),
+    ],
+)
 def test_retry_after_values(raw, seconds):
     assert parse_retry_after(raw) == seconds

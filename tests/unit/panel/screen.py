@@ -1,8 +1,9 @@
 """Reading and clicking the panel's view on CPython as an agent does: by the words on a control, through the
 same ``data-action`` / ``data-order`` the browser's one listener dispatches (pyapp.browser.render)."""
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pyapp.panel.vdom import VNode
 from tests.unit.conftest import run
@@ -29,10 +30,12 @@ def controls(view: VNode, label: str, order: str | None = None) -> list[VNode]:
         scope = cards[0]
     found = []
     for n in nodes(scope):
-        if n.tag == "button" and n.text().strip() == label and "data-action" in n.attrs:
-            found.append(n)
-        elif n.tag == "form" and any(b.tag == "button" and b.attrs.get("type") == "submit" and b.text().strip() == label
-                                     for b in nodes(n)):
+        if (n.tag == "button" and n.text().strip() == label and "data-action" in n.attrs) or (
+            n.tag == "form"
+            and any(
+                b.tag == "button" and b.attrs.get("type") == "submit" and b.text().strip() == label for b in nodes(n)
+            )
+        ):
             found.append(n)
     return found
 

@@ -1,22 +1,22 @@
 """The panel's actions on CPython, pressed by the words on their controls (the action table behind
 ``data-action``), with the real Loop client against the stand-in (real HTTPS on loopback); the browser's
 clipboard and reply box are the only things stood in for."""
+
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from harness.loop_standin import FULL_KEY, NO_DRAFTS_KEY, Fault
 from harness.tls import client_context
-from pyapp.panel.i18n import file_translator
-from pyapp.loop.client import ClientConfig, LoopClient
-from pyapp.panel.controller import Panel, Services
-from pyapp.panel.state import Step
 from pyapp.contract.settings import merge
+from pyapp.loop.client import ClientConfig, LoopClient
+from pyapp.loop.transport import UrllibTransport
+from pyapp.panel.controller import Panel, Services
+from pyapp.panel.i18n import file_translator
+from pyapp.panel.state import Step
 from pyapp.ticket.follower import Reading
 from pyapp.ticket.parser import Ticket
-from pyapp.loop.transport import UrllibTransport
-
 from tests.unit.conftest import run
 from tests.unit.panel.screen import controls, nodes, press
 
@@ -47,11 +47,17 @@ def make_panel(loop, key=FULL_KEY, lookup="email", browser=None):
     browser = browser or Browser()
 
     def client(settings, on_retry):
-        return LoopClient(UrllibTransport(client_context()), settings.api_key,
-                          ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0), on_retry=on_retry,
-                          sleep=lambda s: asyncio.sleep(0))
+        return LoopClient(
+            UrllibTransport(client_context()),
+            settings.api_key,
+            ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0),
+            on_retry=on_retry,
+            sleep=lambda s: asyncio.sleep(0),
+        )
 
-    panel = Panel(file_translator("en", strict=True), Services(client, browser.copy, browser.insert, lambda: None), lambda: None)
+    panel = Panel(
+        file_translator("en", strict=True), Services(client, browser.copy, browser.insert, lambda: None), lambda: None
+    )
     panel.apply_settings(merge({"apiKey": key, "lookupField": lookup} if key else {}, None))
     panel.browser = browser
     return panel
@@ -114,7 +120,7 @@ def test_initiate_return_goes_straight_to_the_share_choices_when_the_email_is_on
     assert "Copy link" in view and "QR code" in view and "Customer e-mail" not in view
     press(p, "Copy link", "#1002")
     assert p.browser.clipboard == [start.link]
-    assert [r.path for r in loop.api_requests("draft-returns")][0].endswith("/draft-returns")  # checked first
+    assert next(r.path for r in loop.api_requests("draft-returns")).endswith("/draft-returns")  # checked first
 
 
 def test_a_zip_shop_asks_inline_and_keeps_what_was_typed(loop):
@@ -217,7 +223,7 @@ def test_waiting_for_the_administrators_settings_makes_no_call_and_says_so(loop)
 def test_a_rate_limited_ticket_counts_down_to_retry(loop):
     """Loop answers 429 with a Retry-After of a day: the panel waits 120 s at most, and Retry says how long is
     left, second by second, until it may go."""
-    clock = [datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)]
+    clock = [datetime(2026, 12, 6, 12, 0, tzinfo=UTC)]
     p = make_panel(loop)
     p.services.now = lambda: clock[0]
     loop.faults.append(Fault("status", status=429, headers={"Retry-After": "86400"}, body={}))

@@ -1,8 +1,9 @@
 """Issue 15 on CPython: a return's notes, "Allow a return anyway" and the time left, pressed by the words on
 their controls, with the real client against the Loop stand-in (real HTTPS on loopback)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from harness.loop_standin import FULL_KEY, RETURNS_ONLY_KEY, Fault
 from pyapp.contract.settings import merge
@@ -122,9 +123,18 @@ def test_a_key_without_the_orders_scope_says_so_and_hides_the_choice(loop):
 
 def test_days_left_come_from_loops_window_and_the_tickets_order_date(loop):
     p = make_panel(loop)
-    ordered = (datetime.now(timezone.utc) - timedelta(days=12)).date().isoformat()
-    reading = Reading(Ticket(key="/inbox/tickets/101", is_ticket=True, email="jane@example.com",
-                             orders=("#1001", "#1002"), order_dates=(("#1002", ordered),)), True, True)
+    ordered = (datetime.now(UTC) - timedelta(days=12)).date().isoformat()
+    reading = Reading(
+        Ticket(
+            key="/inbox/tickets/101",
+            is_ticket=True,
+            email="jane@example.com",
+            orders=("#1001", "#1002"),
+            order_dates=(("#1002", ordered),),
+        ),
+        True,
+        True,
+    )
     run(p.show_ticket(reading))
     press(p, "Initiate return", "#1002")
     assert "At least 18 days left to return" in card_text(p, "#1002")
@@ -135,7 +145,7 @@ def test_days_left_come_from_loops_window_and_the_tickets_order_date(loop):
 
 
 def test_a_label_not_yet_shipped_says_how_old_it_is(loop):
-    made = (datetime.now(timezone.utc) - timedelta(days=9)).isoformat().replace("+00:00", "Z")
+    made = (datetime.now(UTC) - timedelta(days=9)).isoformat().replace("+00:00", "Z")
     loop.returns[0].update(label_status="pre_transit", label_updated_at=made)
     p = make_panel(loop)
     run(p.show_ticket(ticket()))

@@ -1,6 +1,7 @@
 """Another customer's order on a ticket (issue 20): its card shows its status and says whose it is, and nothing
 is made for it (a link, a QR code, an insert, its notes, a note, an allowlist entry) before the agent's one
 confirmation, which names both addresses. Real Loop client, stand-in over HTTPS on loopback."""
+
 from __future__ import annotations
 
 from tests.unit.conftest import run
@@ -28,8 +29,10 @@ def test_a_looked_up_order_of_another_customer_asks_before_anything_is_made(loop
     assert "In Loop: ava@example.com · this ticket: jane@example.com" in view
     press(p, "Initiate return", "#1005")
     view = texts(p.view())
-    assert ("Act on #1005 for this ticket anyway? In Loop it is ava@example.com's order; this ticket's customer "
-            "is jane@example.com.") in view
+    assert (
+        "Act on #1005 for this ticket anyway? In Loop it is ava@example.com's order; this ticket's customer "
+        "is jane@example.com."
+    ) in view
     assert not controls(p.view(), "Copy link", "#1005") and writes(loop) == []
     press(p, "Yes, act on this order", "#1005")
     assert p.state.lookups["1005"].start.step == "ask" and writes(loop) == []  # jane's address is not Ava's
@@ -44,7 +47,9 @@ def test_no_means_nothing_is_done_and_a_switch_forgets_the_yes(loop):
     run(p.show_ticket(ticket()))
     look_up(p, "#1005")
     press(p, "Show notes", "#1005")
-    assert "Act on #1005" in texts(p.view()) and not loop.api_requests("/37603700/notes")  # its notes are its customer's
+    assert "Act on #1005" in texts(p.view()) and not loop.api_requests(
+        "/37603700/notes"
+    )  # its notes are its customer's
     press(p, "Cancel", "#1005")
     assert "Act on #1005" not in texts(p.view()) and not loop.api_requests("/37603700/notes")
     press(p, "Show notes", "#1005")

@@ -1,6 +1,7 @@
 """Issue 23 on CPython: Send label, Create label, Cancel return and Flag for review, pressed by the words on their
 controls, with the real client against the Loop stand-in (real HTTPS on loopback), and Loop's answers read back
 from the stand-in's log and the card."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,9 @@ JANE = dict(key="/inbox/tickets/101", email="jane@example.com", orders=("#1001",
 
 def reading(ticket_id: str | None = "106", **values) -> Reading:
     values = values or MIA
-    return Reading(Ticket(is_ticket=True, route_confirmed=ticket_id is not None, ticket_id=ticket_id, **values),
-                   True, True)
+    return Reading(
+        Ticket(is_ticket=True, route_confirmed=ticket_id is not None, ticket_id=ticket_id, **values), True, True
+    )
 
 
 def changing_panel(loop, allow=True, key=FULL_KEY):
@@ -83,11 +85,14 @@ def test_create_label_confirms_then_asks_loop_until_it_shows_and_offers_send_lab
     assert len(posts(loop, "/labels")) == 1
 
 
-@pytest.mark.parametrize("setup, words", [
-    ("exists", "Loop already had a label for this return."),
-    ("fails", "Loop could not generate the label."),
-    ("no-scope", "This key cannot create labels; create it in Loop"),
-])
+@pytest.mark.parametrize(
+    "setup, words",
+    [
+        ("exists", "Loop already had a label for this return."),
+        ("fails", "Loop could not generate the label."),
+        ("no-scope", "This key cannot create labels; create it in Loop"),
+    ],
+)
 def test_create_label_refusals_are_said_in_words(loop, setup, words):
     p = make_panel(loop)
     run(p.show_ticket(reading()))
@@ -122,8 +127,9 @@ def test_cancel_return_confirms_naming_the_order_then_the_card_reads_cancelled_w
     p = changing_panel(loop)
     run(p.show_ticket(reading()))
     press_return(p, "Cancel return", "#1012")
-    assert ("Loop will cancel the return for #1012. The customer can then start a new return with the same "
-            "items.") in card_text(p, "#1012")
+    assert (
+        "Loop will cancel the return for #1012. The customer can then start a new return with the same items."
+    ) in card_text(p, "#1012")
     assert not posts(loop, "/cancel")
     press_return(p, "Back", "#1012")
     assert "Loop will cancel" not in card_text(p, "#1012") and not posts(loop, "/cancel")
@@ -164,9 +170,15 @@ def test_a_flag_whose_note_fails_says_exactly_that(loop):
     assert len(posts(loop, "/flag")) == 1 and len(posts(loop, "/note")) == 1
 
 
-@pytest.mark.parametrize("state, words", [
-    ("expired", "it has expired"), ("review", "it is flagged for review"), ("closed", "it is closed"),
-    ("cancelled", "it is already cancelled")])
+@pytest.mark.parametrize(
+    "state, words",
+    [
+        ("expired", "it has expired"),
+        ("review", "it is flagged for review"),
+        ("closed", "it is closed"),
+        ("cancelled", "it is already cancelled"),
+    ],
+)
 def test_loops_refusals_in_every_shape_are_said_in_words(loop, state, words):
     """The card was drawn while the return was open; Loop changed it since. Loop answers HTTP 200 with
     {"content"}, {"errors": {"message", "code"}} or {"message"}: each is read, none is taken for success."""
@@ -222,6 +234,7 @@ def test_an_agents_note_names_the_ticket_the_sidebar_confirms(loop):
 
 def test_dutch_names_for_each_action(loop):
     from pyapp.panel.i18n import file_translator
+
     p = changing_panel(loop)
     p.t = file_translator("nl", strict=True)
     run(p.show_ticket(reading(), has_reply_box=True))

@@ -1,5 +1,6 @@
 """The view as it travels to a panel frame: elements and text as plain lists and strings, and what the agent
 typed put back into its control, so a reloaded frame or a render that lands while they type loses nothing."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,13 @@ def test_the_tree_is_lists_and_strings_and_text_stays_text():
 
 
 def test_what_was_typed_comes_back_into_its_control_and_only_there():
-    tree = h("form", {}, h("input", {"id": "lookup-1002", "name": "lookup", "value": ""}),
-             h("textarea", {"id": "note-7", "name": "note"}, ""),
-             h("input", {"id": "link", "readonly": True, "value": "https://x.loopreturns.com/a"}))
+    tree = h(
+        "form",
+        {},
+        h("input", {"id": "lookup-1002", "name": "lookup", "value": ""}),
+        h("textarea", {"id": "note-7", "name": "note"}, ""),
+        h("input", {"id": "link", "readonly": True, "value": "https://x.loopreturns.com/a"}),
+    )
     wire, ids = serialize(tree, {"lookup-1002": "10001", "note-7": "Box was wet", "link": "typed over", "gone": "x"})
     assert wire[2][1]["value"] == "10001" and wire[3][2:] == ["Box was wet"]
     assert wire[4][1]["value"] == "https://x.loopreturns.com/a"  # read-only: the agent cannot have typed there

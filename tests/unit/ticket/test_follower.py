@@ -1,4 +1,5 @@
 """The follower never lets a half-switched page show two tickets at once."""
+
 from __future__ import annotations
 
 from pyapp.ticket.follower import TicketFollower
@@ -14,8 +15,15 @@ class Clock:
 
 
 def t(key="101", email="jane@example.com", orders=("#1001",), mentioned=(), found=True, confirmed=False):
-    return Ticket(key=f"/inbox/tickets/{key}", is_ticket=True, email=email, orders=orders, mentioned=mentioned,
-                  customer_found=found, route_confirmed=confirmed)
+    return Ticket(
+        key=f"/inbox/tickets/{key}",
+        is_ticket=True,
+        email=email,
+        orders=orders,
+        mentioned=mentioned,
+        customer_found=found,
+        route_confirmed=confirmed,
+    )
 
 
 def test_a_stale_sidebar_is_not_shown_for_the_new_ticket():

@@ -1,5 +1,6 @@
 """Ticket parsing on HTML snapshots of varied markup: robust to layout, strict about order names, and never
 reading another ticket's words as this one's."""
+
 from __future__ import annotations
 
 import time
@@ -55,7 +56,9 @@ def test_a_half_switched_page_is_recognisable():
 def test_a_loading_sidebar_is_not_an_empty_one():
     html = "<main><section aria-label='Conversation'><p>Hi</p></section></main><aside><p>Loading details…</p></aside>"
     assert not parse_ticket(URL.format(7), html).customer_found
-    html = html.replace("Loading details…", "</p><h3>Customer</h3><p>x@y.co</p><h4>Recent orders</h4><p>No recent orders")
+    html = html.replace(
+        "Loading details…", "</p><h3>Customer</h3><p>x@y.co</p><h4>Recent orders</h4><p>No recent orders"
+    )
     t = parse_ticket(URL.format(7), html)
     assert t.customer_found and t.orders == () and t.email == "x@y.co"
 
@@ -63,10 +66,12 @@ def test_a_loading_sidebar_is_not_an_empty_one():
 def test_main_region_fallback_skips_lists_of_tickets():
     """No labelled conversation: the main region counts, minus lists whose entries are marked current, links
     to other tickets, forms and editors."""
-    html = ("<main><ul><li><a href='/inbox/tickets/2' aria-current='page'>Max: order #1003</a></li>"
-            "<li><div>Ava: about order #1006</div></li></ul>"
-            "<div><p>Customer: my order #2001 is late</p></div>"
-            "<div contenteditable='true'>draft #2002</div><form><p>#2003</p></form></main>")
+    html = (
+        "<main><ul><li><a href='/inbox/tickets/2' aria-current='page'>Max: order #1003</a></li>"
+        "<li><div>Ava: about order #1006</div></li></ul>"
+        "<div><p>Customer: my order #2001 is late</p></div>"
+        "<div contenteditable='true'>draft #2002</div><form><p>#2003</p></form></main>"
+    )
     assert parse_ticket(URL.format(1), html).mentioned == ("#2001",)
 
 
@@ -97,13 +102,18 @@ def test_hostile_names_are_rejected_not_repaired():
 
 
 def test_huge_and_broken_markup_does_not_break_parsing():
-    deep = "<div>" * 150 + "<h4>Recent orders</h4><p>#1001</p>" + "x" * 100_000 + "<h3>Customer</h3><p>a@b.co</p>" \
+    deep = (
+        "<div>" * 150
+        + "<h4>Recent orders</h4><p>#1001</p>"
+        + "x" * 100_000
+        + "<h3>Customer</h3><p>a@b.co</p>"
         + "<td><</b"
+    )
     t = parse_ticket(URL.format(9), deep)
     assert t.orders == ("#1001",) and t.email == "a@b.co"
     absurd = "<div>" * 20_000 + "<h4>Recent orders</h4><p>#1001</p>"
     assert parse_ticket(URL.format(9), absurd).is_ticket  # no crash, no recursion
-    assert parser.parse_ticket(None, None).orders == ()  # type: ignore[arg-type]
+    assert parser.parse_ticket(None, None).orders == ()  # type: ignore[arg-type] - garbage in, on purpose
     odd = parser.Page.from_json('["body", {}, ["div", {"role": 5, "x": "y"}, [1, 2], "a", ["p", 7, "#1001"]], 3]')
     div = odd.root.children[0].children[0]
     assert div.attrs == {} and [type(c).__name__ for c in div.children] == ["str", "Node"]  # junk dropped, not fatal
@@ -119,8 +129,10 @@ def test_ticket_key_follows_the_route():
 
 def test_admin_heading_override_is_the_last_resort():
     """If Klaviyo renames the list, an administrator's policy names the new heading; nothing else changes."""
-    html = ("<aside><h2>Overview</h2><section><h3>Customer</h3><p>ava@example.com</p></section>"
-            "<h4>Order history</h4><ul><li>#1005</li></ul></aside>")
+    html = (
+        "<aside><h2>Overview</h2><section><h3>Customer</h3><p>ava@example.com</p></section>"
+        "<h4>Order history</h4><ul><li>#1005</li></ul></aside>"
+    )
     assert parse_ticket(URL.format(1), html).orders == ()
     t = parse_ticket(URL.format(1), html, extra_headings=("order  HISTORY",))
     assert t.orders == ("#1005",) and t.email == "ava@example.com"
@@ -128,21 +140,32 @@ def test_admin_heading_override_is_the_last_resort():
 
 def test_a_page_listing_thousands_of_orders_is_capped_and_fast():
     """Each order costs Loop calls from a budget the whole shop shares: a flood is cut, quickly."""
-    html = "<aside><h3>Customer</h3><p>a@b.co</p><h4>Recent orders</h4><ul>" + "".join(f"<li>#{n}</li>" for n in range(1000, 4000)) \
-        + "</ul></aside><main><p>" + " ".join(f"#{n}" for n in range(5000, 25000)) + "</p></main>"
+    html = (
+        "<aside><h3>Customer</h3><p>a@b.co</p><h4>Recent orders</h4><ul>"
+        + "".join(f"<li>#{n}</li>" for n in range(1000, 4000))
+        + "</ul></aside><main><p>"
+        + " ".join(f"#{n}" for n in range(5000, 25000))
+        + "</p></main>"
+    )
     start = time.monotonic()
     t = parse_ticket(URL.format(1), html)
     assert len(t.orders) == 20 and len(t.mentioned) <= 20
     assert time.monotonic() - start < 2
 
 
-SIDEBAR = "<aside><section><h3>Customer</h3><p>a@b.co</p></section><h4>Recent orders</h4><ul><li>#1001</li></ul></aside>"
+SIDEBAR = (
+    "<aside><section><h3>Customer</h3><p>a@b.co</p></section><h4>Recent orders</h4><ul><li>#1001</li></ul></aside>"
+)
 STALLS = {
     # Measured on the parser before the fix (CPython, this machine): 3.3 s, 13.4 s and 3.7 s.
-    "ten e-mails of 'order' + 6,000 no-break spaces": SIDEBAR + "<main><p>" + ("order" + "\u00a0" * 6000) * 10 + "</p></main>",
+    "ten e-mails of 'order' + 6,000 no-break spaces": SIDEBAR
+    + "<main><p>"
+    + ("order" + "\u00a0" * 6000) * 10
+    + "</p></main>",
     "forty of them": SIDEBAR + "<main><p>" + ("order" + "\u00a0" * 6000) * 40 + "</p></main>",
     "150 nested customer regions over 350 kB of text": "".join('<div aria-label="customer">' for _ in range(150))
-    + "".join(f"<span>word{i} </span>" for i in range(25000)) + "</div>" * 150,
+    + "".join(f"<span>word{i} </span>" for i in range(25000))
+    + "</div>" * 150,
 }
 
 
@@ -151,6 +174,7 @@ def test_no_ticket_text_stalls_the_parse():
     JSON in the browser; the bound is 10x the budget so that a slow machine cannot make this flaky; the
     benchmark prints the real numbers."""
     from tests.ticket_markup import tree_json_from_html
+
     for name, html in STALLS.items():
         tree = tree_json_from_html(html)
         start = time.perf_counter()
@@ -202,6 +226,7 @@ SMS_TICKET = """<main><section aria-label="Conversation"><h1>Return link</h1>
 
 def sms(name="Eve Marsh", email="", draft=""):
     from html import escape
+
     return parse_ticket(URL.format(501), SMS_TICKET.format(name=escape(name), email=escape(email), draft=draft))
 
 
@@ -214,13 +239,15 @@ def test_an_address_a_customer_typed_is_never_the_customer():
 
 
 def test_an_order_name_inside_a_profile_name_is_not_an_order():
-    """"Eve Marsh (#1002)" above an empty order list, a tag "vip-#1003": neither is an order of the ticket, nor
+    """ "Eve Marsh (#1002)" above an empty order list, a tag "vip-#1003": neither is an order of the ticket, nor
     a mention (the sidebar is not the conversation, and the profile's name shown as a message's sender is a
     name, not the customer's words)."""
     t = sms(name="Eve Marsh (#1002)")
     assert (t.orders, t.mentioned) == ((), ())
-    flat = ("<aside><h3>Customer</h3><div>Eve Marsh (#1002)</div><h4>Recent orders</h4><p>No recent orders</p>"
-            "<h3>Tags</h3><p>#1004</p></aside>")
+    flat = (
+        "<aside><h3>Customer</h3><div>Eve Marsh (#1002)</div><h4>Recent orders</h4><p>No recent orders</p>"
+        "<h3>Tags</h3><p>#1004</p></aside>"
+    )
     assert parse_ticket(URL.format(501), flat).orders == ()  # above the list, and after the next heading
 
 
@@ -239,18 +266,22 @@ def test_an_address_only_in_the_reply_box_is_not_the_customer():
 def test_a_profile_link_wins_and_a_name_heading_marks_the_profile():
     """A layout that titles the profile with the customer's name, and links the address: the mailto: one is
     the customer's even when the profile's text shows another first."""
-    html = ("<aside><h2>Overview</h2><section><h3>Eve Marsh</h3><p>Also: old@example.com</p>"
-            "<a href='mailto:eve@example.com'>Send e-mail</a></section>"
-            "<section><h3>Activity</h3><h4>Recent orders</h4><p>#2001</p></section></aside>"
-            "<main><p>write to ava@example.com</p></main>")
+    html = (
+        "<aside><h2>Overview</h2><section><h3>Eve Marsh</h3><p>Also: old@example.com</p>"
+        "<a href='mailto:eve@example.com'>Send e-mail</a></section>"
+        "<section><h3>Activity</h3><h4>Recent orders</h4><p>#2001</p></section></aside>"
+        "<main><p>write to ava@example.com</p></main>"
+    )
     t = parse_ticket(URL.format(7), html)
     assert (t.email, t.emails, t.orders) == ("eve@example.com", ("eve@example.com", "old@example.com"), ("#2001",))
 
 
 def test_the_profile_section_never_reaches_into_the_conversation():
     """A "Customer" heading whose nearest block is the whole page (conversation included) is no profile."""
-    html = ("<div><h3>Customer</h3><section aria-label='Conversation'><p>I am ava@example.com</p></section>"
-            "<h4>Recent orders</h4><p>#2001</p></div>")
+    html = (
+        "<div><h3>Customer</h3><section aria-label='Conversation'><p>I am ava@example.com</p></section>"
+        "<h4>Recent orders</h4><p>#2001</p></div>"
+    )
     t = parse_ticket(URL.format(7), html)
     assert (t.email, t.orders) == (None, ("#2001",))
 
@@ -264,10 +295,14 @@ def test_an_administrator_names_the_profile_heading_when_klaviyo_renames_it():
 def test_a_profile_look_alike_inside_the_conversation_is_words_not_the_profile():
     """An e-mail ticket's HTML body can hold a "Customer" heading and an address, and a chat pane may be labelled
     "Chat with customer": both are what the customer wrote, inside the conversation, never the profile."""
-    spoof = ("<main><section aria-label='Conversation'><article><h3>Customer</h3><p>ava@example.com</p>"
-             "<p>please send it</p></article></section></main>"
-             "<aside><h3>Customer</h3><div>Eve Marsh</div><h4>Recent orders</h4><p>No recent orders</p></aside>")
+    spoof = (
+        "<main><section aria-label='Conversation'><article><h3>Customer</h3><p>ava@example.com</p>"
+        "<p>please send it</p></article></section></main>"
+        "<aside><h3>Customer</h3><div>Eve Marsh</div><h4>Recent orders</h4><p>No recent orders</p></aside>"
+    )
     assert parse_ticket(URL.format(7), spoof).email is None
-    chat = ("<main><section aria-label='Chat with customer'><p>I am ava@example.com</p></section></main>"
-            "<aside><h3>Customer</h3><div>Eve Marsh</div><h4>Recent orders</h4><p>No recent orders</p></aside>")
+    chat = (
+        "<main><section aria-label='Chat with customer'><p>I am ava@example.com</p></section></main>"
+        "<aside><h3>Customer</h3><div>Eve Marsh</div><h4>Recent orders</h4><p>No recent orders</p></aside>"
+    )
     assert parse_ticket(URL.format(7), chat).email is None

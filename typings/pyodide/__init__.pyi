@@ -1,0 +1,1 @@
+# Only what pyapp/browser/ uses of Pyodide's Python package.
