@@ -48,6 +48,8 @@ class LoopClient:
         # Learned from Loop's answers to agents' clicks, for this key (one client per key serves every tab):
         self.changes_refused = False  # a cancel or flag was refused (401/403): neither is offered again
         self.labels_refused = False  # Generate Label was refused (it may take OAuth only): not offered again
+        self.writing: set[str] = set()  # returns a change is on its way for, from any tab: never a second one
+        self.labels_pending: set[str] = set()  # returns whose label was asked for (or may have been): not again
 
     def __repr__(self) -> str:
         return f"LoopClient(base_url={self.config.base_url!r}, key=SecretStr('**********'))"
@@ -103,30 +105,29 @@ class LoopClient:
 
     # ---- changing a return (pyapp.loop.return_changes): each sent once, on the agent's click ----
 
-    async def cancel_return(self, ret: Return) -> None:
-        await self._changing(ret, return_changes.cancel_return(self.http, ret.id or ""))
+    async def cancel_return(self, ret: Return, customer: str | None = None) -> None:
+        await self._changing(ret, customer, return_changes.cancel_return(self.http, ret.id or ""))
 
-    async def flag_return(self, ret: Return) -> None:
-        await self._changing(ret, return_changes.flag_return(self.http, ret.id or ""))
+    async def flag_return(self, ret: Return, customer: str | None = None) -> None:
+        await self._changing(ret, customer, return_changes.flag_return(self.http, ret.id or ""))
 
-    async def create_label(self, ret: Return) -> None:
-        await self._changing(ret, return_changes.create_label(self.http, ret.id or ""))
+    async def create_label(self, ret: Return, customer: str | None = None) -> None:
+        await self._changing(ret, customer, return_changes.create_label(self.http, ret.id or ""))
 
-    async def _changing(self, ret: Return, write: Awaitable[None]) -> None:
+    async def _changing(self, ret: Return, customer: str | None, write: Awaitable[None]) -> None:
         try:
             await write
         finally:  # even a failed or timed-out write may have changed the return: nothing of it is kept
-            self.http.drop_naming(
-                ret.id or "",
-                ret.order_name or "",
-                (ret.order_name or "").lstrip("#"),
-                "#" + (ret.order_name or "").lstrip("#"),
-                ret.customer or "",
-            )
+            self.forget_return(ret, customer)
 
-    async def read_return(self, return_id: str) -> Return:
-        """The return as Loop has it now (never from the cache)."""
-        return await return_changes.read_return(self.http, return_id)
+    def forget_return(self, ret: Return, customer: str | None = None) -> None:
+        """Drop what is cached about the return, its order and its customer (Loop's and the ticket's address)."""
+        name = (ret.order_name or "").lstrip("#")
+        self.http.drop_naming(ret.id or "", name, "#" + name if name else "", ret.customer or "", customer or "")
+
+    async def read_return(self, return_id: str, retry: bool = True) -> Return:
+        """The return as Loop has it now (never from the cache; ``retry=False``: one request, for a poll)."""
+        return await return_changes.read_return(self.http, return_id, retry)
 
     async def check_key(self) -> ScopeCheck:
         """Which scopes work for this key, using read-only calls (nothing is created in Loop)."""

@@ -226,6 +226,8 @@ class Return(LoopModel):
     def drop_off(self) -> bool:
         """The return goes back by QR code or at a drop-off point (Happy Returns and the like): no label."""
         method = self.return_method
+        if isinstance(method, dict) and (method.get("rma_code") or method.get("scannable_id")):
+            return True  # an RMA or a scannable code: Happy Returns and the like, scanned at a drop-off point
         if isinstance(method, dict):
             method = " ".join(
                 str(v)

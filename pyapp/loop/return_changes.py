@@ -20,7 +20,7 @@ import json
 import re
 from typing import Any
 
-from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, Refused, Scope
+from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, Refused, RejectedInput, Scope
 from pyapp.loop.http import NOT_FOUND_CODES, NOT_FOUND_WORDS, LoopHttp, error_codes, path_id
 from pyapp.loop.lookup import parse_return
 from pyapp.loop.models import Return
@@ -115,15 +115,21 @@ async def flag_return(http: LoopHttp, return_id: str) -> None:
 async def create_label(http: LoopHttp, return_id: str) -> None:
     """Queue a label for the return (202); it shows in the return's ``labels[]`` once Loop has made it."""
     path = f"{http.api}/returns/{path_id(return_id, '/returns/labels')}/labels"
-    data = await http.send("POST", path, Scope.LABELS, errors_in_body_ok=True)
-    if isinstance(data, dict) and (error_codes(data) or "errors" in data or "error" in data):
-        raise refusal(data, "/returns/labels", Scope.LABELS)
+    try:
+        await http.send("POST", path, Scope.LABELS)  # any 4xx is a refusal, whatever its body says
+    except RejectedInput as err:  # 400/409/422
+        codes = [c.lower() for c in err.codes]
+        reason = next((LABEL_CODES[c] for c in codes if c in LABEL_CODES), None)
+        reason = reason or ("label-exists" if err.status == 409 else "other")  # 409 is documented for nothing else
+        raise Refused("label refused", reason=reason, status=err.status, path="/returns/labels") from None
 
 
-async def read_return(http: LoopHttp, return_id: str) -> Return:
-    """The return as Loop has it now: Get Return Details by id, never from the cache."""
+async def read_return(http: LoopHttp, return_id: str, retry: bool = True) -> Return:
+    """The return as Loop has it now: Get Return Details by id, never from the cache. ``retry=False`` (a poll):
+    one request, and a 429 or a failure is raised at once."""
     path = f"{http.api}/warehouse/return/details"
-    data = await http.get(path, {"return_id": path_id(return_id, "/warehouse/return/details")}, Scope.RETURNS)
+    params = {"return_id": path_id(return_id, "/warehouse/return/details")}
+    data = await http.send("GET", path, Scope.RETURNS, params=params, idempotent=retry)
     ret = parse_return(data) if isinstance(data, dict) and data.get("id") not in (None, "") else None
     if ret is None:
         raise NotFound("no such return", path="/warehouse/return/details")

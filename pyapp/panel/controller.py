@@ -38,9 +38,10 @@ async def _nothing() -> None:
     return None
 
 
-def _other_customer(shown: Ticket, now: Ticket) -> bool:
-    """The page now names another customer than the one shown (a profile still loading names none)."""
-    return bool(shown.email and now.email and shown.email.lower() != now.email.lower())
+def _other_customer(last_email: str | None, now: Ticket) -> bool:
+    """The page now names another customer than the last one it named (a profile still loading, or blinking
+    out while the app re-renders, names none)."""
+    return bool(last_email and now.email and last_email.lower() != now.email.lower())
 
 
 @dataclass
@@ -88,9 +89,6 @@ class Panel:
         if asyncio.iscoroutine(result):
             await result
         return True
-
-    def dispatch(self, action: str, order: str = "", values: dict[str, str] | None = None) -> None:
-        self.spawn(self.act(action, order, values))
 
     # ---- what the browser tells the panel -------------------------------------------------------------
 
@@ -148,11 +146,12 @@ class Panel:
         known (and again if its order list changes); mentions follow as they come."""
         s, ticket = self.state, reading.ticket
         s.has_reply_box, s.now, s.page_unreadable = has_reply_box, self.services.now(), False
-        changed_customer = s.ticket is not None and s.ticket.key == ticket.key and _other_customer(s.ticket, ticket)
+        changed_customer = s.ticket is not None and s.ticket.key == ticket.key and _other_customer(s.last_email, ticket)
         if s.ticket is None or s.ticket.key != ticket.key or changed_customer:
             self._forget_ticket()  # a switch, or another customer shown under the same ticket's address
-            s.customer_changed = changed_customer
+            s.customer_changed, s.last_email = changed_customer, None
         s.ticket, s.customer_known = ticket, reading.customer_known
+        s.last_email = ticket.email or s.last_email
         drop_stale_links(self)
         wanted = (ticket.email, ticket.orders)
         if (
@@ -198,6 +197,10 @@ class Panel:
                 card.returns = [now if r.id == now.id else r for r in card.returns or []]
                 card.start = None if now.state.is_active else card.start
                 changed = True
+        rc = self.state.changes.get(now.id or "")
+        if rc is not None and rc.label_link is not None and rc.label_link != now.label_link:
+            rc.label_link, rc.label_copied, rc.label_inserted = None, False, False  # no longer the label to send
+            changed = True
         if changed:
             self.changed()
 
@@ -276,9 +279,10 @@ class Panel:
     # ---- what is on screen ----------------------------------------------------------------------------
 
     def view(self) -> VNode:
-        if self.client is not None:  # what Loop refused this key, learned in any tab
+        if self.client is not None:  # what Loop refused this key, and the labels it asked for, in any tab
             self.state.changes_refused |= self.client.changes_refused
             self.state.labels_refused |= self.client.labels_refused
+            self.state.labels_pending = set(self.client.labels_pending)
         return page(self.t, self.state)
 
     def screen(self) -> Screen:

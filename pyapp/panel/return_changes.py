@@ -4,8 +4,8 @@
   unshipped label's, else the return's status page, which shows it), then **Copy label link** / **Insert
   label**, bound to the ticket and customer like a deep link.
 - **Create label** on an open return without one (not a QR-code or drop-off return): one confirmation naming
-  the order (it costs the shop a label), one ``POST``, then Loop is asked again (every ``LABEL_POLL_S``, for at
-  most ``LABEL_WAIT_S``, stopping on a 429) until the label shows, and Send label is offered.
+  the order (it costs the shop a label), one ``POST``, then Loop is asked again (``label_share.wait_for_label``:
+  bounded, stopping on a 429) until the label shows, and Send label is offered.
 - **Cancel return** and **Flag for review** (with a reason, kept in a note on the return), only when the
   administrator turned them on (``allowReturnChanges``); each after one confirmation.
 
@@ -19,17 +19,24 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, RateLimited, Refused, Timeout
+from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, Refused, Timeout, Unavailable
 from pyapp.loop.models import Return, ReturnState
 from pyapp.loop.notes import MAX_NOTE
-from pyapp.panel.label_share import copy_label, insert_label, send_label, still_bound
+from pyapp.panel.label_share import (
+    copy_label,
+    insert_label,
+    look_again,
+    replace_return,
+    send_label,
+    still_bound,
+    wait_for_label,
+)
 from pyapp.panel.state import Change, PanelState, ReturnChanges
 
 if TYPE_CHECKING:
+    from pyapp.loop.client import LoopClient
     from pyapp.panel.controller import Panel
 
-LABEL_POLL_S = 2.0
-LABEL_WAIT_S = 30.0
 READ_AFTER_TIMEOUT_S = 1.0
 FLAG_NOTE = "Flagged from {prefix}{reason}"  # "Flagged from Klaviyo ticket 101: <reason>", read in Loop's admin
 REFUSED_KEYS = {
@@ -42,7 +49,7 @@ REFUSED_KEYS = {
     "label-failed": "labelFailed",
     "other": "refusedOther",
 }
-# What the return reads once the change went through (a timed-out write is judged by it).
+# What the return reads once the change went through (a write without a clear answer is judged by it).
 DONE_STATE = {Change.CANCEL: ReturnState.CANCELLED, Change.FLAG: ReturnState.REVIEW}
 
 
@@ -69,7 +76,7 @@ def offered_in(s: PanelState, r: Return) -> set[Change | str]:
         return out
     if r.label_link:
         out.add("send-label")
-    elif not r.has_label and not r.drop_off and not s.labels_refused:
+    elif not r.has_label and not r.drop_off and not s.labels_refused and r.id not in s.labels_pending:
         out.add(Change.CREATE_LABEL)
     if s.may_change_returns:
         out.update((Change.CANCEL, Change.FLAG))
@@ -152,94 +159,88 @@ async def confirm_label(p: Panel, return_id: str, values: dict[str, str]) -> Non
 
 
 async def _send(p: Panel, r: Return, rc: ReturnChanges, change: Change, note: str | None = None) -> None:
-    client, generation = p.client, p.generation
+    client, rid = p.client, r.id or ""
     assert client is not None
+    if rid in client.writing:  # a change to this return is on its way (from another tab, or before a switch)
+        rc.message_key, rc.message_ok = "changeInFlight", False
+        p.changed()
+        return
+    client.writing.add(rid)
     rc.sending, rc.message_key = change, None
     p.changed()
+    customer = rc.made_for[1] if rc.made_for else None
+    try:
+        err = await _write(client, r, change, customer)
+        if change is Change.CREATE_LABEL and (err is None or _may_have_happened(err)):
+            client.labels_pending.add(rid)  # never offered again for this key until the label shows
+            rc.sending, rc.asking, rc.waiting_label = None, None, True
+            rc.message_key, rc.message_ok = ("labelQueued", True) if err is None else ("labelMaybeQueued", False)
+            p.changed()
+            await wait_for_label(p, client, r, rc, customer)
+            return
+        if err is not None and _may_have_happened(err):
+            # It may have happened: Loop is asked what the return reads now before anything is said (after a
+            # moment: a request Loop is still working on when the client stops waiting lands a little later).
+            await asyncio.sleep(READ_AFTER_TIMEOUT_S)
+            now = await _read_again(client, r)
+            if now is not None:
+                replace_return(p, now)
+            if now is None or now.state is not DONE_STATE[change]:
+                _failed(p, client, rc, err)
+                return
+        elif err is not None:
+            now = await _read_again(client, r)  # Loop's refusal: show the return as it really is (a label: offer it)
+            if now is not None:
+                replace_return(p, now)
+            _failed(p, client, rc, err)
+            return
+        else:
+            now = await _read_again(client, r)
+            replace_return(p, now or r.model_copy(update={"state": DONE_STATE[change]}))
+    finally:
+        client.writing.discard(rid)
+    rc.sending, rc.asking = None, None
+    if note is not None:
+        await _flag_note(p, client, r, rc, note)
+    else:
+        rc.message_key, rc.message_ok = "cancelDone", True
+    p.changed()
+
+
+async def _write(client: LoopClient, r: Return, change: Change, customer: str | None) -> LoopError | None:
     write = {
         Change.CANCEL: client.cancel_return,
         Change.FLAG: client.flag_return,
         Change.CREATE_LABEL: client.create_label,
     }[change]
     try:
-        await write(r)
-    except (Timeout, BadResponse) as err:
-        # It may have happened: Loop is asked what the return reads now before anything is said (after a moment:
-        # a request Loop is still working on when the client stops waiting lands a little later).
-        await asyncio.sleep(READ_AFTER_TIMEOUT_S)
-        now = await _read_again(p, r)
-        if now is None or not _done(change, now):
-            _failed(p, rc, err)
-            return
-        _replace(p, now)
+        await write(r, customer)
     except LoopError as err:
-        if isinstance(err, Refused) and err.reason == "label-exists":
-            now = await _read_again(p, r)  # Loop had one: read it and offer it
-            if now is not None:
-                _replace(p, now)
-        _failed(p, rc, err)
-        return
-    else:
-        if change is Change.CREATE_LABEL:
-            rc.sending, rc.asking, rc.waiting_label = None, None, True
-            rc.message_key, rc.message_ok = "labelQueued", True
-            p.changed()
-            await _wait_for_label(p, r, rc, generation)
-            return
-        now = await _read_again(p, r)
-        _replace(p, now or r.model_copy(update={"state": DONE_STATE[change]}))
-    rc.sending, rc.asking = None, None
-    rc.message_key = {Change.CANCEL: "cancelDone", Change.FLAG: "flagDone", Change.CREATE_LABEL: "labelMade"}[change]
-    rc.message_ok = True
-    p.changed()
-    if note is not None:
-        await _flag_note(p, r, rc, note)
+        return err
+    return None
 
 
-async def _flag_note(p: Panel, r: Return, rc: ReturnChanges, note: str) -> None:
+def _may_have_happened(err: LoopError) -> bool:
+    """No clear answer (a timeout, a gateway's 5xx, a dropped connection, a body that cannot be read): Loop may
+    have made the change all the same."""
+    return isinstance(err, (Unavailable, BadResponse))
+
+
+async def _flag_note(p: Panel, client: LoopClient, r: Return, rc: ReturnChanges, note: str) -> None:
     """The reason, as a note on the return (Loop's flag takes none); said exactly when only the flag worked."""
-    client = p.client
-    if client is None:
-        return
     try:
         await client.add_note(r.id or "", note)
     except LoopError as err:
-        rc.message_key, rc.message_ok = (
-            "flagNoteFailedTimeout" if isinstance(err, Timeout) else "flagNoteFailed",
-            False,
-        )
+        rc.message_key = "flagNoteFailedTimeout" if isinstance(err, Timeout) else "flagNoteFailed"
+        rc.message_ok = False
     else:
-        rc.reason = ""
+        rc.reason, rc.flag_opened = "", False
+        rc.message_key, rc.message_ok = "flagDone", True
         p.state.notes.pop(r.id or "", None)  # the card's notes are read again when shown
-    p.changed()
 
 
-async def _wait_for_label(p: Panel, r: Return, rc: ReturnChanges, generation: int) -> None:
-    """Loop queued the label: ask again, bounded, until it shows; then Send label is offered."""
-    client, waited = p.client, 0.0
-    while client is not None and waited < LABEL_WAIT_S and generation == p.generation:
-        await asyncio.sleep(LABEL_POLL_S)
-        waited += LABEL_POLL_S
-        try:
-            now = await client.read_return(r.id or "")
-        except RateLimited:
-            break
-        except LoopError:
-            continue
-        if now.has_label:
-            rc.waiting_label = False
-            rc.message_key, rc.message_ok = ("labelMade" if now.label_link else "labelMadeShipped"), True
-            _replace(p, now)
-            return
-    if generation == p.generation:
-        rc.waiting_label = False
-        rc.message_key, rc.message_ok = "labelStillQueued", False
-        p.changed()
-
-
-async def _read_again(p: Panel, r: Return) -> Return | None:
-    client = p.client
-    if client is None or not r.id:
+async def _read_again(client: LoopClient, r: Return) -> Return | None:
+    if not r.id:
         return None
     try:
         return await client.read_return(r.id)
@@ -247,23 +248,15 @@ async def _read_again(p: Panel, r: Return) -> Return | None:
         return None
 
 
-def _done(change: Change, now: Return) -> bool:
-    return now.has_label if change is Change.CREATE_LABEL else now.state is DONE_STATE[change]
-
-
-def _failed(p: Panel, rc: ReturnChanges, err: LoopError) -> None:
+def _failed(p: Panel, client: LoopClient, rc: ReturnChanges, err: LoopError) -> None:
     rc.sending, rc.message_ok = None, False
     if isinstance(err, AuthError):
         rc.asking = None
         if err.scope is not None and err.scope.value == "labels":
-            p.state.labels_refused = True
-            if p.client is not None:
-                p.client.labels_refused = True  # every tab on this key learns it
+            client.labels_refused = True  # every tab on this key learns it (Panel.view)
             rc.message_key = "labelKeyRefused"
         else:
-            p.state.changes_refused = True
-            if p.client is not None:
-                p.client.changes_refused = True
+            client.changes_refused = True
             rc.message_key = "changeKeyRefused"
     elif isinstance(err, Refused):
         rc.asking = None
@@ -273,12 +266,6 @@ def _failed(p: Panel, rc: ReturnChanges, err: LoopError) -> None:
     else:
         rc.message_key = err.write_sentence_key  # the confirmation stays: the agent may send it again
     p.changed()
-
-
-def _replace(p: Panel, now: Return) -> None:
-    """The return as Loop has it now, on this tab and every other tab that shows it."""
-    p.return_changed(now)
-    p.services.return_changed(now)
 
 
 RETURN_CHANGE_ACTIONS = {
@@ -292,6 +279,7 @@ RETURN_CHANGE_ACTIONS = {
     "return-flag": ask_flag,
     "return-flag-confirm": confirm_flag,
     "return-change-back": back,
+    "label-look-again": look_again,
 }
 # Reach Loop, the clipboard or the reply box: acted on only unobscured.
 GUARDED_CHANGES = frozenset(

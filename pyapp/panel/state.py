@@ -163,6 +163,8 @@ class PanelState:
     changes: dict[str, ReturnChanges] = field(default_factory=dict)  # by Loop return id, for the ticket shown
     changes_refused: bool = False  # Loop refused this key a cancel or flag: both are hidden for it
     labels_refused: bool = False  # Loop refused this key Create label (an OAuth-only endpoint for some shops)
+    labels_pending: set[str] = field(default_factory=set)  # returns whose label this key asked for, not seen yet
+    last_email: str | None = None  # the last customer address the ticket showed (a profile may blink out)
     orders_scope_missing: bool = False  # Loop refused an allowlist write with this key: the choice is hidden
     now: datetime | None = None  # the agent's local time, for "days left" and a label's age; set by the controller
     auto_notes: set[str] = field(default_factory=set)  # returns whose notes this ticket read by itself

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyapp.loop.models import Return
+from pyapp.loop.models import Return, ReturnState
 from pyapp.panel.i18n import Translate
 from pyapp.panel.return_changes import max_reason_for, offered_in
 from pyapp.panel.state import Change, PanelState, ReturnChanges
@@ -22,7 +22,7 @@ def return_changes(t: Translate, s: PanelState, r: Return) -> VNode | None:
     rc = s.changes.get(rid) or ReturnChanges()
     offers = offered_in(s, r)
     out: list[Any] = []
-    if rc.label_link is not None:
+    if rc.label_link is not None and "send-label" in offers:
         out.append(label_share(t, s, rid, rc))
     buttons = []
     if "send-label" in offers:
@@ -33,6 +33,14 @@ def return_changes(t: Translate, s: PanelState, r: Return) -> VNode | None:
         buttons.append(button("return-cancel", rid, t("cancelReturn"), expanded=rc.asking is Change.CANCEL))
     if Change.FLAG in offers:
         buttons.append(button("return-flag", rid, t("flagReturn"), expanded=rc.asking is Change.FLAG))
+    if rid in s.labels_pending and not r.has_label and not rc.waiting_label and r.state is ReturnState.OPEN:
+        buttons.append(
+            h(
+                "button",
+                {"type": "button", "data-action": "label-look-again", "data-order": rid, "id": f"look-again-{rid}"},
+                t("lookAgain"),
+            )
+        )
     if buttons:
         out.insert(0, h("div", {"class": "row changes"}, buttons))
     if rc.asking is Change.CREATE_LABEL and Change.CREATE_LABEL in offers:
@@ -119,7 +127,7 @@ def confirm(t: Translate, rid: str, rc: ReturnChanges, text: str, action: str, l
                     "data-action": "return-change-back",
                     "data-order": rid,
                     "disabled": sending,
-                    "id": f"back-{rid}",
+                    "id": f"back-{action}-{rid}",
                 },
                 t("back"),
             ),
@@ -130,14 +138,18 @@ def confirm(t: Translate, rid: str, rc: ReturnChanges, text: str, action: str, l
 def flag_form(t: Translate, s: PanelState, rid: str, rc: ReturnChanges, order: str) -> VNode:
     """The reason (required; counted so the note stays under Loop's 255 characters, its prefix included)."""
     sending, field_id, limit = rc.sending is not None, f"flag-reason-{rid}", max_reason_for(s)
-    message = rc.message_key and h(
-        "p",
-        {
-            "class": "ok" if rc.message_ok else "field-error",
-            "role": "status" if rc.message_ok else "alert",
-            "id": f"change-msg-{rid}",
-        },
-        t(rc.message_key, order=order),
+    message = (
+        rc.message_key
+        and rc.asking is Change.FLAG
+        and h(
+            "p",
+            {
+                "class": "ok" if rc.message_ok else "field-error",
+                "role": "status" if rc.message_ok else "alert",
+                "id": f"change-msg-{rid}",
+            },
+            t(rc.message_key, order=order),
+        )
     )
     return h(
         "form",
@@ -181,7 +193,7 @@ def flag_form(t: Translate, s: PanelState, rid: str, rc: ReturnChanges, order: s
                     "data-action": "return-change-back",
                     "data-order": rid,
                     "disabled": sending,
-                    "id": f"back-{rid}",
+                    "id": f"back-flag-{rid}",
                 },
                 t("back"),
             ),

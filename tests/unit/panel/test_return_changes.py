@@ -4,11 +4,14 @@ from the stand-in's log and the card."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from harness.loop_standin import FULL_KEY, Fault
 from pyapp.contract.settings import merge
-from pyapp.panel import return_changes
+from pyapp.panel import label_share
+from pyapp.panel.state import ReturnChanges
 from pyapp.ticket.follower import Reading
 from pyapp.ticket.parser import Ticket
 from tests.unit.conftest import run
@@ -67,7 +70,7 @@ def test_a_shipped_or_closed_return_offers_no_label(loop):
 
 
 def test_create_label_confirms_then_asks_loop_until_it_shows_and_offers_send_label(loop, monkeypatch):
-    monkeypatch.setattr(return_changes, "LABEL_POLL_S", 0.1)
+    monkeypatch.setattr(label_share, "LABEL_POLL_S", 0.1)
     loop.label_delay = 0.3
     p = make_panel(loop)
     run(p.show_ticket(reading(), has_reply_box=True))
@@ -243,3 +246,89 @@ def test_dutch_names_for_each_action(loop):
     assert controls(p.view(), "Label maken", "#1012")
     press_return(p, "Retour annuleren", "#1012")
     assert "Loop annuleert de retour voor #1012." in card_text(p, "#1012")
+
+
+def test_a_label_refused_with_a_bare_message_is_a_refusal_not_a_queued_label(loop):
+    """A 4xx whose body has only a message (no code) is still Loop saying no: nothing is waited for."""
+    loop.faults.append(Fault("status", path="/labels$", status=422, body={"message": "Cannot label this return."}))
+    p = make_panel(loop)
+    run(p.show_ticket(reading()))
+    press(p, "Create label", "#1012")
+    press(p, "Create label for #1012", "#1012")
+    text = card_text(p, "#1012")
+    assert "Loop refused the change to this return." in text and "queued" not in text
+    assert controls(p.view(), "Create label", "#1012")  # a definite no: the agent may try again later
+
+
+def test_the_label_wait_survives_the_ticket_being_looked_up_again(loop, monkeypatch):
+    """Retry (or a longer order list) looks the ticket up again while the label is awaited: the wait goes on
+    and ends with the label offered, never stuck on "making the label"."""
+    monkeypatch.setattr(label_share, "LABEL_POLL_S", 0.1)
+    loop.label_delay = 0.5
+    p = make_panel(loop)
+
+    async def scenario():
+        await p.show_ticket(reading())
+        p.state.changes.setdefault("37604012", ReturnChanges())
+        await p.act("create-label", "37604012", {})
+        waiting = asyncio.ensure_future(p.act("create-label-confirm", "37604012", {}))
+        await asyncio.sleep(0.25)
+        p.reload(automatic=False)  # the agent's Retry
+        await asyncio.sleep(0.1)
+        await waiting
+
+    run(scenario())
+    assert "Loop made the label." in card_text(p, "#1012") and controls(p.view(), "Send label", "#1012")
+    assert not p.state.changes["37604012"].waiting_label
+
+
+def test_a_label_create_without_a_clear_answer_is_awaited_not_offered_again(loop, monkeypatch):
+    """Loop took longer than the client waits, and queued the label all the same: the panel waits for it and
+    never offers a second (paid) label meanwhile."""
+    monkeypatch.setattr(label_share, "LABEL_POLL_S", 0.2)
+    loop.label_delay = 0.5
+    loop.faults.append(Fault("delay", path="/labels$", seconds=3.3, times=1))
+    p = make_panel(loop)
+    run(p.show_ticket(reading()))
+    press(p, "Create label", "#1012")
+    press(p, "Create label for #1012", "#1012")
+    assert len(posts(loop, "/labels")) == 1
+    assert "Loop made the label." in card_text(p, "#1012") and not controls(p.view(), "Create label", "#1012")
+
+
+def test_the_label_link_goes_with_the_return_it_belonged_to(loop):
+    """Send label opened, then the return is cancelled: Copy label link is gone and copies nothing."""
+    p = changing_panel(loop)
+    run(p.show_ticket(reading()))
+    press(p, "Send label", "#1011")
+    press(p, "Cancel return", "#1011")
+    press(p, "Cancel return for #1011", "#1011")
+    assert "Cancelled" in card_text(p, "#1011") and not controls(p.view(), "Copy label link", "#1011")
+    run(p.act("copy-label", "37604011", {}))
+    assert p.browser.clipboard == []
+
+
+def test_two_confirm_clicks_at_once_send_one_cancel(loop):
+    p = changing_panel(loop)
+    run(p.show_ticket(reading()))
+    press(p, "Cancel return", "#1012")
+
+    async def both():
+        await asyncio.gather(
+            p.act("return-cancel-confirm", "37604012", {}), p.act("return-cancel-confirm", "37604012", {})
+        )
+
+    run(both())
+    assert len(posts(loop, "/cancel")) == 1
+
+
+def test_another_customer_after_a_profile_that_blinked_out_forgets_the_first(loop):
+    """Jane, then a reading without a profile (the app re-rendering), then Mia under the same URL: Mia's
+    ticket keeps nothing of Jane's."""
+    p = changing_panel(loop)
+    same = dict(JANE, key=MIA["key"])
+    run(p.show_ticket(reading(**same)))
+    press(p, "Cancel return", "#1001")
+    run(p.show_ticket(reading(**dict(same, email=None))))
+    run(p.show_ticket(reading()))
+    assert p.state.customer_changed and "37603915" not in p.state.changes
