@@ -1,10 +1,16 @@
-"""`python3 -m tests`: the whole suite (unit, build, end-to-end) on a fresh machine.
+"""`python3 -m tests [unit | build | e2e] [--headed] [pytest arguments]`: the test suite on a fresh machine.
 
-Installs what the machine lacks (Node.js/npm and Chromium: with apt-get on Debian/Ubuntu as root, otherwise it
-names the command), sets up .venv from requirements-dev.txt on first use, builds dist/ once, then runs pytest.
-Extra arguments go to pytest (e.g. `python3 -m tests -k copy -x`).
+With no part named, the whole suite (build invariants, end-to-end in Chromium, unit). It installs what the
+machine lacks (Node.js/npm and Chromium: with apt-get on Debian/Ubuntu as root, otherwise it names the
+command), sets up .venv from requirements-dev.txt on first use, builds dist/ once, then runs pytest.
+
+- ``unit``: the CPython tests only (tests/unit/): no browser, no build, nothing installed but .venv.
+- ``build`` / ``e2e``: that folder only; ``--headed`` shows the end-to-end tests' Chromium window to someone
+  watching (it needs a display).
+- Anything else goes to pytest (e.g. ``python3 -m tests e2e -k copy -x``).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,12 +18,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness.bootstrap import ensure_tools, ensure_venv
 
-ensure_tools()
+PARTS = ("unit", "build", "e2e")
+args = sys.argv[1:]
+part = args.pop(0) if args and args[0] in PARTS else None
+if "--headed" in args:
+    args.remove("--headed")
+    os.environ["LOOP_HEADED"] = "1"  # read by tests/e2e/conftest.py
+
+if part != "unit":
+    ensure_tools()
 ensure_venv()
 
-import pytest  # noqa: E402 - after the path is set
+import pytest  # noqa: E402 - only inside .venv
 
-from harness.chromium import find_chromium  # noqa: E402 - after the path is set
+if part != "unit":
+    from harness.chromium import find_chromium
 
-find_chromium()  # fail early with the install hint rather than in the middle of the suite
-sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", str(Path(__file__).parent), *sys.argv[1:]]))
+    find_chromium()  # fail early with the install hint rather than in the middle of the suite
+where = Path(__file__).parent / part if part else Path(__file__).parent
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", str(where), *args]))

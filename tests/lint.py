@@ -1,8 +1,10 @@
-"""`python3 -m tests.lint`: ruff (lint and format) and pyright over the code, as CI runs them before the tests.
+"""`python3 -m tests.lint`: ruff (lint and format), pyright and tsc over the code, as CI runs them before the tests.
 
-Their configuration is pyproject.toml; their versions are pinned, with hashes, in requirements-dev.txt. A
-suppression (``# noqa``, ``# type: ignore``, ``# pyright: ignore``) must say why beside it; one that does not
-fails here too. Exits non-zero on any finding.
+Python: configured in pyproject.toml, the tools pinned with hashes in requirements-dev.txt. The extension's
+JavaScript: ``tsc --noEmit`` with tools/jsconfig.json against @types/chrome, both pinned in tools/package.json
+and its lockfile (``npm ci`` checks their integrity hashes; never shipped). A suppression comment (noqa,
+type: ignore, pyright: ignore) must say why beside it; one that does not fails here too. Exits non-zero on any
+finding.
 """
 
 from __future__ import annotations
@@ -39,10 +41,14 @@ def unexplained_suppressions() -> list[str]:
 
 def main() -> int:
     bin_ = Path(sys.executable).parent
+    tools = ROOT / "tools"
+    if not (tools / "node_modules" / ".bin" / "tsc").exists():
+        subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=tools, check=True)
     steps = [
         [str(bin_ / "ruff"), "check", "."],
         [str(bin_ / "ruff"), "format", "--check", "."],
         [str(bin_ / "pyright")],
+        [str(tools / "node_modules" / ".bin" / "tsc"), "-p", str(tools / "jsconfig.json")],
     ]
     failed = False
     for step in steps:

@@ -29,6 +29,7 @@
   let extraHeadings = [];
   let box = { top: 0, left: 0, width: 0, height: 0, clipTop: 0, clipHeight: 0, shift: 0, hidden: true };
   let told = "";
+  /** @type {(viewport: object) => void} */
   let onViewport = () => {};
   let scheduled = false;
   let dockTimer = 0;
@@ -96,10 +97,10 @@
   function findOrderList() {
     const wanted = new Set([...C.orderListHeadings, ...extraHeadings]);
     const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    for (let n = /** @type {Text | null} */ (walker.nextNode()); n; n = /** @type {Text | null} */ (walker.nextNode())) {
       const el = n.parentElement;
       if (!el || n.data.length > 160 || el === placeholder) continue;
-      const own = [...el.childNodes].filter((c) => c.nodeType === Node.TEXT_NODE).map((c) => c.data).join(" ")
+      const own = [...el.childNodes].filter((c) => c.nodeType === Node.TEXT_NODE).map((c) => /** @type {Text} */ (c).data).join(" ")
         .split(/\s+/).filter(Boolean).join(" ").toLowerCase();
       if (!wanted.has(own) || !el.checkVisibility()) continue;
       const limit = own.length + 2;
@@ -158,6 +159,7 @@
   function place() {
     scheduled = false;
     if (!host) return;
+    /** @type {typeof box & { docked?: boolean }} */
     let next = { ...box, hidden: true };
     if (shown && ensurePlaceholder()) {
       dock(false);
@@ -263,6 +265,7 @@
   }
 
   let lastClean = true;
+  /** @type {(clean: boolean) => void} */
   let onCleanChange = () => {};
   function watchViewport(callback) {
     onViewport = callback;

@@ -3,6 +3,7 @@
 // customer it would hand them access).
 (() => {
   "use strict";
+  /** @type {(el: Element) => boolean} */
   let isOurs = () => false;
   let lastRange = null; // where the agent's caret was in the reply box
 
@@ -79,7 +80,7 @@
     if (!showsCustomer(customer)) return { ok: false, reason: "other-customer" };
     const box = findReplyBox();
     if (!box) return { ok: false, reason: "no-reply-box" };
-    box.focus();
+    /** @type {HTMLElement} */ (box).focus();
     if (box instanceof HTMLTextAreaElement) {
       if (!document.execCommand("insertText", false, text) || !shows(box, text)) {
         box.setRangeText(text, box.selectionStart, box.selectionEnd, "end");

@@ -12,11 +12,12 @@ const SETTINGS = C.settings;
 const FIELDS = SETTINGS.names;
 // What this page shows: the form's controls named after a setting (the rest is policy-only). The key is special:
 // it is never written back into the page, only its last 4 characters.
-const EDITABLE = [...document.querySelectorAll("#settings [name]")].map((el) => el.name).filter((n) => FIELDS.includes(n));
+const EDITABLE = [...document.querySelectorAll("#settings [name]")].map((el) => /** @type {HTMLInputElement} */ (el).name).filter((n) => FIELDS.includes(n));
 const PLAIN = EDITABLE.filter((name) => name !== "apiKey");
 const read = (el) => (el.type === "checkbox" ? el.checked : el.value);
 const fill = (el, value) => { if (el.type === "checkbox") el.checked = value !== false; else el.value = value ?? ""; };
 const CHECK_TIMEOUT_MS = 45_000; // a runtime that is still starting Python, then Loop's own time
+/** @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 // chrome.i18n can answer "" (seen once in a dozen fresh profiles): the English catalog is the fallback.
 let english = {};
@@ -25,7 +26,7 @@ let local = {};
 let managed = {};
 const edited = new Set(); // fields the admin changed and has not saved: storage events never overwrite them
 
-for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n, el.textContent);
+for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-i18n]"))) el.textContent = t(el.dataset.i18n, el.textContent);
 fetch("/_locales/en/messages.json").then((r) => r.json()).then((m) => { english = m; }).catch(() => {});
 
 // The administrator's policy: null until it has been read (the form is read-only until then), "failed" if it
@@ -43,7 +44,7 @@ function render() {
   for (const name of EDITABLE) {
     const byAdmin = known && setByPolicy(name);
     $(name).disabled = locked || byAdmin;
-    document.querySelector(`.admin[data-for="${name}"]`).hidden = !(byAdmin || (known && locked));
+    /** @type {HTMLElement} */ (document.querySelector(`.admin[data-for="${name}"]`)).hidden = !(byAdmin || (known && locked));
   }
   $("managed-banner").hidden = !known || !Object.values(managed).some((v) => v !== null && v !== undefined);
   // Locked with no key in the policy: the key saved here before is still the one used. Say so.

@@ -157,7 +157,7 @@ function draw(view) {
     root.dataset.readyAt = String(performance.timeOrigin + performance.now());
     root.dataset.readyKey = view.ready;
   }
-  globalThis.loopVisibility?.watch([...app.querySelectorAll("[data-action]")].filter((el) => GUARDED.has(el.dataset.action)));
+  globalThis.loopVisibility?.watch([...app.querySelectorAll("[data-action]")].filter((el) => GUARDED.has(/** @type {HTMLElement} */ (el).dataset.action)));
 }
 
 // ---- the agent's input ----------------------------------------------------------------------------------
@@ -174,22 +174,22 @@ async function act(el, values) {
 
 app.addEventListener("click", (e) => {
   if (!e.isTrusted) return; // only the agent's own input, never a synthetic event
-  const el = e.target.closest?.("[data-action]");
+  const el = /** @type {Element} */ (e.target).closest?.("[data-action]");
   if (!el || el.localName === "form" || !app.contains(el)) return; // a form acts through its submit; a link follows its href
   act(el, {});
 });
 
 app.addEventListener("submit", (e) => {
   e.preventDefault(); // the panel never navigates
-  const form = e.target;
+  const form = /** @type {HTMLFormElement} */ (e.target);
   if (!e.isTrusted || !form.hasAttribute("data-action")) return;
   const values = {};
-  for (const field of form.elements) if (field.name) values[field.name] = field.value;
+  for (const field of /** @type {any} */ (form.elements)) if (field.name) values[field.name] = field.value;
   act(form, values);
 });
 
 app.addEventListener("input", (e) => {
-  const el = e.target;
+  const el = /** @type {HTMLInputElement} */ (e.target);
   if (e.isTrusted && el.id && typing(el)) send({ kind: "typed", id: el.id, value: el.value });
 });
 

@@ -6,6 +6,7 @@ stand-in state and fresh extension settings.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -13,9 +14,12 @@ import pytest
 
 from harness.chromium import Ports, extension_id, launch, panel_frame, wait_state
 from harness.loop_standin import FULL_KEY
+from tests.e2e import evidence
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKET_URL = "https://www.klaviyo.com/inbox/tickets/{id}"
+FAILED = pytest.StashKey[bool]()
+CONSOLE = pytest.StashKey[list]()
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +30,57 @@ def playwright_instance():
         yield p
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's evidence (tests/e2e/evidence.py), taken while its tabs are still open."""
+    outcome = yield
+    report = outcome.get_result()
+    item.stash[FAILED] = item.stash.get(FAILED, False) or report.failed
+    context = item.funcargs.get("browser") if report.when == "call" and report.failed else None
+    if context is not None:
+        out = evidence.save(context, item.nodeid, item.stash.get(CONSOLE, []))
+        report.sections.append(("evidence", f"trace, screenshots and consoles in {out.relative_to(ROOT)}/"))
+
+
+@pytest.fixture(autouse=True)
+def record(request, browser):
+    """Every test is traced (one chunk each; kept only when it fails) and its tabs' consoles are kept."""
+    lines: list[str] = []
+    request.node.stash[CONSOLE] = lines
+    watched = []
+
+    def watch(page) -> None:
+        def log(message, page=page) -> None:
+            lines.append(f"[{page.url[:80]}] {message.type}: {message.text}")
+
+        page.on("console", log)
+        watched.append((page, log))
+
+    for page in browser.pages:
+        watch(page)
+    browser.on("page", watch)
+    browser.tracing.start_chunk(title=request.node.nodeid)
+    yield
+    browser.remove_listener("page", watch)
+    for page, log in watched:
+        if not page.is_closed():
+            page.remove_listener("console", log)
+    if request.node.stash.get(FAILED, False):
+        out = evidence.folder(request.node.nodeid)
+        browser.tracing.stop_chunk(path=str(out / "trace.zip"))
+        print(f"\n[evidence] {out.relative_to(ROOT)}/trace.zip: .venv/bin/playwright show-trace {out / 'trace.zip'}")
+    else:
+        browser.tracing.stop_chunk()
+
+
 @pytest.fixture(scope="session")
 def browser(built_dist, playwright_instance, loop_server, klaviyo_server):
     profile = Path(tempfile.mkdtemp(prefix="loop-e2e-profile-"))
-    context = launch(playwright_instance, profile, Ports(klaviyo_server.port, loop_server.port))
+    headless = not os.environ.get("LOOP_HEADED")  # `python3 -m tests e2e --headed`: a window to watch
+    context = launch(playwright_instance, profile, Ports(klaviyo_server.port, loop_server.port), headless=headless)
     context.ext_id = extension_id(context)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin="https://www.klaviyo.com")
+    context.tracing.start(snapshots=True, screenshots=True, sources=False)  # chunks per test: `record`
     yield context
     context.close()
 

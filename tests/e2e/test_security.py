@@ -12,6 +12,7 @@ import time
 import pytest
 
 from harness.loop_standin import Fault
+from tests.e2e.evidence import RuntimeConsole
 from tests.e2e.layout import HOST_JS, into_view, tap
 from tests.e2e.test_agent_flow import card
 
@@ -84,69 +85,6 @@ def hostile(ext, loop, klaviyo_server):
     klaviyo_server.page_script = HOSTILE % {"canary": json.dumps(CANARY)}
     yield ext
     klaviyo_server.page_script = None
-
-
-class RuntimeConsole:
-    """The console of the runtime (the offscreen document and the worker it starts), read over the DevTools
-    protocol: Playwright lists neither as a page. Messages logged before attaching are replayed by Runtime.enable."""
-
-    def __init__(self, context, page) -> None:
-        self.lines: list[str] = []
-        self.worker = None
-        self.cdp = context.new_cdp_session(page)
-        self.cdp.on("Target.receivedMessageFromTarget", self._from_document)
-        self.doc = None
-        for t in self.cdp.send("Target.getTargets")["targetInfos"]:
-            if t["url"].endswith("/runtime/runtime.html"):
-                self.doc = self.cdp.send("Target.attachToTarget", {"targetId": t["targetId"], "flatten": False})[
-                    "sessionId"
-                ]
-        assert self.doc, "no runtime document to read"
-        self._to_document({"id": 1, "method": "Runtime.enable"})
-        self._to_document(
-            {
-                "id": 2,
-                "method": "Target.setAutoAttach",
-                "params": {"autoAttach": True, "waitForDebuggerOnStart": False, "flatten": False},
-            }
-        )
-
-    def _to_document(self, message: dict) -> None:
-        self.cdp.send("Target.sendMessageToTarget", {"sessionId": self.doc, "message": json.dumps(message)})
-
-    def _to_worker(self, message: dict) -> None:
-        self._to_document(
-            {
-                "id": 3,
-                "method": "Target.sendMessageToTarget",
-                "params": {"sessionId": self.worker, "message": json.dumps(message)},
-            }
-        )
-
-    def _read(self, message: dict) -> None:
-        if message.get("method") == "Runtime.consoleAPICalled":
-            args = message["params"]["args"]
-            self.lines.append(" ".join(str(a.get("value", a.get("description", ""))) for a in args))
-
-    def _from_document(self, event) -> None:
-        message = json.loads(event["message"])
-        if message.get("method") == "Target.attachedToTarget" and self.worker is None:
-            self.worker = message["params"]["sessionId"]
-            self._to_worker({"id": 1, "method": "Runtime.enable"})
-        elif message.get("method") == "Target.receivedMessageFromTarget":
-            self._read(json.loads(message["params"]["message"]))
-        else:
-            self._read(message)
-
-    def probe(self) -> None:
-        """A line logged in each, so a test can see that both are really being read."""
-        self._to_document(
-            {"id": 4, "method": "Runtime.evaluate", "params": {"expression": "console.log('runtime-document-probe')"}}
-        )
-        if self.worker:
-            self._to_worker(
-                {"id": 4, "method": "Runtime.evaluate", "params": {"expression": "console.log('runtime-worker-probe')"}}
-            )
 
 
 def test_hostile_page_finds_no_key_and_cannot_reach_our_pages(hostile, loop):

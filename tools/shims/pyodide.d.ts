@@ -1,0 +1,2 @@
+// /vendor/pyodide/pyodide.mjs (bundled by build.py), as the runtime's worker calls it.
+export function loadPyodide(options?: object): Promise<any>;
