@@ -169,11 +169,12 @@ OPTIONS_REGISTRY: dict[str, type[Message]] = {"check-key": CheckKey}
 REGISTRY: dict[str, type[Message]] = {"page-changed": PageChanged, "host-state": HostState}
 # Kinds only the extension's JavaScript sends and reads (the panel frame's script and the content script).
 JS_ONLY_KINDS = ("viewport", "scroll-by", "reveal")
-# The runtime's own plumbing: pages -> service worker (ensure-runtime), runtime <-> service worker (want-settings,
-# settings), runtime document <-> its worker (connect, message, disconnect, send, boot-failed), runtime -> frames
-# (view, do).
+# The runtime's own plumbing: pages -> service worker (ensure-runtime; restart-runtime, a panel's Retry after a
+# failed start), runtime <-> service worker (want-settings, settings), runtime document <-> its worker (connect,
+# message, disconnect, send, boot-failed), runtime -> frames (view, do).
 PLUMBING_KINDS = (
     "ensure-runtime",
+    "restart-runtime",
     "want-settings",
     "settings",
     "connect",

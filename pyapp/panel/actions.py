@@ -1,8 +1,9 @@
-"""Everything the agent can do in the panel, as ONE table: ``ACTIONS[data-action](panel, order, values)``.
+"""Everything the agent can do in the panel, as ONE table: ``ACTIONS[data-action].run(panel, order, values)``.
 
 Views name a control's action (``data-action="copy-link" data-order="#1001"``); the renderer's one listener
-finds it and calls ``Panel.act``. ``GUARDED`` actions reach Loop, the clipboard or the reply box: the renderer
-runs them only while the panel is seen fully visible and unobscured (else the panel says it was covered).
+finds it and calls ``Panel.act``. Each ``Action`` declares its checks (``pyapp.panel.action``): a ``guarded``
+one reaches Loop, the clipboard or the reply box, and runs only while the panel is seen fully visible and
+unobscured (else the panel says it was covered).
 
 Initiate return, as Klaviyo's article describes it: one click, then the share choices (Copy link, QR code,
 Insert into reply). When the order's lookup value is on the ticket (the e-mail, for a shop whose portal looks
@@ -14,24 +15,23 @@ return): an ineligible order shows the reason instead, and its button stays hidd
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from pyapp.loop.client import LoopClient
 from pyapp.loop.eligibility import Ineligibility
 from pyapp.loop.errors import LoopError, NotFound, RejectedInput
+from pyapp.panel.action import Action
 from pyapp.panel.exceptions import ALLOW_ACTIONS
 from pyapp.panel.notes import NOTE_ACTIONS
 from pyapp.panel.owner import OWNER_ACTIONS
 from pyapp.panel.qr import qr_data_url
-from pyapp.panel.return_changes import GUARDED_CHANGES, RETURN_CHANGE_ACTIONS
+from pyapp.panel.return_changes import RETURN_CHANGE_ACTIONS
 from pyapp.panel.state import OrderCard, Source, StartReturn, Step
 from pyapp.ticket.order_names import clean_order_name, order_key
 
 if TYPE_CHECKING:
     from pyapp.panel.controller import Panel
 
-Action = Callable[["Panel", str, dict[str, str]], "Awaitable[None] | None"]
 MAX_LOOKUP_VALUE = 120
 DRAFT_CLEAN_UP_AFTER_S = 15
 
@@ -279,40 +279,25 @@ def retry_policy(p: Panel, order: str, values: dict[str, str]) -> Any:
 
 
 ACTIONS: dict[str, Action] = {
-    "initiate-return": initiate,
-    "cancel-return": cancel,
-    "submit-lookup": submit_lookup,
-    "try-again": try_again,
-    "copy-link": copy_link,
-    "show-qr": toggle_qr,
-    "insert-reply": insert_link,
-    "lookup": lookup,
-    "retry-lookup": retry_lookup,
-    "search": search,
-    "retry": retry,
-    "collapse": toggle_collapsed,
-    "open-options": open_options,
-    "retry-policy": retry_policy,
+    "initiate-return": Action(initiate, guarded=True, owned=True),
+    "cancel-return": Action(cancel),
+    "submit-lookup": Action(submit_lookup, guarded=True, owned=True),
+    "try-again": Action(try_again, guarded=True, owned=True),
+    "copy-link": Action(copy_link, guarded=True, owned=True),
+    "show-qr": Action(toggle_qr, owned=True),
+    "insert-reply": Action(insert_link, guarded=True, owned=True),
+    "lookup": Action(lookup),
+    "retry-lookup": Action(retry_lookup),
+    "search": Action(search),
+    "retry": Action(retry),
+    "collapse": Action(toggle_collapsed),
+    "open-options": Action(open_options),
+    "retry-policy": Action(retry_policy),
     **NOTE_ACTIONS,  # a return's notes (pyapp.panel.notes)
     **ALLOW_ACTIONS,  # allow a return anyway (pyapp.panel.exceptions)
     **OWNER_ACTIONS,  # another customer's order: the one confirmation (pyapp.panel.owner)
     **RETURN_CHANGE_ACTIONS,  # the label, Cancel return, Flag for review (pyapp.panel.return_changes)
 }
-# What reaches Loop (a draft, a link, a note or an allowlist entry is made or removed), the clipboard or the
-# reply box: acted on only unobscured.
-GUARDED = (
-    frozenset(
-        {
-            "initiate-return",
-            "submit-lookup",
-            "try-again",
-            "copy-link",
-            "insert-reply",
-            "save-note",
-            "allow-confirm",
-            "undo-allow",
-            "owner-confirm",
-        }
-    )
-    | GUARDED_CHANGES
-)
+# What reaches Loop (a draft, a link, a note, an allowlist entry, a change to a return), the clipboard or the
+# reply box: acted on only unobscured. Declared with each action; contract.js carries it to the panel frame.
+GUARDED = frozenset(name for name, action in ACTIONS.items() if action.guarded)

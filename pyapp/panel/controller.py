@@ -24,7 +24,7 @@ from pyapp.loop.client import LoopClient, TicketReturns
 from pyapp.loop.errors import LoopError, RateLimited
 from pyapp.loop.models import Return
 from pyapp.panel import notes, owner
-from pyapp.panel.actions import ACTIONS, GUARDED, drop_stale_links
+from pyapp.panel.actions import ACTIONS, drop_stale_links
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, Screen, Source, retry_seconds_left, screen
 from pyapp.panel.vdom import VNode
@@ -76,16 +76,16 @@ class Panel:
     async def act(self, action: str, order: str = "", values: dict[str, str] | None = None) -> bool:
         """Run ``ACTIONS[action]`` for the order named ``order`` (the control's ``data-order``); False when the
         action is unknown (a link with a ``data-action`` of its own, say). The renderer calls this only for the
-        agent's own input, and for a ``GUARDED`` action only once the panel was seen unobscured."""
-        handler = ACTIONS.get(action)
-        if handler is None:
+        agent's own input, and for a guarded action only once the panel was seen unobscured."""
+        spec = ACTIONS.get(action)
+        if spec is None:
             return False
-        if action in GUARDED:
+        if spec.guarded:
             self.state.covered, self.state.covered_card = False, None
         self.state.now = self.services.now()
-        if owner.stopped(self, action, order, values or {}):
+        if owner.stopped(self, action, spec, order, values or {}):
             return True  # another customer's order: the agent confirms first (pyapp.panel.owner)
-        result = handler(self, order, values or {})
+        result = spec.run(self, order, values or {})
         if asyncio.iscoroutine(result):
             await result
         return True
@@ -184,7 +184,8 @@ class Panel:
     def refuse_covered(self, action: str = "", target: str = "") -> None:
         """A guarded click came while the page covered or disguised the panel: nothing was done; say so, next to
         the control that was clicked when it sits on an order's card."""
-        card = owner.card_for(self, action, target) if target else None
+        spec = ACTIONS.get(action)
+        card = owner.card_for(self, spec, target) if target and spec is not None else None
         self.state.covered = True
         self.state.covered_card = order_key(card.name) if card is not None else None
         self.changed()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pyapp.loop.errors import AuthError, LoopError
+from pyapp.panel.action import Action
 from pyapp.panel.state import Exemption
 from pyapp.ticket.order_names import order_key
 
@@ -100,4 +101,9 @@ def _why(err: LoopError) -> str:
     return err.write_sentence_key
 
 
-ALLOW_ACTIONS = {"allow-anyway": ask, "allow-cancel": cancel, "allow-confirm": confirm, "undo-allow": undo}
+ALLOW_ACTIONS = {
+    "allow-anyway": Action(ask, owned=True),
+    "allow-cancel": Action(cancel),
+    "allow-confirm": Action(confirm, guarded=True, owned=True),
+    "undo-allow": Action(undo, guarded=True, owned=True),
+}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pyapp.loop.errors import LoopError, RejectedInput
 from pyapp.loop.models import Return
 from pyapp.loop.notes import MAX_NOTE
+from pyapp.panel.action import Action
 from pyapp.panel.state import ReturnNotes
 
 if TYPE_CHECKING:
@@ -118,4 +119,9 @@ async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
     await _read(p, return_id, automatic=False)
 
 
-NOTE_ACTIONS = {"toggle-notes": toggle_notes, "compose-note": compose, "cancel-note": stop_composing, "save-note": save}
+NOTE_ACTIONS = {
+    "toggle-notes": Action(toggle_notes, owned=True, by_return=True),
+    "compose-note": Action(compose, owned=True, by_return=True),
+    "cancel-note": Action(stop_composing, by_return=True),
+    "save-note": Action(save, guarded=True, owned=True, by_return=True),
+}

@@ -11,44 +11,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pyapp.panel.return_changes import RETURN_CHANGE_ACTIONS
+from pyapp.panel.action import Action
 from pyapp.panel.state import OrderCard
 from pyapp.ticket.order_names import order_key
 
 if TYPE_CHECKING:
     from pyapp.panel.controller import Panel
 
-# Every click that makes, shows or writes something for an order (or for a return of it, by its id).
-OWNER_GATED = frozenset(
-    {
-        "initiate-return",
-        "submit-lookup",
-        "try-again",
-        "copy-link",
-        "show-qr",
-        "insert-reply",
-        "toggle-notes",
-        "compose-note",
-        "save-note",
-        "allow-anyway",
-        "allow-confirm",
-        "undo-allow",
-        *RETURN_CHANGE_ACTIONS,
-    }
-)
-# Their control names a return, not an order.
-BY_RETURN = frozenset({"toggle-notes", "compose-note", "save-note", *RETURN_CHANGE_ACTIONS})
+
+def card_for(p: Panel, spec: Action, target: str) -> OrderCard | None:
+    return p.state.card_of_return(target) if spec.by_return else p.state.card(order_key(target))
 
 
-def card_for(p: Panel, action: str, target: str) -> OrderCard | None:
-    return p.state.card_of_return(target) if action in BY_RETURN else p.state.card(order_key(target))
-
-
-def stopped(p: Panel, action: str, target: str, values: dict[str, str]) -> bool:
+def stopped(p: Panel, action: str, spec: Action, target: str, values: dict[str, str]) -> bool:
     """Whether this click waits for the agent's confirmation (and is kept to run after it)."""
-    if action not in OWNER_GATED:
+    if not spec.owned:
         return False
-    card = card_for(p, action, target)
+    card = card_for(p, spec, target)
     if card is None or not p.state.needs_owner_confirmation(card):
         return False
     card.owner_pending = (action, target, dict(values))
@@ -73,4 +52,4 @@ def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
         p.changed()
 
 
-OWNER_ACTIONS = {"owner-confirm": confirm, "owner-cancel": cancel}
+OWNER_ACTIONS = {"owner-confirm": Action(confirm, guarded=True), "owner-cancel": Action(cancel)}

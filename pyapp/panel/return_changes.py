@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, Refused, Timeout, Unavailable
 from pyapp.loop.models import Return, ReturnState
 from pyapp.loop.notes import MAX_NOTE
+from pyapp.panel.action import Action
 from pyapp.panel.label_share import (
     copy_label,
     insert_label,
@@ -269,19 +270,15 @@ def _failed(p: Panel, client: LoopClient, rc: ReturnChanges, err: LoopError) -> 
 
 
 RETURN_CHANGE_ACTIONS = {
-    "send-label": send_label,
-    "copy-label": copy_label,
-    "insert-label": insert_label,
-    "create-label": ask_label,
-    "create-label-confirm": confirm_label,
-    "return-cancel": ask_cancel,
-    "return-cancel-confirm": confirm_cancel,
-    "return-flag": ask_flag,
-    "return-flag-confirm": confirm_flag,
-    "return-change-back": back,
-    "label-look-again": look_again,
+    "send-label": Action(send_label, owned=True, by_return=True),
+    "copy-label": Action(copy_label, guarded=True, owned=True, by_return=True),
+    "insert-label": Action(insert_label, guarded=True, owned=True, by_return=True),
+    "create-label": Action(ask_label, owned=True, by_return=True),
+    "create-label-confirm": Action(confirm_label, guarded=True, owned=True, by_return=True),
+    "return-cancel": Action(ask_cancel, owned=True, by_return=True),
+    "return-cancel-confirm": Action(confirm_cancel, guarded=True, owned=True, by_return=True),
+    "return-flag": Action(ask_flag, owned=True, by_return=True),
+    "return-flag-confirm": Action(confirm_flag, guarded=True, owned=True, by_return=True),
+    "return-change-back": Action(back, owned=True, by_return=True),
+    "label-look-again": Action(look_again, owned=True, by_return=True),
 }
-# Reach Loop, the clipboard or the reply box: acted on only unobscured.
-GUARDED_CHANGES = frozenset(
-    {"copy-label", "insert-label", "create-label-confirm", "return-cancel-confirm", "return-flag-confirm"}
-)

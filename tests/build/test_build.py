@@ -139,6 +139,9 @@ def test_the_javascript_sends_and_handles_only_the_contracts_message_kinds(built
     js = "\n".join(p.read_text() for p in (ROOT / "extension").rglob("*.js"))
     used = set(re.findall(r'kind(?:\s*===\s*|:\s*)"([a-z-]+)"', js))
     assert used == set(KINDS) and _contract(built_dist)["messageKinds"] == list(KINDS)
+    from pyapp.panel.actions import GUARDED
+
+    assert _contract(built_dist)["guardedActions"] == sorted(GUARDED)  # the frame guards what Python declares
 
 
 def test_every_module_of_the_panel_ships_as_bytecode(built_dist):

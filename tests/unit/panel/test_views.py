@@ -75,6 +75,27 @@ def test_every_control_a_view_can_show_is_in_the_one_action_table():
     assert {"initiate-return", "submit-lookup", "try-again", "copy-link", "insert-reply", "retry-lookup"} <= seen
 
 
+def test_every_write_is_guarded_and_the_guarded_set_is_pinned():
+    """A control that reaches Loop with a write, the clipboard or the reply box declares ``guarded=True`` with
+    its action; this list changes only on purpose (the panel frame's JavaScript gets it from contract.js)."""
+    assert frozenset(GUARDED) == {
+        "initiate-return",
+        "submit-lookup",
+        "try-again",
+        "copy-link",
+        "insert-reply",
+        "save-note",
+        "allow-confirm",
+        "undo-allow",
+        "owner-confirm",
+        "copy-label",
+        "insert-label",
+        "create-label-confirm",
+        "return-cancel-confirm",
+        "return-flag-confirm",
+    }
+
+
 def test_the_share_choices_name_the_klaviyo_controls_and_insert_only_with_a_reply_box():
     start = StartReturn(step=Step.READY, link="https://demo-shop.loopreturns.com/#/link/x")
     s = ready(**{"1002": OrderCard("#1002", returns=[], start=start)})
