@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import json
+import tomllib
 import re
 import shutil
 import subprocess
@@ -40,7 +41,7 @@ NODE_MODULES = ROOT / "node_modules"
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 PYAPP_DIST_NAME = "loop_returns_pyapp"
-PYAPP_VERSION = "0.1.0"
+PYAPP_VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]  # the one version
 WHEEL_PLATFORM = "pyemscripten_2026_0_wasm32"
 # Environment markers as Pyodide 314 evaluates them, for the lock's "depends".
 BROWSER_MARKERS = {
@@ -592,6 +593,7 @@ def assemble(offline: bool) -> Tree:
     tree.add("shared/contract.js", contract_js())
     tree.add("managed-schema.json", managed_schema_json())
     manifest = json.loads((ROOT / "manifest.json").read_text())
+    manifest["version"] = PYAPP_VERSION  # pyproject.toml's, like the wheel's and the store listing's
     tree.add("manifest.json", json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n")
 
     for path in sorted((ROOT / "extension").rglob("*")):
@@ -646,6 +648,7 @@ def store_listing(tree: Tree) -> dict[str, bytes]:
             ROOT / "docs" / "store" / f"description.{lang}.txt"
         ).read_text(encoding="utf-8")
         files[f"{lang}/listing.txt"] = text.encode()
+    files["version.txt"] = f"{PYAPP_VERSION}\n".encode()  # the version this listing is for (dist.zip's)
     return files
 
 

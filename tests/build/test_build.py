@@ -370,3 +370,19 @@ def test_the_options_page_applies_the_same_policy_rule_as_python(built_dist):
         for local, managed in LOCK_CASES
     ]
     assert json.loads(out) == python
+
+
+def test_one_version_for_the_manifest_the_wheel_and_the_store_listing(built_dist):
+    """pyproject.toml holds the version; the manifest in dist/, the pyapp wheel and the store listing carry it."""
+    import tomllib
+    import zipfile
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert "version" not in json.loads((ROOT / "manifest.json").read_text())  # not written by hand twice
+    assert manifest(built_dist)["version"] == version
+    wheels = [w for w in (built_dist / "vendor" / "wheels").glob("loop_returns_pyapp-*.whl")]
+    assert [w.name for w in wheels] == [f"loop_returns_pyapp-{version}-py3-none-any.whl"]
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        assert f"Version: {version}\n" in wheel.read(f"loop_returns_pyapp-{version}.dist-info/METADATA").decode()
+    assert (ROOT / "store-listing" / "version.txt").read_text().strip() == version
+    assert f"## {version}" in (ROOT / "CHANGELOG.md").read_text()
