@@ -21,11 +21,11 @@ import csv
 import hashlib
 import io
 import json
-import tomllib
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from email.parser import Parser
 from pathlib import Path
