@@ -169,16 +169,9 @@ class LoopClient:
     def has_orphaned_drafts(self) -> bool:
         return self.drafts.has_orphans
 
-    @property
-    def stats(self) -> dict[str, int]:
-        return self.drafts.stats
-
     def forget(self) -> None:
         """Drop cached answers (the agent pressed Retry, or the key changed)."""
         self.http.forget()
-
-    def cache_entries(self) -> int:
-        return self.http.cache_entries()
 
 
 __all__ = ["API_HOST", "ClientConfig", "LoopClient", "TicketReturns"]

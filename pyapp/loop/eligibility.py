@@ -117,8 +117,6 @@ class Eligibility(LoopModel):
     eligible: bool | None
     reason: Ineligibility | None = None
     unchecked: Unchecked | None = None
-    eligible_items: int = 0
-    ineligible_items: int = 0
     window_days: int | None = None  # the draft's ``return_policy.return_window_days``, when Loop says it
 
 
@@ -222,18 +220,16 @@ def eligibility_from_draft(data: dict) -> Eligibility:
     ok = ok if isinstance(ok, list) else []
     not_ok = not_ok if isinstance(not_ok, list) else []
     if ok:
-        return Eligibility(
-            eligible=True, eligible_items=len(ok), ineligible_items=len(not_ok), window_days=window_days(data)
-        )
+        return Eligibility(eligible=True, window_days=window_days(data))
     if not not_ok:
         return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
     for item in not_ok:
         if isinstance(item, dict):
             reason = Ineligibility.from_code(str(item.get("ineligibility_code") or ""))
             if reason is not None:
-                return Eligibility(eligible=False, reason=reason, ineligible_items=len(not_ok))
+                return Eligibility(eligible=False, reason=reason)
     # Every item is ineligible for a reason this panel cannot name: make the link and say the portal decides.
-    return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER, ineligible_items=len(not_ok))
+    return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
 
 
 def _obj(parent: dict, key: str) -> dict:

@@ -21,7 +21,7 @@ from pyapp.loop.client import LoopClient
 from pyapp.loop.eligibility import Ineligibility
 from pyapp.loop.errors import LoopError, NotFound, RejectedInput
 from pyapp.panel.action import Action
-from pyapp.panel.exceptions import ALLOW_ACTIONS
+from pyapp.panel.allow_anyway import ALLOW_ACTIONS
 from pyapp.panel.notes import NOTE_ACTIONS
 from pyapp.panel.owner import OWNER_ACTIONS
 from pyapp.panel.qr import qr_data_url
@@ -294,7 +294,7 @@ ACTIONS: dict[str, Action] = {
     "open-options": Action(open_options),
     "retry-policy": Action(retry_policy),
     **NOTE_ACTIONS,  # a return's notes (pyapp.panel.notes)
-    **ALLOW_ACTIONS,  # allow a return anyway (pyapp.panel.exceptions)
+    **ALLOW_ACTIONS,  # allow a return anyway (pyapp.panel.allow_anyway)
     **OWNER_ACTIONS,  # another customer's order: the one confirmation (pyapp.panel.owner)
     **RETURN_CHANGE_ACTIONS,  # the label, Cancel return, Flag for review (pyapp.panel.return_changes)
 }

@@ -212,7 +212,7 @@ class Panel:
         if self.state.ticket is not None:
             self.state.loaded_for = None
             self._next_automatic = automatic
-            reading = Reading(self.state.ticket, self.state.customer_known, True)
+            reading = Reading(self.state.ticket, self.state.customer_known)
             self.spawn(self.show_ticket(reading, self.state.has_reply_box))
 
     def _cancel_load(self) -> None:

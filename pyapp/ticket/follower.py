@@ -27,7 +27,6 @@ class Reading:
 
     ticket: Ticket
     customer_known: bool  # ``ticket.orders`` / ``ticket.email`` belong to this ticket
-    mentions_known: bool  # ``ticket.mentioned`` belongs to this ticket
     look_again_at: float | None = None  # clock time at which to read the page again if something is pending
 
 
@@ -67,4 +66,4 @@ class TicketFollower:
             self._shown = (customer, ticket.mentioned if self._mentions_ok else (self._shown or (None, ()))[1])
         pending = not (self._customer_ok and self._mentions_ok)
         shown = ticket if self._mentions_ok else replace(ticket, mentioned=())
-        return Reading(shown, self._customer_ok, self._mentions_ok, self._since + self._max_wait if pending else None)
+        return Reading(shown, self._customer_ok, self._since + self._max_wait if pending else None)

@@ -12,7 +12,7 @@ from typing import Any
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, StartReturn, Step
 from pyapp.panel.vdom import VNode, h
-from pyapp.panel.views.exceptions import allow_choice, allowlisted
+from pyapp.panel.views.allow_anyway import allow_choice, allowlisted
 from pyapp.ticket.order_names import order_key
 
 

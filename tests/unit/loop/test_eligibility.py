@@ -26,7 +26,7 @@ def test_a_failed_draft_cancel_is_retried_once_and_counted(loop):
     client = make(loop)
     run(client.eligibility("#1002", "jane@example.com"))
     assert [d["state"] for d in loop.drafts.values()] == ["cancelled"]
-    assert len(loop.api_requests("cancel")) == 2 and client.stats["draft_cancel_retries"] == 1
+    assert len(loop.api_requests("cancel")) == 2 and client.drafts.stats["draft_cancel_retries"] == 1
 
 
 def test_a_draft_post_that_timed_out_is_found_and_cancelled(loop):

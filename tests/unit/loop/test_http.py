@@ -35,10 +35,10 @@ def test_the_answer_cache_evicts_expired_answers_and_is_capped():
     client = LoopClient(Fixed(), FULL_KEY, ClientConfig(cache_ttl=60, cache_size=50), clock=lambda: clock[0])
     for n in range(120):
         run(client.order_returns(f"#{2000 + n}"))
-    assert client.cache_entries() <= 50
+    assert client.http.cache_entries() <= 50
     clock[0] += 61
     run(client.order_returns("#9999"))
-    assert client.cache_entries() == 1
+    assert client.http.cache_entries() == 1
 
 
 def test_after_a_429_the_whole_client_waits_before_sending_anything(loop):

@@ -64,7 +64,7 @@ def make_panel(loop, key=FULL_KEY, lookup="email", browser=None):
 
 
 def ticket(key="/inbox/tickets/101", email="jane@example.com", orders=("#1001", "#1002"), known=True):
-    return Reading(Ticket(key=key, is_ticket=True, email=email, orders=orders), known, True)
+    return Reading(Ticket(key=key, is_ticket=True, email=email, orders=orders), known)
 
 
 def texts(node) -> str:

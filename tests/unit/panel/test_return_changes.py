@@ -24,9 +24,7 @@ JANE = dict(key="/inbox/tickets/101", email="jane@example.com", orders=("#1001",
 
 def reading(ticket_id: str | None = "106", **values) -> Reading:
     values = values or MIA
-    return Reading(
-        Ticket(is_ticket=True, route_confirmed=ticket_id is not None, ticket_id=ticket_id, **values), True, True
-    )
+    return Reading(Ticket(is_ticket=True, route_confirmed=ticket_id is not None, ticket_id=ticket_id, **values), True)
 
 
 def changing_panel(loop, allow=True, key=FULL_KEY):

@@ -133,7 +133,6 @@ def test_days_left_come_from_loops_window_and_the_tickets_order_date(loop):
             order_dates=(("#1002", ordered),),
         ),
         True,
-        True,
     )
     run(p.show_ticket(reading))
     press(p, "Initiate return", "#1002")
