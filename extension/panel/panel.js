@@ -164,7 +164,8 @@ function draw(view) {
 
 async function act(el, values) {
   const action = el.getAttribute("data-action");
-  const order = el.getAttribute("data-order") ?? "";
+  // The control names an order (data-order) or, for a return's own controls, the return (data-return).
+  const order = el.getAttribute("data-order") ?? el.getAttribute("data-return") ?? "";
   if (GUARDED.has(action)) {
     const clear = (await globalThis.loopVisibility?.clear(el)) === true && (await toPage({ kind: "host-check" }))?.clean === true;
     if (!clear) return send({ kind: "covered", action, order });

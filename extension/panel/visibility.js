@@ -16,7 +16,7 @@ const FULL = 0.99;
 const covered = (r) => r.onScreen && r.ratio >= FULL && !r.visible;
 // Controls (by action and order, which survive the re-renders a page can provoke) last read as covered.
 const wasCovered = new Set();
-const identity = (el) => `${el.getAttribute("data-action")}|${el.getAttribute("data-order") ?? ""}`;
+const identity = (el) => `${el.getAttribute("data-action")}|${el.getAttribute("data-order") ?? el.getAttribute("data-return") ?? ""}`;
 const watcher = new IntersectionObserver((entries) => {
   for (const e of entries) {
     if (covered({ onScreen: e.isIntersecting, ratio: e.intersectionRatio, visible: e.isVisible })) {

@@ -89,8 +89,8 @@ class VNode:
 
 
 def h(tag: str, attrs: dict[str, Any] | None = None, *children: Any) -> VNode:
-    """An element. What it does when clicked is named, not attached: ``data-action`` (and ``data-order``) are
-    looked up in ``pyapp.panel.actions.ACTIONS`` by the renderer's one listener."""
+    """An element. What it does when clicked is named, not attached: ``data-action`` (with ``data-order`` or
+    ``data-return``) is looked up in ``pyapp.panel.actions.ACTIONS`` once the frame's one listener sends it."""
     if tag not in SAFE_TAGS:
         raise ValueError(f"tag {tag!r} is not allowed in the panel")
     clean: dict[str, str] = {}

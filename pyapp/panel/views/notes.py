@@ -25,7 +25,7 @@ def notes_view(
             "type": "button",
             "class": "link",
             "data-action": "toggle-notes",
-            "data-order": rid,
+            "data-return": rid,
             "aria-expanded": str(shown).lower(),
             "id": f"notes-{rid}",
         },
@@ -80,7 +80,7 @@ def compose(t: Translate, rid: str, rn: ReturnNotes, shown: bool, limit: int = M
                 {"class": "note-add"},
                 h(
                     "button",
-                    {"type": "button", "data-action": "compose-note", "data-order": rid, "id": f"add-note-{rid}"},
+                    {"type": "button", "data-action": "compose-note", "data-return": rid, "id": f"add-note-{rid}"},
                     t("addNote"),
                 ),
                 message,
@@ -95,7 +95,7 @@ def compose(t: Translate, rid: str, rn: ReturnNotes, shown: bool, limit: int = M
             {
                 "class": "note-form",
                 "data-action": "save-note",
-                "data-order": rid,
+                "data-return": rid,
                 "hidden": not (shown and rn.composing),
             },
             h("label", {"for": field_id}, t("noteLabel")),
@@ -117,7 +117,7 @@ def compose(t: Translate, rid: str, rn: ReturnNotes, shown: bool, limit: int = M
                 h("button", {"type": "submit", "class": "primary", "disabled": rn.saving}, t("saveNote")),
                 h(
                     "button",
-                    {"type": "button", "class": "link", "data-action": "cancel-note", "data-order": rid},
+                    {"type": "button", "class": "link", "data-action": "cancel-note", "data-return": rid},
                     t("cancel"),
                 ),
             ),

@@ -37,7 +37,7 @@ def return_changes(t: Translate, s: PanelState, r: Return) -> VNode | None:
         buttons.append(
             h(
                 "button",
-                {"type": "button", "data-action": "label-look-again", "data-order": rid, "id": f"look-again-{rid}"},
+                {"type": "button", "data-action": "label-look-again", "data-return": rid, "id": f"look-again-{rid}"},
                 t("lookAgain"),
             )
         )
@@ -90,7 +90,7 @@ def button(action: str, rid: str, label: str, expanded: bool) -> VNode:
         {
             "type": "button",
             "data-action": action,
-            "data-order": rid,
+            "data-return": rid,
             "aria-expanded": str(expanded).lower(),
             "id": f"{action}-{rid}",
         },
@@ -113,7 +113,7 @@ def confirm(t: Translate, rid: str, rc: ReturnChanges, text: str, action: str, l
                     "type": "button",
                     "class": "primary",
                     "data-action": action,
-                    "data-order": rid,
+                    "data-return": rid,
                     "disabled": sending,
                     "id": f"{action}-{rid}",
                 },
@@ -125,7 +125,7 @@ def confirm(t: Translate, rid: str, rc: ReturnChanges, text: str, action: str, l
                     "type": "button",
                     "class": "link",
                     "data-action": "return-change-back",
-                    "data-order": rid,
+                    "data-return": rid,
                     "disabled": sending,
                     "id": f"back-{action}-{rid}",
                 },
@@ -156,7 +156,7 @@ def flag_form(t: Translate, s: PanelState, rid: str, rc: ReturnChanges, order: s
         {
             "class": "flag-form",
             "data-action": "return-flag-confirm",
-            "data-order": rid,
+            "data-return": rid,
             "aria-label": t("flagReturnFor", order=order),
             "hidden": rc.asking is not Change.FLAG,
             "id": f"flag-form-{rid}",
@@ -191,7 +191,7 @@ def flag_form(t: Translate, s: PanelState, rid: str, rc: ReturnChanges, order: s
                     "type": "button",
                     "class": "link",
                     "data-action": "return-change-back",
-                    "data-order": rid,
+                    "data-return": rid,
                     "disabled": sending,
                     "id": f"back-flag-{rid}",
                 },
@@ -211,7 +211,7 @@ def label_share(t: Translate, s: PanelState, rid: str, rc: ReturnChanges) -> VNo
                 "type": "button",
                 "class": "primary",
                 "data-action": "copy-label",
-                "data-order": rid,
+                "data-return": rid,
                 "id": f"copy-label-{rid}",
             },
             t("copied") if rc.label_copied else t("copyLabel"),
@@ -221,7 +221,7 @@ def label_share(t: Translate, s: PanelState, rid: str, rc: ReturnChanges) -> VNo
         choices.append(
             h(
                 "button",
-                {"type": "button", "data-action": "insert-label", "data-order": rid, "id": f"insert-label-{rid}"},
+                {"type": "button", "data-action": "insert-label", "data-return": rid, "id": f"insert-label-{rid}"},
                 t("inserted") if rc.label_inserted else t("insertLabel"),
             )
         )

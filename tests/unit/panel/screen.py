@@ -1,5 +1,5 @@
 """Reading and clicking the panel's view on CPython as an agent does: by the words on a control, through the
-same ``data-action`` / ``data-order`` the browser's one listener dispatches (pyapp.browser.render)."""
+same ``data-action`` / ``data-order`` (or ``data-return``) the panel frame's one listener sends."""
 
 from __future__ import annotations
 
@@ -46,4 +46,5 @@ def press(panel, label: str, card: str | None = None, **values: str) -> None:
     found = controls(panel.view(), label, card)
     assert found, f"no control reading {label!r} on screen"
     el = found[0]
-    assert run(panel.act(el.attrs["data-action"], el.attrs.get("data-order", ""), values)), el.attrs
+    target = el.attrs.get("data-order", el.attrs.get("data-return", ""))  # an order, or a return's own control
+    assert run(panel.act(el.attrs["data-action"], target, values)), el.attrs
