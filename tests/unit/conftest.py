@@ -6,10 +6,9 @@ import concurrent.futures
 import pytest
 
 from harness.loop_standin import FULL_KEY
-from harness.tls import client_context
+from harness.memory_transport import StandinTransport
 from pyapp.loop.client import ClientConfig, LoopClient
 from pyapp.loop.retry import RetryPolicy
-from pyapp.loop.transport import UrllibTransport
 
 
 class RecordedSleeps(list):
@@ -29,7 +28,7 @@ def sleeps():
 def make_client(loop, sleeps):
     def make(key: str = FULL_KEY, **config) -> LoopClient:
         cfg = ClientConfig(base_url=f"https://localhost:{loop.port}", **{"timeout": 3.0, **config})
-        return LoopClient(UrllibTransport(client_context()), key, cfg, RetryPolicy(), sleep=sleeps)
+        return LoopClient(StandinTransport(loop), key, cfg, RetryPolicy(), sleep=sleeps)
 
     return make
 

@@ -8,17 +8,16 @@ import time
 import pytest
 
 from harness.loop_standin import FULL_KEY, NO_DRAFTS_KEY, Fault
-from harness.tls import client_context
+from harness.memory_transport import StandinTransport
 from pyapp.loop.client import ClientConfig, LoopClient
 from pyapp.loop.eligibility import Ineligibility, Unchecked
 from pyapp.loop.retry import RetryPolicy
-from pyapp.loop.transport import UrllibTransport
 from tests.unit.conftest import run
 
 
 def make(loop, sleep=asyncio.sleep, **config) -> LoopClient:
     cfg = ClientConfig(base_url=f"https://localhost:{loop.port}", **{"timeout": 6.0, **config})
-    return LoopClient(UrllibTransport(client_context()), FULL_KEY, cfg, RetryPolicy(), sleep=sleep)
+    return LoopClient(StandinTransport(loop), FULL_KEY, cfg, RetryPolicy(), sleep=sleep)
 
 
 def test_a_failed_draft_cancel_is_retried_once_and_counted(loop):

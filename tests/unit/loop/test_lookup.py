@@ -8,18 +8,17 @@ import time
 import pytest
 
 from harness.loop_standin import FULL_KEY, Fault
-from harness.tls import client_context
+from harness.memory_transport import StandinTransport
 from pyapp.loop.client import ClientConfig, LoopClient
 from pyapp.loop.errors import AuthError, UnknownRoute
 from pyapp.loop.models import Outcome, ReturnState
 from pyapp.loop.retry import RetryPolicy
-from pyapp.loop.transport import UrllibTransport
 from tests.unit.conftest import run
 
 
 def make(loop, sleep=asyncio.sleep, **config) -> LoopClient:
     cfg = ClientConfig(base_url=f"https://localhost:{loop.port}", **{"timeout": 6.0, **config})
-    return LoopClient(UrllibTransport(client_context()), FULL_KEY, cfg, RetryPolicy(), sleep=sleep)
+    return LoopClient(StandinTransport(loop), FULL_KEY, cfg, RetryPolicy(), sleep=sleep)
 
 
 def test_a_new_tickets_first_request_leaves_at_once_whatever_was_in_flight(loop):
@@ -48,9 +47,7 @@ def test_a_rejected_key_costs_two_requests_per_ticket_and_no_retry(loop):
     """The undocumented customer lookup refuses; one documented call confirms the key is rejected; nothing else
     is sent (SECURITY.md: a 401 is never retried)."""
     client = LoopClient(
-        UrllibTransport(client_context()),
-        "lr_wrong",
-        ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0),
+        StandinTransport(loop), "lr_wrong", ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0)
     )
     with pytest.raises(AuthError):
         run(client.returns_for_ticket("jane@example.com", ["#1001", "#1002", "#1003"]))

@@ -8,10 +8,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from harness.loop_standin import FULL_KEY, NO_DRAFTS_KEY, Fault
-from harness.tls import client_context
+from harness.memory_transport import StandinTransport
 from pyapp.contract.settings import merge
 from pyapp.loop.client import ClientConfig, LoopClient
-from pyapp.loop.transport import UrllibTransport
 from pyapp.panel.controller import Panel, Services
 from pyapp.panel.i18n import file_translator
 from pyapp.panel.state import Step
@@ -48,7 +47,7 @@ def make_panel(loop, key=FULL_KEY, lookup="email", browser=None):
 
     def client(settings, on_retry):
         return LoopClient(
-            UrllibTransport(client_context()),
+            StandinTransport(loop),
             settings.api_key,
             ClientConfig(base_url=f"https://localhost:{loop.port}", timeout=3.0),
             on_retry=on_retry,
