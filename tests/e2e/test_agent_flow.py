@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 
+from playwright.sync_api import expect
+
 from harness.loop_standin import Fault
 from tests.e2e.layout import tap
 
@@ -80,7 +82,7 @@ def test_an_ineligible_order_says_why_and_its_button_stays_hidden(admin, ext):
     panel.wait_for_selector("html[data-ready-key='/inbox/tickets/103'][data-panel-state='ready']", state="attached")
     c = card(panel, "#1006")
     assert "final sale" in c.inner_text() and c.get_by_role("button", name="Initiate return").count() == 0
-    assert card(panel, "#1007").get_by_role("button", name="Initiate return").is_visible()
+    expect(card(panel, "#1007").get_by_role("button", name="Initiate return")).to_be_visible()
 
 
 def test_a_shop_without_draft_returns_still_gets_links(admin, ext, loop):
@@ -92,7 +94,7 @@ def test_a_shop_without_draft_returns_still_gets_links(admin, ext, loop):
         c = card(panel, order)
         tap(c.get_by_role("button", name="Initiate return"))
         c.get_by_role("button", name="Copy link").wait_for()
-        assert "no Draft Returns API" in c.inner_text()
+        expect(c).to_contain_text("no Draft Returns API", use_inner_text=True)
     assert [r.method for r in loop.api_requests("draft-returns")].count("POST") == 1
 
 
@@ -102,7 +104,7 @@ def test_an_unknown_code_still_gives_the_link(admin, ext, loop):
     c = card(panel, "#1002")
     tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Copy link").wait_for()
-    assert "Loop's portal applies the shop's return policy" in c.inner_text()
+    expect(c).to_contain_text("Loop's portal applies the shop's return policy", use_inner_text=True)
 
 
 def test_mentions_come_from_the_open_conversation_only(admin, ext):
@@ -122,7 +124,9 @@ def test_mentions_come_from_the_open_conversation_only(admin, ext):
     page.get_by_label("Search tickets").fill("")
     open_in_inbox(page, "Noah Jones")  # his own message mentions #1010
     panel.get_by_role("region", name="Mentioned in the conversation").wait_for()
-    assert "#1010" in panel.get_by_role("region", name="Mentioned in the conversation").inner_text()
+    expect(panel.get_by_role("region", name="Mentioned in the conversation")).to_contain_text(
+        "#1010", use_inner_text=True
+    )
 
 
 def test_a_switch_never_shows_two_tickets_at_once(admin, ext, klaviyo_server):
@@ -177,7 +181,7 @@ def test_an_order_the_customer_lookup_missed_is_asked_for_by_order(admin, ext, l
     ret = dict(loop.returns[3], id="37603999", order_name="#1002", customer="jane.doe@work.example")
     loop.returns.append(ret)
     _page, panel = ext.ready_panel("101")
-    assert card(panel, "#1002").locator(".badge").inner_text() == "Needs review"
+    expect(card(panel, "#1002").locator(".badge")).to_have_text("Needs review", use_inner_text=True)
 
 
 def test_a_gateway_404_is_an_error_not_no_returns(admin, ext, loop):
@@ -202,6 +206,6 @@ def test_a_page_that_never_stops_mutating_still_settles_on_the_new_ticket(admin,
         panel.wait_for_selector(
             "html[data-ready-key='/inbox/tickets/102'][data-panel-state='ready']", state="attached", timeout=10_000
         )
-        assert card(panel, "#1003").is_visible()
+        expect(card(panel, "#1003")).to_be_visible()
     finally:
         klaviyo_server.page_script = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from harness.loop_standin import FULL_KEY
 from tests.e2e.layout import tap
@@ -54,7 +55,9 @@ def test_active_returns_show_their_notes_and_an_agent_can_add_one(ext, loop):
     tap(closed.get_by_role("button", name="Show notes"))
     notes = closed.get_by_role("list", name="Notes")
     notes.get_by_text("Exchange shipped in size M as the customer asked.").wait_for()
-    assert "→ Rain Jacket - M / Olive" in closed.inner_text()  # the exchange card, with its notes
+    expect(closed).to_contain_text(
+        "→ Rain Jacket - M / Olive", use_inner_text=True
+    )  # the exchange card, with its notes
 
     tap(review.get_by_role("button", name="Add note"))
     box = review.get_by_label("Note for the warehouse (saved in Loop)")
@@ -91,14 +94,16 @@ def test_allow_a_return_anyway_from_confirmation_to_link_and_undo(ext, loop):
     tap(c.get_by_role("button", name="Allow a return anyway"))
     confirm = c.get_by_role("group", name="Allow a return anyway")
     confirm.wait_for()
-    assert "Loop will accept a return for #1007 despite the shop's policy." in confirm.inner_text()
+    expect(confirm).to_contain_text(
+        "Loop will accept a return for #1007 despite the shop's policy.", use_inner_text=True
+    )
     assert not writes(loop, "/allowlists")  # nothing is written before the agent confirms
     tap(confirm.get_by_role("button", name="Allow return for #1007"))
     c.get_by_role("button", name="Copy link").wait_for()  # without another click on Initiate return
     assert [(r.method, r.path, r.json()) for r in writes(loop, "/allowlists")] == [
         ("POST", "/api/v1/allowlists", {"type": "order", "value": "#1007"})
     ]
-    assert "#1007 is on Loop's allowlist" in c.inner_text()
+    expect(c).to_contain_text("#1007 is on Loop's allowlist", use_inner_text=True)
     tap(c.get_by_role("button", name="Copy link"))
     c.get_by_role("button", name="Copied").wait_for()
     assert (
@@ -136,7 +141,7 @@ def test_time_left_to_return_and_the_age_of_a_label_not_shipped(ext, loop):
     c = card(panel, "#1002")  # ordered 12 days ago (the sidebar's date); Loop's policy: a 30-day window
     tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Copy link").wait_for()
-    assert "At least 18 days left to return (counted from the order date)" in c.inner_text()
+    expect(c).to_contain_text("At least 18 days left to return (counted from the order date)", use_inner_text=True)
 
 
 @pytest.fixture
@@ -170,7 +175,9 @@ def test_in_dutch_notes_exception_and_time_left(dutch, loop):
     c = card(panel, "#1002")
     tap(c.get_by_role("button", name="Retour starten"))
     c.get_by_role("button", name="Link kopiëren").wait_for()
-    assert "Nog minstens 18 dagen om te retourneren (gerekend vanaf de besteldatum)" in c.inner_text()
+    expect(c).to_contain_text(
+        "Nog minstens 18 dagen om te retourneren (gerekend vanaf de besteldatum)", use_inner_text=True
+    )
 
     _page, panel = ext.ready_panel("103")
     c = card(panel, "#1007")

@@ -3,6 +3,8 @@ local helpdesk: nothing a customer typed is their identity, and another customer
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.layout import tap
 from tests.e2e.test_agent_flow import card
 
@@ -60,8 +62,8 @@ def test_another_customers_mentioned_order_asks_before_copy_link(admin, ext, loo
     tap(mentioned.get_by_role("button", name="Check returns"))
     c = card(panel, "#1005")
     c.get_by_text("This order belongs to another customer").wait_for()
-    assert c.locator(".badge").inner_text() == "Expired"
-    assert "In Loop: ava@example.com · this ticket: jane@example.com" in c.inner_text()
+    expect(c.locator(".badge")).to_have_text("Expired", use_inner_text=True)
+    expect(c).to_contain_text("In Loop: ava@example.com · this ticket: jane@example.com", use_inner_text=True)
     tap(c.get_by_role("button", name="Initiate return"))
     ask = c.get_by_role("group", name="Another customer's order")
     ask.wait_for()

@@ -5,6 +5,7 @@ and what a person sees: the same control, the selection they made, the clipboard
 from __future__ import annotations
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.e2e.layout import tap
 from tests.e2e.test_agent_flow import card
@@ -78,7 +79,7 @@ def test_a_closed_runtime_reconnects_and_replays_nothing(ext, loop):
     ext.restart_runtime()  # the offscreen document is gone (closed, crashed)
     ext.wait_state(panel, "reconnecting", "ready", timeout=10)
     ext.wait_state(panel, "ready", timeout=30)  # a new runtime, the ticket read again
-    assert "#1001" in panel.locator("main").inner_text()
+    expect(panel.locator("main")).to_contain_text("#1001", use_inner_text=True)
     assert not [r for r in loop.requests[before:] if r.method != "GET"]  # no write replayed
 
 

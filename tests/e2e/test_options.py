@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from harness.chromium import Ports, launch, open_ticket_panel, panel_frame, unpacked_extension_id
 from harness.loop_standin import FULL_KEY, RETURNS_ONLY_KEY, Fault
@@ -39,7 +40,7 @@ def test_full_key_checks_every_scope_saves_and_is_never_echoed(ext, loop):
     page.get_by_text("Saved.", exact=True).wait_for()
     page.get_by_text("Loop accepted this key:").wait_for(timeout=30_000)
     assert page.get_by_label("Loop API key").input_value() == ""
-    assert f"…{FULL_KEY[-4:]}" in page.locator("#key-hint").inner_text()
+    expect(page.locator("#key-hint")).to_contain_text(f"…{FULL_KEY[-4:]}", use_inner_text=True)
     assert FULL_KEY not in page.content()
     ext.wait_state(panel, "ready")  # the open ticket picked the key up without a reload
 
@@ -64,7 +65,9 @@ def test_a_bad_key_is_saved_at_once_and_the_verdict_says_so(ext):
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved.", exact=True).wait_for(timeout=2_000)
     page.get_by_text("Loop rejected this key").wait_for(timeout=30_000)
-    assert "…_key"[-4:] in page.locator("#key-hint").inner_text()  # the typed key is the saved one now
+    expect(page.locator("#key-hint")).to_contain_text(
+        "…_key"[-4:], use_inner_text=True
+    )  # the typed key is the saved one now
     ext.wait_state(panel, "key-rejected")
     page.get_by_role("button", name="Remove key").click()
     page.get_by_text("No key saved yet.").wait_for()
@@ -102,7 +105,9 @@ def test_save_writes_before_any_network_call_and_the_verdict_follows(ext, loop):
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved.", exact=True).wait_for(timeout=1_000)
     assert page.evaluate("Date.now()") - clicked < 1000
-    assert "Checking the key" in page.locator("#result").inner_text()  # the verdict is still to come
+    expect(page.locator("#result")).to_contain_text(
+        "Checking the key", use_inner_text=True
+    )  # the verdict is still to come
     saved_at = watcher.evaluate("window.__savedAt")
     page.get_by_text("Loop accepted this key:").wait_for(timeout=30_000)
     first_request = min(r.at for r in loop.api_requests()) * 1000
@@ -170,7 +175,7 @@ def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_in
             assert page.get_by_label("Customer lookup").is_disabled()
             assert page.get_by_label("Customer lookup").input_value() == "zip"
             assert page.get_by_role("button", name="Save").is_disabled()
-            assert page.get_by_text("Set by your administrator").first.is_visible()
+            expect(page.get_by_text("Set by your administrator").first).to_be_visible()
             assert FULL_KEY not in page.content()
             open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/101")  # the key comes from policy only
         finally:

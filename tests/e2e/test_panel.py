@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+from playwright.sync_api import expect
+
 from harness.loop_standin import NO_DRAFTS_KEY, RETURNS_ONLY_KEY, Fault
 from tests.e2e.layout import tap
 
@@ -22,18 +24,18 @@ def start_return(panel, order: str):
 def test_return_status_items_and_tracking_link(ext, loop):
     _page, panel = ext.ready_panel("101")
     c = card(panel, "#1001")
-    assert c.locator(".badge").inner_text() == "Open"
+    expect(c.locator(".badge")).to_have_text("Open", use_inner_text=True)
     text = c.inner_text()
     assert "Refund" in text and "Linen Shirt" in text and "Item arrived damaged" in text and "105.00 USD" in text
     link = c.locator("a.tracking-link")
-    assert link.inner_text() == "USPS 9400111899223397623910"
+    expect(link).to_have_text("USPS 9400111899223397623910", use_inner_text=True)
     assert link.get_attribute("href") == "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223397623910"
     assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
     assert "In transit" in text
-    assert c.locator("[data-why='active-return']").is_visible()
+    expect(c.locator("[data-why='active-return']")).to_be_visible()
     assert c.get_by_role("button", name="Initiate return").count() == 0
     # Older order history found by the same customer lookup is shown too, under its own name.
-    assert card(panel, "#1008").locator(".badge").inner_text() == "Closed"
+    expect(card(panel, "#1008").locator(".badge")).to_have_text("Closed", use_inner_text=True)
     # The customer lookup, plus #1002 (listed on the ticket, not in the lookup's answer) asked by order, then the
     # notes of the one active return (#1001's, open): three requests, none repeated.
     c.get_by_role("list", name="Notes").get_by_text("Label re-sent by e-mail.").wait_for()
@@ -47,8 +49,8 @@ def test_return_status_items_and_tracking_link(ext, loop):
 def test_several_returns_newest_first_and_needs_review(ext):
     _page, panel = ext.ready_panel("102")
     assert card(panel, "#1003").locator(".badge").all_inner_texts() == ["Closed", "Cancelled"]
-    assert card(panel, "#1004").locator(".badge").inner_text() == "Needs review"
-    assert "return in progress" in card(panel, "#1004").locator(".why").inner_text()
+    expect(card(panel, "#1004").locator(".badge")).to_have_text("Needs review", use_inner_text=True)
+    expect(card(panel, "#1004").locator(".why")).to_contain_text("return in progress", use_inner_text=True)
 
 
 def test_copy_link_puts_the_deep_link_on_the_clipboard(ext, loop):
@@ -93,7 +95,7 @@ def test_insert_into_reply_puts_the_link_at_the_cursor(ext):
     c.get_by_role("button", name="Inserted").wait_for()
     link = c.get_by_label("Return link for the customer").input_value()
     page.wait_for_timeout(100)  # the editor would undo a foreign DOM write on its next mutation record
-    assert reply.inner_text() == f"Hello Jane, here is your link: {link} Thanks!"
+    expect(reply).to_have_text(f"Hello Jane, here is your link: {link} Thanks!", use_inner_text=True)
 
 
 def test_ineligible_orders_say_why(ext):
@@ -102,7 +104,7 @@ def test_ineligible_orders_say_why(ext):
         c = start_return(panel, order)
         assert words in c.locator(".why").inner_text(timeout=15_000)
         assert c.get_by_role("button", name="Copy link").count() == 0
-    assert "Expired" in card(panel, "#1005").inner_text()
+    expect(card(panel, "#1005")).to_contain_text("Expired", use_inner_text=True)
 
 
 def test_zip_lookup_shop_asks_the_agent_and_wrong_zip_is_explained(ext, loop):
@@ -127,14 +129,14 @@ def test_eligibility_unknown_without_draft_scope_still_gives_a_link(ext):
     _page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
     c.get_by_role("button", name="Copy link").wait_for()
-    assert "Draft Returns scope" in c.inner_text()
+    expect(c).to_contain_text("Draft Returns scope", use_inner_text=True)
 
 
 def test_manual_lookup_and_mentions(ext, loop):
     page = ext.open_ticket("104")  # no orders in the sidebar; the message mentions #1010
     panel = ext.panel(page)
     ext.wait_state(panel, "ready", "no-orders")
-    assert "#1010" in panel.locator(".mentions").inner_text()
+    expect(panel.locator(".mentions")).to_contain_text("#1010", use_inner_text=True)
     search = panel.get_by_label("Look up an order")
     search.fill("../../admin")
     tap(panel.get_by_role("button", name="Look up", exact=True))
@@ -153,7 +155,7 @@ def test_ticket_switch_follows_and_a_slow_old_answer_never_lands(ext, loop):
     ext.wait_state(panel, "loading")
     page.get_by_role("link", name="Max Mustermann: Exchange question").click()
     ext.wait_state(panel, "ready")
-    assert card(panel, "#1003").is_visible()
+    expect(card(panel, "#1003")).to_be_visible()
     page.wait_for_timeout(3500)  # the slow answer for Jane's ticket arrives now
     assert card(panel, "#1001").count() == 0 and card(panel, "#1003").is_visible()
     assert page.url.endswith("/inbox/tickets/102")
@@ -177,7 +179,7 @@ def test_key_rejected_names_the_scopes(ext, loop):
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "key-rejected")
-    assert "Returns scope" in panel.get_by_role("alert").inner_text()
+    expect(panel.get_by_role("alert")).to_contain_text("Returns scope", use_inner_text=True)
     # The undocumented customer lookup, then one documented call that confirms it: never one per order, no retry.
     assert [r.path for r in loop.api_requests()] == ["/api/v2/returns", "/api/v1/warehouse/return/details"]
 
@@ -229,7 +231,7 @@ def test_dutch_browser_gets_a_dutch_panel(built_dist, playwright_instance, loop,
     context = launch(playwright_instance, tmp_path / "profile", Ports(klaviyo_server.port, loop.port), lang="nl")
     try:
         settings = store_settings(context, extension_id(context), apiKey=FULL_KEY)
-        assert settings.get_by_label("Loop API-sleutel").is_visible()
+        expect(settings.get_by_label("Loop API-sleutel")).to_be_visible()
         _, frame = open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/102")
         text = frame.locator("main").inner_text()
         assert "Loop Returns" in text
@@ -295,7 +297,7 @@ def test_a_panel_whose_python_cannot_start_says_so_with_retry(
         frame = panel_frame(page)
         frame.wait_for_selector("html[data-panel-state='boot-failed']", state="attached", timeout=20_000)
         assert "could not start" in frame.get_by_role("alert").inner_text()
-        assert frame.get_by_role("button", name="Retry").is_visible()
+        expect(frame.get_by_role("button", name="Retry")).to_be_visible()
     finally:
         context.close()
 
@@ -307,7 +309,7 @@ def test_the_card_says_what_the_customer_gets_back_as_loop_says_it(ext, loop):
     page, panel = ext.ready_panel("101")
     jane = card(panel, "#1001").locator(".money").inner_text()
     assert "Refund 100.00 USD" in jane and "Handling fee 5.00 USD" in jane and "refunded yet" not in jane
-    assert "Store credit 24.00 USD" in card(panel, "#1008").locator(".money").inner_text()
+    expect(card(panel, "#1008").locator(".money")).to_contain_text("Store credit 24.00 USD", use_inner_text=True)
     loop.customer_lookup = False  # Get Return Details, order by order: refunds[] is there
     page.get_by_role("link", name="Max Mustermann: Exchange question").click()
     ext.wait_state(panel, "ready")

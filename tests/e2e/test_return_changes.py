@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from harness.loop_standin import FULL_KEY
 from tests.e2e.layout import tap
@@ -90,7 +91,7 @@ def test_cancel_return_after_one_confirmation_reads_cancelled_here_and_in_anothe
     tap(c.get_by_role("button", name="Cancel return for #1012", exact=True))
     c.get_by_text("Loop cancelled the return for #1012").wait_for(timeout=10_000)
     assert [r.path for r in posts(loop, "/cancel")] == ["/api/v1/warehouse/return/37604012/cancel"]
-    assert c.locator(".badge").first.inner_text() == "Cancelled"
+    expect(c.locator(".badge").first).to_have_text("Cancelled", use_inner_text=True)
     c.get_by_role("button", name="Initiate return", exact=True).wait_for()
     wait_until(lambda: card(other_panel, "#1012").locator(".badge").first.inner_text() == "Cancelled")
     assert len(posts(loop, "/cancel")) == 1
@@ -109,7 +110,7 @@ def test_flag_for_review_sends_the_flag_and_the_reason_as_a_note_naming_the_tick
     assert [r.json() for r in posts(loop, "/note")] == [
         {"content": "Flagged from Klaviyo ticket 106: Customer says the parcel held only one of two items."}
     ]
-    assert c.locator(".badge").first.inner_text() == "Needs review"
+    expect(c.locator(".badge").first).to_have_text("Needs review", use_inner_text=True)
     assert c.get_by_role("button", name="Flag for review", exact=True).count() == 0
 
 

@@ -10,6 +10,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from harness.loop_standin import Fault
 from tests.e2e.evidence import RuntimeConsole
@@ -196,7 +197,7 @@ def test_markup_in_every_loop_string_and_hostile_links_are_inert(ext, loop):
     loop.returns[0]["status_page_url"] = "https://api.loopreturns.com.evil.example/#/return/1"
     page, panel = ext.ready_panel("101")
     main = panel.locator("main")
-    assert evil in main.inner_text()  # shown, as text
+    expect(main).to_contain_text(evil, use_inner_text=True)  # shown, as text
     assert main.locator("img, script").count() == 0
     hrefs = main.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert hrefs and all(h.startswith("https://") for h in hrefs), hrefs
@@ -320,7 +321,7 @@ def test_offline_fails_fast_and_recovers_on_retry(ext, loop):
     loop.faults.clear()
     tap(panel.get_by_role("button", name="Retry"))
     ext.wait_state(panel, "ready")
-    assert panel.locator("section.card[data-order='#1003']").is_visible()
+    expect(panel.locator("section.card[data-order='#1003']")).to_be_visible()
 
 
 def test_browser_restart_with_the_key_stored(built_dist, playwright_instance, loop, klaviyo_server, tmp_path):
@@ -475,7 +476,7 @@ def test_a_page_that_keeps_swapping_order_names_gets_paused_not_the_shops_budget
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "rate-limited", timeout=40)
-    assert "Pausing lookups" in panel.get_by_role("alert").inner_text()
+    expect(panel.get_by_role("alert")).to_contain_text("Pausing lookups", use_inner_text=True)
     assert len(loop.api_requests("details")) <= 60
 
 
@@ -541,7 +542,7 @@ def test_a_page_that_covers_or_disguises_the_panel_gets_no_action(ext, loop, tri
         assert trick == "html scaled down"
     alert = panel.get_by_role("alert").filter(has_text="The panel is covered")
     alert.wait_for(timeout=5_000)
-    assert "ignored the click" in alert.inner_text()
+    expect(alert).to_contain_text("ignored the click", use_inner_text=True)
     page.wait_for_timeout(300)
     assert len(loop.api_requests()) == before and not loop.drafts and not loop.links
     page.evaluate(undo)
@@ -659,7 +660,7 @@ def test_a_profile_titled_with_the_customers_name_takes_the_insert(ext, klaviyo_
     deadline = time.monotonic() + 5
     while link not in reply.inner_text() and time.monotonic() < deadline:
         page.wait_for_timeout(100)
-    assert link in reply.inner_text()
+    expect(reply).to_contain_text(link, use_inner_text=True)
 
 
 def test_a_page_that_cannot_be_read_leaves_no_live_cards(ext):
