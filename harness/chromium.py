@@ -71,17 +71,21 @@ class Ports:
 
 
 def chromium_args(
-    ports: Ports, extension_dir: Path = DIST, net_log: Path | None = None, lang: str | None = None
+    ports: Ports | str | None, extension_dir: Path = DIST, net_log: Path | None = None, lang: str | None = None
 ) -> list[str]:
-    rules = (
-        f"MAP www.klaviyo.com 127.0.0.1:{ports.klaviyo}, MAP api.loopreturns.com 127.0.0.1:{ports.loop}, "
-        "MAP * ~NOTFOUND"
-    )
+    """``ports``: the local stand-ins' (the real host names mapped to them, nothing else reachable); or
+    host-resolver rules as text (the live smoke pointed at stand-ins or a proxy); or None: the real internet."""
+    if isinstance(ports, Ports):
+        rules = (
+            f"MAP www.klaviyo.com 127.0.0.1:{ports.klaviyo}, MAP api.loopreturns.com 127.0.0.1:{ports.loop}, "
+            "MAP * ~NOTFOUND"
+        )
+    else:
+        rules = ports
     args = [
         f"--disable-extensions-except={extension_dir}",
         f"--load-extension={extension_dir}",
-        f"--host-resolver-rules={rules}",
-        "--ignore-certificate-errors",
+        *([f"--host-resolver-rules={rules}", "--ignore-certificate-errors"] if rules else []),
         "--disable-background-networking",
         "--disable-component-update",
         "--no-first-run",
@@ -102,7 +106,7 @@ def chromium_args(
 def launch(
     playwright,
     user_data_dir: Path,
-    ports: Ports,
+    ports: Ports | str | None,
     *,
     headless: bool = True,
     net_log: Path | None = None,

@@ -7,6 +7,8 @@ command), sets up .venv from requirements-dev.txt on first use, builds dist/ onc
 - ``unit``: the CPython tests only (tests/unit/): no browser, no build, nothing installed but .venv.
 - ``build`` / ``e2e``: that folder only; ``--headed`` shows the end-to-end tests' Chromium window to someone
   watching (it needs a display).
+- ``smoke``: the live smoke test against a real helpdesk and Loop account (tests/smoke/test_live.py says what
+  it reads from the environment; ``--allow-writes`` lets it start a return).
 - Anything else goes to pytest (e.g. ``python3 -m tests e2e -k copy -x``).
 """
 
@@ -18,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harness.bootstrap import ensure_tools, ensure_venv
 
-PARTS = ("unit", "build", "e2e")
+PARTS = ("unit", "build", "e2e", "smoke")
 args = sys.argv[1:]
 part = args.pop(0) if args and args[0] in PARTS else None
 if "--headed" in args:

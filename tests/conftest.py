@@ -45,3 +45,11 @@ def built_dist():
     if not os.environ.get("LOOP_SKIP_BUILD"):
         subprocess.run([sys.executable, str(ROOT / "build.py")], check=True, cwd=ROOT)
     return ROOT / "dist"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--allow-writes",
+        action="store_true",
+        help="the live smoke test (tests/smoke/) may write to Loop: start a return (a draft and a deep link)",
+    )

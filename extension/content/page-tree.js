@@ -1,5 +1,5 @@
 // The page as the panel's Python reads it: [tag, {attrs}, ...children], text as strings, JSON-encoded.
-// Only the attributes pyapp/ticket_parser.py reads are kept (shared/contract.js, written by build.py from it),
+// Only the attributes pyapp/ticket/ (page.py's TREE_ATTRS) reads are kept (shared/contract.js, written by build.py from it),
 // hidden subtrees (display:none panes an app keeps for later, collapsed menus) are left out, and size is
 // bounded. Which node is an order, the conversation or the sidebar is decided in Python, not here.
 (() => {

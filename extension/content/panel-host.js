@@ -93,7 +93,7 @@
   }
 
   // The order list: the nearest ancestor of its visible heading that holds more than the heading (the same
-  // headings, from shared/contract.js, and the same rule as pyapp/ticket_parser.py's _list_under).
+  // headings, from shared/contract.js, and the same rule as pyapp/ticket/page.py's section_under).
   function findOrderList() {
     const wanted = new Set([...C.orderListHeadings, ...extraHeadings]);
     const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
