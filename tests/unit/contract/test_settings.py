@@ -39,6 +39,12 @@ def test_every_setting_is_one_row_of_the_table():
     schema = managed_schema()["properties"]
     assert list(schema) == [f.name for f in FIELDS] and all(p["title"] and p["description"] for p in schema.values())
     assert merge({}, {}).model_dump(exclude={"managed"}) == {f.attr: f.default for f in FIELDS}
+    from typing import get_args
+
+    from pyapp.contract.settings import LookupField
+
+    lookup = next(f for f in FIELDS if f.name == "lookupField")
+    assert set(get_args(LookupField)) == set(lookup.schema["enum"])  # the model's choices are the table's
 
 
 def test_a_storage_change_touches_settings_fields_only():
