@@ -22,6 +22,7 @@
   let frame = null;
   let viewport = null;
   let placeholder = null;
+  let keptScroll = 0; // the sidebar's scroll position while our room was in it
   let anchorList = null;
   let height = 160; // until the panel reports its own
   let shown = false;
@@ -118,9 +119,13 @@
   }
 
   function ensurePlaceholder() {
-    if (placeholder?.isConnected && anchorList?.isConnected) return true;
+    if (placeholder?.isConnected && anchorList?.isConnected) {
+      keptScroll = scroller()?.scrollTop ?? keptScroll; // where the agent is in the sidebar, while the room is ours
+      return true;
+    }
     anchorList = findOrderList();
     if (!anchorList) return false;
+    const lost = Boolean(placeholder); // the app re-rendered its sidebar and dropped our room with it
     if (!placeholder) {
       placeholder = document.createElement("div");
       placeholder.setAttribute("aria-hidden", "true");
@@ -129,6 +134,9 @@
     // Under the list, inside the same column; if the list is the column itself, at its end.
     if (isContainer(anchorList) || !anchorList.parentElement) anchorList.append(placeholder);
     else anchorList.after(placeholder);
+    // Without our room the column may have been shorter for a frame, and scrolled back; the agent keeps their place.
+    const column = scroller();
+    if (lost && column && column !== document.scrollingElement && column.scrollTop < keptScroll) column.scrollTop = keptScroll;
     return true;
   }
 
