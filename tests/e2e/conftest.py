@@ -80,7 +80,10 @@ def browser(built_dist, playwright_instance, loop_server, klaviyo_server):
     context = launch(playwright_instance, profile, Ports(klaviyo_server.port, loop_server.port), headless=headless)
     context.ext_id = extension_id(context)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin="https://www.klaviyo.com")
-    context.tracing.start(snapshots=True, screenshots=True, sources=False)  # chunks per test: `record`
+    # Actions, console and network only: DOM snapshots and a screencast slow every action, which may widen the
+    # races some tests are about (a click before the panel notices a URL change: two such tests failed once
+    # each with them on); a failure saves its own screenshots (tests/e2e/evidence.py).
+    context.tracing.start(snapshots=False, screenshots=False, sources=False)  # chunks per test: `record`
     yield context
     context.close()
 
