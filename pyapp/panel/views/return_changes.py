@@ -14,6 +14,12 @@ from pyapp.panel.return_changes import max_reason_for, offered_in
 from pyapp.panel.state import Change, PanelState, ReturnChanges
 from pyapp.panel.vdom import VNode, h
 
+# The one confirmation of a change, by the change: (its sentence, the confirming action, its button's words).
+CONFIRMATIONS = {
+    Change.CREATE_LABEL: ("createLabelConfirmText", "create-label-confirm", "createLabelFor"),
+    Change.CANCEL: ("cancelReturnConfirmText", "return-cancel-confirm", "cancelReturnFor"),
+}
+
 
 def return_changes(t: Translate, s: PanelState, r: Return) -> VNode | None:
     if not r.id:
@@ -43,28 +49,10 @@ def return_changes(t: Translate, s: PanelState, r: Return) -> VNode | None:
         )
     if buttons:
         out.insert(0, h("div", {"class": "row changes"}, buttons))
-    if rc.asking is Change.CREATE_LABEL and Change.CREATE_LABEL in offers:
-        out.append(
-            confirm(
-                t,
-                rid,
-                rc,
-                t("createLabelConfirmText", order=order),
-                "create-label-confirm",
-                t("createLabelFor", order=order),
-            )
-        )
-    elif rc.asking is Change.CANCEL and Change.CANCEL in offers:
-        out.append(
-            confirm(
-                t,
-                rid,
-                rc,
-                t("cancelReturnConfirmText", order=order),
-                "return-cancel-confirm",
-                t("cancelReturnFor", order=order),
-            )
-        )
+    confirmation = CONFIRMATIONS.get(rc.asking) if rc.asking is not None and rc.asking in offers else None
+    if confirmation is not None:
+        text, action, label = confirmation
+        out.append(confirm(t, rid, rc, t(text, order=order), action, t(label, order=order)))
     if Change.FLAG in offers and (rc.asking is Change.FLAG or rc.flag_opened):
         out.append(flag_form(t, s, rid, rc, order))  # once opened it stays, hidden, with what was typed
     if rc.waiting_label:
