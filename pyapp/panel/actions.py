@@ -26,7 +26,7 @@ from pyapp.panel.notes import NOTE_ACTIONS
 from pyapp.panel.owner import OWNER_ACTIONS
 from pyapp.panel.qr import qr_data_url
 from pyapp.panel.return_changes import RETURN_CHANGE_ACTIONS
-from pyapp.panel.state import OrderCard, Source, StartReturn, Step
+from pyapp.panel.state import OrderCard, Source, StartReturn, Step, insert_sentence
 from pyapp.ticket.order_names import clean_order_name, order_key
 
 if TYPE_CHECKING:
@@ -185,8 +185,7 @@ async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
     card.lookup_value = value
     if still_wanted():
         start.link, start.step = link, Step.READY
-        ticket = p.state.ticket
-        start.made_for = (ticket.key, ticket.email) if ticket else None
+        start.made_for = p.state.bound_to
         p.changed()
     if client.has_orphaned_drafts:
         p.spawn(_clean_up_drafts_later(client))
@@ -215,7 +214,7 @@ def _ready(p: Panel, name: str) -> StartReturn | None:
 
 def _drop_if_stale(p: Panel, start: StartReturn) -> bool:
     ticket = p.state.ticket
-    if start.link is None or (ticket is not None and start.made_for == (ticket.key, ticket.email)):
+    if start.link is None or (ticket is not None and start.made_for == p.state.bound_to):
         return False
     start.link, start.qr_data_url, start.show_qr, start.copied, start.inserted = None, None, False, False, False
     start.step, start.message_key = Step.ASK, "linkOtherCustomer"
@@ -243,11 +242,7 @@ async def insert_link(p: Panel, name: str, values: dict[str, str]) -> None:
     if start is not None and ticket is not None:
         outcome = await p.services.insert_reply(start.link or "", ticket.key, ticket.email)
         start.inserted = outcome == "ok"
-        start.message_key = {
-            "ok": None,
-            "other-ticket": "insertOtherTicket",
-            "other-customer": "insertOtherCustomer",
-        }.get(outcome, "insertFailed")
+        start.message_key = insert_sentence(outcome)
         p.changed()
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pyapp.loop.errors import LoopError, RateLimited
 from pyapp.loop.models import Return, ReturnState
-from pyapp.panel.state import ReturnChanges
+from pyapp.panel.state import ReturnChanges, insert_sentence
 
 if TYPE_CHECKING:
     from pyapp.loop.client import LoopClient
@@ -75,9 +75,7 @@ async def insert_label(p: Panel, return_id: str, values: dict[str, str]) -> None
         return
     outcome = await p.services.insert_reply(rc.label_link or "", ticket.key, ticket.email)
     rc.label_inserted = outcome == "ok"
-    rc.message_key = {"ok": None, "other-ticket": "insertOtherTicket", "other-customer": "insertOtherCustomer"}.get(
-        outcome, "insertFailed"
-    )
+    rc.message_key = insert_sentence(outcome)
     rc.message_ok = False
     p.changed()
 

@@ -87,6 +87,14 @@ class ReturnNotes:
     made_for: tuple[str, str | None] | None = None  # the ticket and customer the note form was opened for
 
 
+def insert_sentence(outcome: str) -> str | None:
+    """What the panel says after an insert into the reply box (a link or a label), from the content script's
+    answer: nothing when it went in."""
+    return {"ok": None, "other-ticket": "insertOtherTicket", "other-customer": "insertOtherCustomer"}.get(
+        outcome, "insertFailed"
+    )
+
+
 class Change(StrEnum):
     """A change to a return the agent asks Loop for (``pyapp.panel.return_changes``)."""
 

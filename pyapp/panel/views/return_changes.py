@@ -107,20 +107,15 @@ def confirm(t: Translate, rid: str, rc: ReturnChanges, text: str, action: str, l
                 },
                 t("sending") if sending else label,
             ),
-            h(
-                "button",
-                {
-                    "type": "button",
-                    "class": "link",
-                    "data-action": "return-change-back",
-                    "data-return": rid,
-                    "disabled": sending,
-                    "id": f"back-{action}-{rid}",
-                },
-                t("back"),
-            ),
+            back(t, rid, action, sending),
         ),
     )
+
+
+def back(t: Translate, rid: str, what: str, sending: bool) -> VNode:
+    """Back, out of one confirmation (its id names which: one return may show two)."""
+    attrs = {"type": "button", "class": "link", "data-action": "return-change-back", "data-return": rid}
+    return h("button", {**attrs, "disabled": sending, "id": f"back-{what}-{rid}"}, t("back"))
 
 
 def flag_form(t: Translate, s: PanelState, rid: str, rc: ReturnChanges, order: str) -> VNode:
@@ -173,18 +168,7 @@ def flag_form(t: Translate, s: PanelState, rid: str, rc: ReturnChanges, order: s
                 {"type": "submit", "class": "primary", "disabled": sending, "id": f"flag-send-{rid}"},
                 t("sending") if sending else t("flagReturnFor", order=order),
             ),
-            h(
-                "button",
-                {
-                    "type": "button",
-                    "class": "link",
-                    "data-action": "return-change-back",
-                    "data-return": rid,
-                    "disabled": sending,
-                    "id": f"back-flag-{rid}",
-                },
-                t("back"),
-            ),
+            back(t, rid, "flag", sending),
         ),
         message,
     )
