@@ -34,6 +34,20 @@
   let onViewport = () => {};
   let scheduled = false;
   let dockTimer = 0;
+  // When the page last moved the panel (its top-left in the viewport) without the agent's own input just before:
+  // the sidebar scrolled by script, or the page's layout above the panel changed. A click within QUIET_MS of it
+  // is refused ("moved", issue 22). The agent's wheel, keys, pointer and touch on the page, and the scrolls the
+  // panel itself asks for (the wheel over it, a focused control, a control brought into view), are theirs for
+  // AGENT_MS (long enough for a smooth scroll to finish).
+  const QUIET_MS = 500;
+  const AGENT_MS = 700;
+  let agentAt = -Infinity;
+  let pageMovedAt = -Infinity;
+  let corner = null; // the panel's top-left in the viewport when last placed
+  const byAgent = () => { agentAt = performance.now(); };
+  for (const type of ["wheel", "keydown", "pointerdown", "touchstart"]) {
+    addEventListener(type, (e) => { if (e.isTrusted) byAgent(); }, { capture: true, passive: true });
+  }
   const hostObserver = new MutationObserver(restyle);
   const sizes = new ResizeObserver(schedule);
 
@@ -190,10 +204,27 @@
     } else if (shown && !dockTimer) {
       dockTimer = setTimeout(() => { dockTimer = 0; schedule(); }, DOCK_AFTER_MS);
     }
+    noteMove(next);
     box = next;
     restyle();
     const now = !shown || box.hidden || clean();
     if (now !== lastClean) onCleanChange((lastClean = now));
+  }
+
+  // The panel's top-left in the viewport is the placeholder's (clipTop + shift is its top, whatever clips it).
+  function noteMove(next) {
+    const now = next.hidden || next.docked ? null : { x: Math.round(next.left), y: Math.round(next.clipTop + next.shift) };
+    if (now && corner && (Math.abs(now.x - corner.x) > 2 || Math.abs(now.y - corner.y) > 2) &&
+        performance.now() - agentAt >= AGENT_MS) {
+      pageMovedAt = performance.now();
+    }
+    corner = now;
+  }
+
+  // Placed now (not at the next frame), then whether the page moved the panel in the last half second.
+  function movedLately() {
+    if (scheduled) place();
+    return performance.now() - pageMovedAt < QUIET_MS;
   }
 
   function schedule() {
@@ -238,12 +269,14 @@
   }
 
   function scrollBy(dy) {
+    byAgent(); // the wheel over the panel, passed on by the frame
     if (Number.isFinite(dy) && placeholder?.isConnected) scroller()?.scrollBy(0, Math.max(-5000, Math.min(5000, dy)));
   }
 
   // A region of the frame (its own coordinates) brought into the visible part of the sidebar.
   function reveal(top, bottom) {
     if (!placeholder?.isConnected || !Number.isFinite(top) || !Number.isFinite(bottom)) return;
+    byAgent(); // a control the agent focused or clicked, brought into view for them
     const origin = placeholder.getBoundingClientRect().top;
     const [want, end] = [origin + top, origin + bottom];
     const visTop = box.hidden ? 0 : box.clipTop; // the band of the viewport the sidebar shows
@@ -311,7 +344,8 @@
 
   globalThis.loopReturnsPanelHost = {
     create, show, setHeight, setHeadings, isOurs, remove, retire, schedule, clean, watchClean, watchViewport,
-    scrollBy, reveal,
-    connected: () => Boolean(host?.isConnected),
+    scrollBy, reveal, movedLately,
+    // Ours only where we put it: a host the page moved into a wrapper of its own is not "connected" (issue 22).
+    connected: () => Boolean(host?.isConnected) && host?.parentNode === document.documentElement,
   };
 })();

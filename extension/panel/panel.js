@@ -167,8 +167,13 @@ async function act(el, values) {
   // The control names an order (data-order) or, for a return's own controls, the return (data-return).
   const order = el.getAttribute("data-order") ?? el.getAttribute("data-return") ?? "";
   if (GUARDED.has(action)) {
-    const clear = (await globalThis.loopVisibility?.clear(el)) === true && (await toPage({ kind: "host-check" }))?.clean === true;
-    if (!clear) return send({ kind: "covered", action, order });
+    // Seen unobscured and where it was (visibility.js), and the panel neither dressed up nor moved by the page
+    // in the last half second (the content script). A control that moved gets its own sentence.
+    let why = (await globalThis.loopVisibility?.clear(el)) ?? "covered";
+    const host = why === "covered" ? null : await toPage({ kind: "host-check" });
+    if (why === "" && host?.clean !== true) why = "covered";
+    else if (why === "" && host?.moved === true) why = "moved";
+    if (why) return send({ kind: "covered", action, order, moved: why === "moved" });
   }
   send({ kind: "act", action, order, values });
 }

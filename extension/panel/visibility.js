@@ -6,8 +6,10 @@
 // not count either, so a decoy pulled away at the last moment gains nothing: the memory is of the last moment
 // any control was seen covered, or stopped being covered (a cover left for seconds and lifted just before the
 // click counts from when it was lifted), and it is one for the whole panel, so a control that appears after
-// the cover was lifted is guarded too.
+// the cover was lifted is guarded too. (A control the page moved is the content script's to tell: it moves the
+// panel as a whole, by scrolling the sidebar or changing the layout above it.)
 const QUIET_MS = 500;
+const SETTLE_MS = 200; // after bringing a clicked control into view, before it is read again
 const OPTIONS = { trackVisibility: true, delay: 100 };
 let lastCovered = -Infinity;
 // Fully on screen yet not visible is "covered"; off screen or partly scrolled out of the sidebar is not (a
@@ -50,13 +52,17 @@ globalThis.loopVisibility = {
     watcher.disconnect();
     for (const el of elements) if (!el.disabled) watcher.observe(el);
   },
+  // Why a click on this control does not count: "covered", or "" (it counts).
   async clear(el) {
     let r = await reading(el);
     if (r.ratio < FULL && globalThis.loopFrame) {
       // Clicked while partly scrolled out, or activated from the keyboard before it scrolled into view: bring
       // it fully into view first, then read again (a page that distorts the panel still reads as covered).
       await globalThis.loopFrame.reveal(el);
+      // A page that scrolls it straight back out (so it is never seen whole) has done so by now (issue 22).
+      await new Promise((resolve) => { setTimeout(resolve, SETTLE_MS); });
       r = await reading(el);
+      if (!globalThis.loopFrame.inView(el)) r = { ...r, visible: false };
     }
     if (covered(r)) {
       wasCovered.add(identity(el));
@@ -64,6 +70,6 @@ globalThis.loopVisibility = {
     } else if (r.visible && wasCovered.delete(identity(el))) {
       lastCovered = performance.now(); // lifted between the last report and this click
     }
-    return r.visible && performance.now() - lastCovered >= QUIET_MS;
+    return r.visible && performance.now() - lastCovered >= QUIET_MS ? "" : "covered";
   },
 };

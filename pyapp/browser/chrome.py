@@ -14,10 +14,19 @@ import js
 PANEL_COLLAPSED = "panelCollapsed"  # not a setting: how the agent left the panel, kept in storage.local
 
 
-def log_task_error(loop, context) -> None:
-    """A failed background task is a bug: log its type and traceback (never values) for the developer."""
+def log_error(exc: BaseException) -> None:
+    """A bug: its type and where it happened, for the developer. Never its message or values, which may hold page
+    or Loop text (SECURITY.md: nothing of a ticket in any console)."""
     import traceback
 
+    where = "".join(traceback.format_tb(exc.__traceback__))
+    js.console.error(f"[loop-returns runtime] {type(exc).__qualname__}\n{where[-4000:]}")
+
+
+def log_task_error(loop, context) -> None:
+    """A failed background task (asyncio's exception handler)."""
     exc = context.get("exception")
-    text = "".join(traceback.format_exception(exc)) if exc else str(context.get("message"))
-    js.console.error("[loop-returns runtime] " + text[-4000:])
+    if exc is not None:
+        log_error(exc)
+    else:
+        js.console.error("[loop-returns runtime] a task failed")

@@ -125,7 +125,7 @@ class TabView:
         elif isinstance(message, protocol.Act):
             panel.spawn(panel.act(message.action, message.order, dict(message.values)))
         elif isinstance(message, protocol.Covered):
-            panel.refuse_covered(message.action, message.order)
+            panel.refuse_covered(message.action, message.order, moved=message.moved)
         elif isinstance(message, protocol.FrameHostState):
             panel.page_dresses_it_up(not message.clean)
         elif isinstance(message, protocol.Typed):

@@ -123,6 +123,7 @@ class Covered(Message):
     kind: Literal["covered"]
     action: str = Field(default="", max_length=40)
     order: str = Field(default="", max_length=200)
+    moved: bool = False  # the control (or the panel) moved just before the click, rather than being covered
 
 
 class FrameHostState(Message):

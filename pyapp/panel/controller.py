@@ -81,7 +81,7 @@ class Panel:
         if spec is None:
             return False
         if spec.guarded:
-            self.state.covered, self.state.covered_card = False, None
+            self.state.covered, self.state.covered_card, self.state.covered_moved = False, None, False
         self.state.now = self.services.now()
         if owner.stopped(self, action, spec, order, values or {}):
             return True  # another customer's order: the agent confirms first (pyapp.panel.owner)
@@ -181,12 +181,12 @@ class Panel:
         self.state.dressed_up = dressed
         self.changed()
 
-    def refuse_covered(self, action: str = "", target: str = "") -> None:
-        """A guarded click came while the page covered or disguised the panel: nothing was done; say so, next to
-        the control that was clicked when it sits on an order's card."""
+    def refuse_covered(self, action: str = "", target: str = "", moved: bool = False) -> None:
+        """A guarded click came while the page covered or disguised the panel, or just after the control moved:
+        nothing was done; say so, next to the control that was clicked when it sits on an order's card."""
         spec = ACTIONS.get(action)
         card = owner.card_for(self, spec, target) if target and spec is not None else None
-        self.state.covered = True
+        self.state.covered, self.state.covered_moved = True, moved
         self.state.covered_card = order_key(card.name) if card is not None else None
         self.changed()
 

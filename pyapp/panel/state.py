@@ -189,6 +189,7 @@ class PanelState:
     waiting_policy: bool = False  # the administrator's settings have not been read yet: no call is made
     covered: bool = False  # the page covered or disguised the panel when the agent clicked: said, not acted on
     covered_card: str | None = None  # the order key of the card whose control was refused: said there
+    covered_moved: bool = False  # refused because the control had just moved (its own sentence)
     dressed_up: bool = False  # the page clips, fades, filters or transforms the panel from outside, right now
 
     @property

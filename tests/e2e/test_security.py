@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from harness.loop_standin import Fault
 from tests.e2e.evidence import RuntimeConsole
-from tests.e2e.layout import HOST_JS, into_view, tap
+from tests.e2e.layout import HOST_JS, IN_VIEW, into_view, tap
 from tests.e2e.test_agent_flow import card
 
 CANARY = "lr_canary_7d41e0c2b9f3a5"
@@ -671,3 +671,140 @@ def test_a_page_that_cannot_be_read_leaves_no_live_cards(ext):
     page.evaluate("document.body.append(document.createElement('div'))")  # a change, so the page is read again
     panel.get_by_text("This page could not be read").wait_for(timeout=10_000)
     assert panel.get_by_role("button", name="Initiate return").count() == 0
+
+
+def _moved_then_clicked(page, button, move: str) -> None:
+    """The page moves the panel (``move``, a script), and the agent's click lands where the control now is, as
+    soon as it is drawn there: the pointer was aimed before the move."""
+    y0 = button.bounding_box()["y"]
+    page.evaluate(move)
+    deadline = time.monotonic() + 2
+    box = None
+    while time.monotonic() < deadline:
+        box = button.bounding_box()  # None for a moment while the panel redraws its cards
+        if box is not None and abs(box["y"] - y0) >= 20:
+            break
+        page.wait_for_timeout(10)
+    assert box is not None and abs(box["y"] - y0) >= 20, f"the page's move did not reach the panel: {box}"
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+MOVES = {
+    # The sidebar scrolled by the page's script, not by the agent's wheel or keys.
+    "sidebar scrolled by the page": "() => document.querySelector('aside').scrollBy(0, 70)",
+    # A banner the page slips in above the order list: everything under it, the panel included, moves down.
+    "banner inserted above the panel": """() => { const b = document.createElement('div'); b.id = 'banner';
+        b.style.cssText = 'height:90px;background:#fde'; b.textContent = 'New message';
+        document.querySelector('aside').prepend(b); }""",
+}
+
+
+@pytest.mark.parametrize("move", list(MOVES))
+def test_a_click_on_a_control_the_page_just_moved_is_refused_with_its_own_sentence(ext, loop, move):
+    """Issue 22: a page that moves the cards under the agent's pointer within half a second of the click gets
+    the refusal, said as a move; the agent's next click on the settled panel works."""
+    page, panel = ext.ready_panel("101")
+    c = _scroll_to_card(page, panel, "#1002")
+    button = c.get_by_role("button", name="Initiate return")
+    before = len(loop.api_requests())
+    _moved_then_clicked(page, button, MOVES[move])
+    alert = c.get_by_role("alert").filter(has_text="had just moved")
+    expect(alert).to_be_visible(timeout=5_000)
+    page.wait_for_timeout(300)
+    assert len(loop.api_requests()) == before and not loop.drafts
+    page.wait_for_timeout(600)  # settled: an agent who reads the sentence clicks again
+    tap(button)
+    expect(c.get_by_role("button", name="Copy link")).to_be_visible(timeout=10_000)
+
+
+def test_the_agents_own_wheel_scroll_then_an_immediate_click_acts(ext, loop):
+    """The twin of the test above: the same move made by the agent's own wheel is theirs, and the click right
+    after it acts (issue 21: a click right after the panel moved under the agent's own hand is not lost)."""
+    page, panel = ext.ready_panel("101")
+    c = _scroll_to_card(page, panel, "#1002")
+    button = c.get_by_role("button", name="Initiate return")
+    side = page.get_by_role("complementary").bounding_box()
+    page.mouse.move(side["x"] + side["width"] / 2, side["y"] + side["height"] / 2)
+    y0 = button.bounding_box()["y"]
+    page.mouse.wheel(0, 70)
+    deadline = time.monotonic() + 2
+    while abs(button.bounding_box()["y"] - y0) < 20 and time.monotonic() < deadline:
+        page.wait_for_timeout(10)
+    box = button.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(c.get_by_role("button", name="Copy link")).to_be_visible(timeout=10_000)
+    expect(c.get_by_role("alert")).to_have_count(0)
+
+
+WRAPPERS = {
+    "faded": "opacity:0.05",
+    "masked": "mask-image:linear-gradient(transparent 85%, #000 85%)",
+    "clipped": "clip-path:inset(0 0 85% 0)",
+    "blurred": "filter:blur(6px)",
+    "plain": "outline:0",
+}
+
+
+@pytest.mark.parametrize("dress", list(WRAPPERS))
+def test_a_page_that_moves_the_panel_into_a_wrapper_gets_it_taken_back(ext, loop, dress):
+    """Issue 22: the page moves our host into a dressed wrapper of its own. Moving a frame reloads it, so the click
+    the page hoped for lands on nothing; the panel takes its host back to where it put it (a fresh frame,
+    unwrapped) and keeps its room in the sidebar, and the agent's next click on the settled panel works."""
+    page, panel = ext.ready_panel("101")
+    c = _scroll_to_card(page, panel, "#1002")
+    box = c.get_by_role("button", name="Initiate return").bounding_box()
+    page.evaluate(
+        f"""style => {{ const host = ({HOST_JS})(); const w = document.createElement('div'); w.id = 'wrap';
+            w.style.cssText = style; document.body.append(w);
+            w.append(host); }}""",
+        WRAPPERS[dress],
+    )
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # at once, as the page hoped
+    page.wait_for_timeout(500)
+    assert not loop.drafts and not loop.links
+    expect(page.locator("#wrap > *")).to_have_count(0)  # our host is not in the page's wrapper (left in place)
+    panel = ext.panel(page)
+    ext.wait_state(panel, "ready")
+    c = card(panel, "#1002")
+    tap(c.get_by_role("button", name="Initiate return"))
+    expect(c.get_by_role("button", name="Copy link")).to_be_visible(timeout=10_000)
+
+
+def test_a_control_the_page_keeps_clipped_after_it_was_scrolled_in_gets_no_action(ext, loop):
+    """Issue 22: the agent clicks the visible half of a control cut by the sidebar's edge. The panel brings it
+    into view before it acts; a page that scrolls it straight back out (so it is never seen whole) gets the
+    refusal. Once the page stops, the agent's click works."""
+    page, panel = ext.ready_panel("101")
+    c = _scroll_to_card(page, panel, "#1002")
+    button = c.get_by_role("button", name="Initiate return")
+    aside = page.get_by_role("complementary")
+    side, box = aside.bounding_box(), button.bounding_box()
+    aside.evaluate("(el, dy) => el.scrollBy(0, dy)", box["y"] + box["height"] / 2 - (side["y"] + side["height"]))
+    page.wait_for_timeout(700)  # the page's own scroll is a move: let it settle, as an agent's eye would
+    assert not button.evaluate(IN_VIEW), "the control should be cut by the sidebar's edge"
+    aside.evaluate(
+        "el => { const at = el.scrollTop; el.__pin = () => { el.scrollTop = at; };"
+        " el.addEventListener('scroll', el.__pin); }"
+    )
+    box = button.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 4)  # its visible top half
+    expect(c.get_by_role("alert").filter(has_text="The panel is covered")).to_be_visible(timeout=5_000)
+    page.wait_for_timeout(300)
+    assert not loop.drafts and not loop.links
+    aside.evaluate("el => el.removeEventListener('scroll', el.__pin)")
+    page.wait_for_timeout(600)
+    tap(button)
+    expect(c.get_by_role("button", name="Copy link")).to_be_visible(timeout=10_000)
+
+
+def test_the_panels_frame_and_its_nonce_are_out_of_the_pages_reach(ext):
+    """SECURITY.md: the panel's iframe sits in a closed shadow root, so the page cannot read its URL (the nonce
+    that the content script trusts, and the per-session origin). An open root would let the page read both."""
+    page, _panel = ext.ready_panel("101")
+    seen = page.evaluate(
+        f"""() => {{ const host = ({HOST_JS})();
+            const urls = [...document.querySelectorAll('iframe')].map((f) => f.src);
+            return {{ root: host.shadowRoot === null, inside: host.querySelector('iframe') === null,
+                      frames: urls.filter((u) => u.includes('panel.html')).length }}; }}"""
+    )
+    assert seen == {"root": True, "inside": True, "frames": 0}

@@ -36,8 +36,9 @@ def not_configured(t: Translate, disabled: bool) -> VNode:
     )
 
 
-def covered(t: Translate) -> VNode:
-    return h("p", {"class": "notice error", "role": "alert"}, t("panelCovered"))
+def covered(t: Translate, moved: bool = False) -> VNode:
+    """A click the panel did not act on: it was covered or dressed up, or the control had just moved."""
+    return h("p", {"class": "notice error", "role": "alert"}, t("panelMoved" if moved else "panelCovered"))
 
 
 def fatal(t: Translate, err: LoopError, seconds_left: int = 0) -> VNode:

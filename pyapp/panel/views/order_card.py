@@ -30,7 +30,7 @@ def order_card(t: Translate, s: PanelState, card: OrderCard) -> VNode:
     head = h("div", {"class": "card-head"}, h("h3", {"class": "order-name"}, card.name))
     body: list[Any] = []
     if s.covered and s.covered_card == key and not s.dressed_up:
-        body.append(covered(t))  # said where the agent clicked, not at the top of a long panel
+        body.append(covered(t, s.covered_moved))  # said where the agent clicked, not at the top of a long panel
     if card.returns is None:
         body.append(skeleton(t, "loadingReturns"))
     elif card.error is not None:

@@ -44,7 +44,7 @@ def body(t: Translate, s: PanelState, name: Screen) -> list[VNode]:
         return [notices.not_configured(t, disabled=s.settings is not None and not s.settings.enabled)]
     out: list[VNode] = []
     if (s.covered and s.covered_card not in s.cards and s.covered_card not in s.lookups) or s.dressed_up:
-        out.append(notices.covered(t))
+        out.append(notices.covered(t, s.covered_moved and not s.dressed_up))
     if s.customer_changed:
         out.append(notices.status(t, "customerChanged"))
     if s.fatal is not None:

@@ -137,6 +137,16 @@ def test_a_covered_panel_says_it_ignored_the_click_and_a_key_problem_leads_to_th
     assert screen(s) is Screen.KEY_REJECTED and ("open-options", "") in actions_of(view)
 
 
+def test_a_click_on_a_control_that_had_just_moved_gets_its_own_sentence_on_its_card():
+    s = ready(**{"1002": OrderCard("#1002", returns=[]), "1003": OrderCard("#1003", returns=[])})
+    s.covered, s.covered_card, s.covered_moved = True, "1002", True
+    view = page(t, s)
+    card = next(n for n in nodes(view) if n.attrs.get("aria-label") == "#1002")
+    assert "had just moved" in card.text() and "covered" not in view.text().lower()
+    s.dressed_up = True  # dressed up as well: that is what the panel says, at its top
+    assert "covered" in page(t, s).text().lower() and "had just moved" not in page(t, s).text()
+
+
 def test_collapsed_is_the_header_only():
     s = ready(**{"1002": OrderCard("#1002", returns=[])})
     s.collapsed = True
