@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP = ["pytest", "playwright", "pydantic", "segno", "cryptography", "packaging", "ruff", "pyright"]  # tests, lint
+TOP = ["pytest", "playwright", "pydantic", "segno", "trustme", "packaging", "ruff", "pyright"]  # tests, lint
 
 
 def files(name: str, version: str) -> list[str]:
