@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,28 +39,6 @@ def find_chromium() -> str:
     except Exception:  # noqa: BLE001 - any failure to ask Playwright means the same: no Chromium from it
         pass
     raise SystemExit("Chromium not found: install it (Debian: apt-get install -y chromium) or set $CHROMIUM.")
-
-
-@lru_cache(maxsize=1)
-def playwright_disabled_features() -> list[str]:
-    """Playwright's own --disable-features list, minus ThirdPartyStoragePartitioning.
-
-    Playwright disables storage partitioning, which makes IndexedDB throw inside an extension iframe on a web
-    page. Real Chrome partitions storage. The list is read from the
-    installed Playwright so it stays in step with the pinned version; the last --disable-features wins.
-    """
-    import playwright
-
-    bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
-    text = bundle.read_text(encoding="utf-8")
-    m = re.search(r"disabledFeatures = \[(.*?)\]\.filter", text, re.S)
-    if not m:
-        raise RuntimeError("cannot find Playwright's disabledFeatures list; update harness/chromium.py")
-    features = re.findall(r'^\s*"([A-Za-z0-9]+)"', m.group(1), re.M)
-    if "ThirdPartyStoragePartitioning" not in features:
-        raise RuntimeError("Playwright's disabledFeatures no longer lists ThirdPartyStoragePartitioning; review")
-    # AutofillServerCommunication: Chromium's own page-classification calls, noise in the request record.
-    return [f for f in features if f != "ThirdPartyStoragePartitioning"] + ["AutofillServerCommunication"]
 
 
 @dataclass
@@ -92,7 +69,9 @@ def chromium_args(
         "--disable-sync",
         "--disable-quic",
         "--disable-gpu",
-        "--disable-features=" + ",".join(playwright_disabled_features()),
+        # No --disable-features of ours: Playwright's own list applies, ThirdPartyStoragePartitioning included.
+        # Partitioned storage mattered while PyScript kept IndexedDB in the panel frame; the panel is now a thin
+        # view that keeps no web storage (chrome.storage is never partitioned), so rewriting the list gains nothing.
     ]
     if os.geteuid() == 0:
         args.append("--no-sandbox")

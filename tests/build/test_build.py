@@ -299,11 +299,17 @@ def test_a_tampered_runtime_file_stops_the_build(tmp_path, monkeypatch):
 
 
 def test_the_builds_own_tools_are_installed_with_hashes():
-    """requirements-dev.txt pins every dependency with hashes, and the set-up installs it with --require-hashes."""
+    """requirements-dev.txt pins every dependency with hashes, the tools requirements-dev.in names among them, and
+    the set-up installs it with --require-hashes."""
+    from packaging.utils import canonicalize_name
+
     text = (ROOT / "requirements-dev.txt").read_text()
-    entries = [e for e in text.replace("\\\n", " ").splitlines() if e.strip() and not e.startswith("#")]
+    entries = [e for e in text.replace("\\\n", " ").splitlines() if e.strip() and not e.lstrip().startswith("#")]
     assert len(entries) >= 10
     assert all("==" in e and "--hash=sha256:" in e for e in entries), entries
+    pinned = {canonicalize_name(e.split("==")[0]) for e in entries}
+    wanted = (line.split("#")[0].strip() for line in (ROOT / "requirements-dev.in").read_text().splitlines())
+    assert {canonicalize_name(w) for w in wanted if w} <= pinned  # a tool added to the .in file but not compiled in
     assert "--require-hashes" in (ROOT / "harness" / "bootstrap.py").read_text()
     assert 'CACHE / "pyc"' not in (ROOT / "build.py").read_text()  # no compiled output is reused between builds
 
