@@ -36,10 +36,8 @@ def test_initiate_return_leads_straight_to_copy_link(admin, ext, loop):
     link = c.get_by_label("Return link for the customer").input_value()
     assert page.evaluate("navigator.clipboard.readText()") == link
     assert link.startswith("https://demo-shop.loopreturns.com/#/link/") and loop.links[-1]["order"] == "#1002"
-    assert (
-        c.get_by_role("button", name="QR code").is_visible()
-        and c.get_by_role("button", name="Insert into reply").is_visible()
-    )
+    expect(c.get_by_role("button", name="QR code")).to_be_visible()
+    expect(c.get_by_role("button", name="Insert into reply")).to_be_visible()
     assert [d["state"] for d in loop.drafts.values()] == ["cancelled"]  # eligibility asked, the draft undone
 
 
@@ -61,9 +59,9 @@ def test_an_email_the_order_does_not_know_asks_for_the_right_one(admin, ext, loo
     _page, panel = ext.ready_panel("101")
     c = card(panel, "#1002")
     tap(c.get_by_role("button", name="Initiate return"))
-    assert "not with this e-mail" in c.get_by_role("alert").inner_text(timeout=15_000)
+    expect(c.get_by_role("alert")).to_contain_text("not with this e-mail", use_inner_text=True, timeout=15_000)
     field = c.get_by_label("Customer e-mail on the order")
-    assert field.input_value() == "jane@example.com"
+    expect(field).to_have_value("jane@example.com")
     field.fill("jane.doe@work.example")
     field.press("Enter")
     c.get_by_role("button", name="Copy link").wait_for()
@@ -81,7 +79,8 @@ def test_an_ineligible_order_says_why_and_its_button_stays_hidden(admin, ext):
     open_in_inbox(page, "Ava Smith")
     panel.wait_for_selector("html[data-ready-key='/inbox/tickets/103'][data-panel-state='ready']", state="attached")
     c = card(panel, "#1006")
-    assert "final sale" in c.inner_text() and c.get_by_role("button", name="Initiate return").count() == 0
+    expect(c).to_contain_text("final sale", use_inner_text=True)
+    assert c.get_by_role("button", name="Initiate return").count() == 0  # absent now, not "gone in the end"
     expect(card(panel, "#1007").get_by_role("button", name="Initiate return")).to_be_visible()
 
 
@@ -118,7 +117,9 @@ def test_mentions_come_from_the_open_conversation_only(admin, ext):
     page.keyboard.type("About order #1004: ")
     page.get_by_label("Search tickets").fill("order")  # search hits with previews open beside the conversation
     page.wait_for_timeout(600)  # the content script's debounce and one more read
-    text = panel.locator("main").inner_text()
+    main = panel.locator("main")
+    expect(main).to_contain_text("No orders found", use_inner_text=True)
+    text = main.inner_text()  # one reading: what must be absent is read beside what must be there
     assert "No orders found" in text
     assert not any(n in text for n in ("#1001", "#1003", "#1004", "Mentioned"))
     page.get_by_label("Search tickets").fill("")
@@ -162,7 +163,7 @@ def test_insert_into_reply_refuses_another_ticket(admin, ext):
     c.get_by_role("button", name="Insert into reply").wait_for()
     page.evaluate("history.replaceState({}, '', '/inbox/tickets/102')")
     tap(c.get_by_role("button", name="Insert into reply"))
-    assert "made for another ticket" in c.get_by_role("alert").inner_text(timeout=5_000)
+    expect(c.get_by_role("alert")).to_contain_text("made for another ticket", use_inner_text=True, timeout=5_000)
     assert "demo-shop.loopreturns.com" not in page.get_by_role("textbox", name="Reply").inner_text()
 
 
@@ -170,7 +171,10 @@ def test_another_customers_returns_never_appear(admin, ext, loop):
     """Loop's customer filter ignored (it answers every shopper's rows): only Jane's returns reach her ticket."""
     loop.customer_filter_ignored = True
     _page, panel = ext.ready_panel("101")
-    text = panel.locator("main").inner_text()
+    main = panel.locator("main")
+    expect(main).to_contain_text("#1001", use_inner_text=True)
+    expect(main).to_contain_text("#1008", use_inner_text=True)
+    text = main.inner_text()  # one reading: what must be absent is read beside what must be there
     assert "#1001" in text and "#1008" in text
     assert not any(n in text for n in ("#1003", "#1004", "#1005"))
 
@@ -190,7 +194,7 @@ def test_a_gateway_404_is_an_error_not_no_returns(admin, ext, loop):
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "unreachable")
-    assert "did not recognise the request" in panel.get_by_role("alert").inner_text()
+    expect(panel.get_by_role("alert")).to_contain_text("did not recognise the request", use_inner_text=True)
     assert "No returns" not in panel.locator("main").inner_text()
 
 

@@ -66,7 +66,7 @@ def test_active_returns_show_their_notes_and_an_agent_can_add_one(ext, loop):
     box.wait_for(state="hidden", timeout=5_000)  # the panel renders a moment after the click
     tap(review.get_by_role("button", name="Add note"))  # …and comes back: what was typed is still there
     box.wait_for(state="visible", timeout=5_000)
-    assert box.input_value() == "Promised a prepaid label, Sam."
+    expect(box).to_have_value("Promised a prepaid label, Sam.")
     tap(review.get_by_role("button", name="Save note"))
     review.get_by_role("status").filter(has_text="Note saved in Loop.").wait_for()
     review.get_by_role("list", name="Notes").get_by_text("Promised a prepaid label, Sam.").wait_for()
@@ -81,8 +81,9 @@ def test_newest_note_first_on_an_open_return(ext, loop):
     _page, panel = ext.ready_panel("101")
     notes = card(panel, "#1001").get_by_role("list", name="Notes")
     notes.get_by_text("Label re-sent by e-mail.").wait_for()
-    items = notes.get_by_role("listitem").all_inner_texts()
-    assert "Label re-sent" in items[0] and "crushed on arrival" in items[1]
+    items = notes.get_by_role("listitem")
+    expect(items.nth(0)).to_contain_text("Label re-sent", use_inner_text=True)
+    expect(items.nth(1)).to_contain_text("crushed on arrival", use_inner_text=True)
 
 
 def test_allow_a_return_anyway_from_confirmation_to_link_and_undo(ext, loop):
@@ -106,8 +107,8 @@ def test_allow_a_return_anyway_from_confirmation_to_link_and_undo(ext, loop):
     expect(c).to_contain_text("#1007 is on Loop's allowlist", use_inner_text=True)
     tap(c.get_by_role("button", name="Copy link"))
     c.get_by_role("button", name="Copied").wait_for()
-    assert (
-        page.evaluate("navigator.clipboard.readText()") == c.get_by_label("Return link for the customer").input_value()
+    expect(c.get_by_label("Return link for the customer")).to_have_value(
+        page.evaluate("navigator.clipboard.readText()")
     )
     assert loop.links[-1]["order"] == "#1007"
 
@@ -137,7 +138,9 @@ def test_time_left_to_return_and_the_age_of_a_label_not_shipped(ext, loop):
     loop.returns[0].update(label_status="pre_transit", label_updated_at=made)
     admin_saves(ext)
     _page, panel = ext.ready_panel("101")
-    assert "Label created at least 9 days ago, not shipped yet" in card(panel, "#1001").inner_text()
+    expect(card(panel, "#1001")).to_contain_text(
+        "Label created at least 9 days ago, not shipped yet", use_inner_text=True
+    )
     c = card(panel, "#1002")  # ordered 12 days ago (the sidebar's date); Loop's policy: a 30-day window
     tap(c.get_by_role("button", name="Initiate return"))
     c.get_by_role("button", name="Copy link").wait_for()

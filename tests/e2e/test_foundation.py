@@ -5,6 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from harness.chromium import Ports, extension_id, launch, net_log_hosts, panel_frame, store_settings
 from harness.loop_standin import FULL_KEY
 
@@ -33,8 +35,9 @@ def test_panel_python_renders_the_ticket_orders_and_nothing_leaves_loopback(
         page.goto("https://www.klaviyo.com/inbox/tickets/101")
         panel = panel_frame(page)
         panel.wait_for_selector("[data-order='#1001'] h3", timeout=30_000)
-        names = panel.locator("section.card h3").all_inner_texts()
-        assert names[:2] == ["#1001", "#1002"]
+        names = panel.locator("section.card h3")
+        expect(names.nth(0)).to_have_text("#1001", use_inner_text=True)
+        expect(names.nth(1)).to_have_text("#1002", use_inner_text=True)
         assert errors == []  # the page's and the panel's consoles: a boot that "works" with a traceback is a bug
     finally:
         context.close()

@@ -38,7 +38,9 @@ def test_an_address_in_a_message_is_never_looked_up(admin, ext, loop, klaviyo_se
     panel = ext.panel(page)
     ext.wait_state(panel, "no-orders")
     page.wait_for_timeout(800)  # the sidebar's own re-render and one more read of the page
-    text = panel.locator("main").inner_text()
+    main = panel.locator("main")
+    expect(main).to_contain_text("No orders found", use_inner_text=True)
+    text = main.inner_text()  # one reading: what must be absent is read beside what must be there
     assert "No orders found" in text
     assert not any(n in text for n in ("#1001", "#1002", "#1005", "#1008", "Mentioned"))
     assert [r for r in loop.api_requests() if "ava" in str(r.query).lower() or "ava" in r.path] == []
@@ -67,10 +69,11 @@ def test_another_customers_mentioned_order_asks_before_copy_link(admin, ext, loo
     tap(c.get_by_role("button", name="Initiate return"))
     ask = c.get_by_role("group", name="Another customer's order")
     ask.wait_for()
-    assert (
+    expect(ask).to_contain_text(
         "Act on #1005 for this ticket anyway? In Loop it is ava@example.com's order; this ticket's customer "
-        "is jane@example.com."
-    ) in ask.inner_text()
+        "is jane@example.com.",
+        use_inner_text=True,
+    )
     assert c.get_by_role("button", name="Copy link").count() == 0
     assert [r for r in loop.requests if r.method == "POST"] == []
     tap(ask.get_by_role("button", name="Yes, act on this order"))
@@ -81,6 +84,7 @@ def test_another_customers_mentioned_order_asks_before_copy_link(admin, ext, loo
     field.press("Enter")
     tap(c.get_by_role("button", name="Copy link"))
     c.get_by_role("button", name="Copied").wait_for()
-    link = c.get_by_label("Return link for the customer").input_value()
-    assert page.evaluate("navigator.clipboard.readText()") == link
+    expect(c.get_by_label("Return link for the customer")).to_have_value(
+        page.evaluate("navigator.clipboard.readText()")
+    )
     assert loop.links[-1]["order"] == "#1005"

@@ -26,8 +26,9 @@ def test_a_control_shown_before_an_update_is_the_same_element_after(admin, ext):
     click_at_once(copy)
     c.get_by_role("button", name="Copied").wait_for()
     assert held.evaluate("el => el.isConnected && el.textContent") == "Copied"  # patched, not replaced
-    link = c.get_by_label("Return link for the customer").input_value()
-    assert page.evaluate("navigator.clipboard.readText()") == link
+    expect(c.get_by_label("Return link for the customer")).to_have_value(
+        page.evaluate("navigator.clipboard.readText()")
+    )
 
 
 def test_qr_code_and_insert_into_reply_act_right_after_copy_link(admin, ext):
@@ -70,7 +71,7 @@ def test_a_reloaded_panel_frame_gets_its_state_and_typed_text_back(ext):
     panel = ext.panel(page)
     ext.wait_state(panel, "ready", timeout=10)
     field = card(panel, "#1001").get_by_label("Note for the warehouse (saved in Loop)")
-    assert field.input_value() == "Box arrived wet"
+    expect(field).to_have_value("Box arrived wet")
 
 
 def test_a_closed_runtime_reconnects_and_replays_nothing(ext, loop):
@@ -185,4 +186,4 @@ def test_a_sidebar_re_render_keeps_the_panel_and_what_it_shows(admin, ext, klavi
     assert panel.evaluate("window.__sameDocument") == "yes"
     click_at_once(c.get_by_role("button", name="Copy link"))
     c.get_by_role("button", name="Copied").wait_for(timeout=10_000)
-    assert page.evaluate("navigator.clipboard.readText()") == link.input_value()
+    expect(link).to_have_value(page.evaluate("navigator.clipboard.readText()"))

@@ -28,13 +28,13 @@ def test_full_key_checks_every_scope_saves_and_is_never_echoed(ext, loop):
     ext.wait_state(panel, "not-configured")
     page = options(ext)
     assert page.get_by_text("Set by your administrator").first.is_hidden()  # no policy on this machine
-    assert page.get_by_label("Loop API key").is_enabled()
+    expect(page.get_by_label("Loop API key")).to_be_enabled()
     page.get_by_label("Loop API key").fill(FULL_KEY)
     page.get_by_role("button", name="Test connection").click()
     result = page.locator("#result")
     result.get_by_text("Returns ✓").wait_for(timeout=30_000)
-    text = result.inner_text()
-    assert "Orders ✓" in text and "Draft Returns (optional) ✓" in text
+    expect(result).to_contain_text("Orders ✓", use_inner_text=True)
+    expect(result).to_contain_text("Draft Returns (optional) ✓", use_inner_text=True)
     assert all(r.method == "GET" for r in loop.api_requests()) and not loop.drafts  # the check changes nothing
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved.", exact=True).wait_for()
@@ -50,8 +50,8 @@ def test_returns_only_key_says_what_is_missing(ext):
     page.get_by_label("Loop API key").fill(RETURNS_ONLY_KEY)
     page.get_by_role("button", name="Test connection").click()
     page.locator("#result").get_by_text("Orders ✗").wait_for(timeout=30_000)
-    text = page.locator("#result").inner_text()
-    assert "Returns ✓" in text and "cannot create return links" in text
+    expect(page.locator("#result")).to_contain_text("Returns ✓", use_inner_text=True)
+    expect(page.locator("#result")).to_contain_text("cannot create return links", use_inner_text=True)
 
 
 def test_a_bad_key_is_saved_at_once_and_the_verdict_says_so(ext):
@@ -112,8 +112,9 @@ def test_save_writes_before_any_network_call_and_the_verdict_follows(ext, loop):
     page.get_by_text("Loop accepted this key:").wait_for(timeout=30_000)
     first_request = min(r.at for r in loop.api_requests()) * 1000
     assert saved_at is not None and saved_at <= first_request
-    texts = page.locator("#result > *").all_inner_texts()
-    assert texts[0] == "Saved." and "Loop accepted this key:" in texts[1]
+    lines = page.locator("#result > *")
+    expect(lines.nth(0)).to_have_text("Saved.", use_inner_text=True)
+    expect(lines.nth(1)).to_contain_text("Loop accepted this key:", use_inner_text=True)
 
 
 def test_a_storage_change_while_the_admin_edits_never_overwrites_the_edit(ext):
@@ -138,7 +139,7 @@ def test_enable_switch_turns_the_panel_off_and_on(ext):
     page.get_by_label("Enable Loop Returns").uncheck()
     page.get_by_role("button", name="Save").click()
     ext.wait_state(panel, "not-configured")
-    assert "turned off" in panel.inner_text("main")
+    expect(panel.locator("main")).to_contain_text("turned off", use_inner_text=True)
     page.get_by_label("Enable Loop Returns").check()
     page.get_by_role("button", name="Save").click()
     ext.wait_state(panel, "ready")
@@ -171,10 +172,10 @@ def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_in
             page = context.new_page()
             page.goto(f"chrome-extension://{ext_id}/options/options.html")
             page.locator("#managed-banner").wait_for(state="visible", timeout=30_000)
-            assert page.get_by_label("Loop API key").is_disabled()
-            assert page.get_by_label("Customer lookup").is_disabled()
-            assert page.get_by_label("Customer lookup").input_value() == "zip"
-            assert page.get_by_role("button", name="Save").is_disabled()
+            expect(page.get_by_label("Loop API key")).to_be_disabled()
+            expect(page.get_by_label("Customer lookup")).to_be_disabled()
+            expect(page.get_by_label("Customer lookup")).to_have_value("zip")
+            expect(page.get_by_role("button", name="Save")).to_be_disabled()
             expect(page.get_by_text("Set by your administrator").first).to_be_visible()
             assert FULL_KEY not in page.content()
             open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/101")  # the key comes from policy only
@@ -202,7 +203,7 @@ def test_fields_the_policy_sets_are_never_written_to_local_storage(
             page = context.new_page()
             page.goto(f"chrome-extension://{ext_id}/options/options.html")
             page.locator("#managed-banner").wait_for(state="visible", timeout=30_000)
-            assert page.get_by_label("Customer lookup").is_disabled()
+            expect(page.get_by_label("Customer lookup")).to_be_disabled()
             page.get_by_label("Loop API key").fill(FULL_KEY)
             page.get_by_role("button", name="Save").click()
             page.get_by_text("Saved.", exact=True).wait_for()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from playwright.sync_api import expect
 
@@ -25,13 +26,16 @@ def test_return_status_items_and_tracking_link(ext, loop):
     _page, panel = ext.ready_panel("101")
     c = card(panel, "#1001")
     expect(c.locator(".badge")).to_have_text("Open", use_inner_text=True)
-    text = c.inner_text()
-    assert "Refund" in text and "Linen Shirt" in text and "Item arrived damaged" in text and "105.00 USD" in text
+    for words in ("Refund", "Linen Shirt", "Item arrived damaged", "105.00 USD"):
+        expect(c).to_contain_text(words, use_inner_text=True)
     link = c.locator("a.tracking-link")
     expect(link).to_have_text("USPS 9400111899223397623910", use_inner_text=True)
-    assert link.get_attribute("href") == "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223397623910"
-    assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
-    assert "In transit" in text
+    expect(link).to_have_attribute(
+        "href", "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223397623910"
+    )
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", re.compile("noopener"))
+    expect(c).to_contain_text("In transit", use_inner_text=True)
     expect(c.locator("[data-why='active-return']")).to_be_visible()
     assert c.get_by_role("button", name="Initiate return").count() == 0
     # Older order history found by the same customer lookup is shown too, under its own name.
@@ -48,7 +52,7 @@ def test_return_status_items_and_tracking_link(ext, loop):
 
 def test_several_returns_newest_first_and_needs_review(ext):
     _page, panel = ext.ready_panel("102")
-    assert card(panel, "#1003").locator(".badge").all_inner_texts() == ["Closed", "Cancelled"]
+    expect(card(panel, "#1003").locator(".badge")).to_have_text(["Closed", "Cancelled"], use_inner_text=True)
     expect(card(panel, "#1004").locator(".badge")).to_have_text("Needs review", use_inner_text=True)
     expect(card(panel, "#1004").locator(".why")).to_contain_text("return in progress", use_inner_text=True)
 
@@ -76,7 +80,7 @@ def test_qr_code_is_rendered_and_downloadable(ext):
     assert panel.evaluate("i => i.complete && i.naturalWidth > 100", img.element_handle())
     src = img.get_attribute("src")
     assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
-    assert c.get_by_role("link", name="Download QR code").get_attribute("download") == "loop-return-1002.png"
+    expect(c.get_by_role("link", name="Download QR code")).to_have_attribute("download", "loop-return-1002.png")
 
 
 def test_insert_into_reply_puts_the_link_at_the_cursor(ext):
@@ -102,7 +106,7 @@ def test_ineligible_orders_say_why(ext):
     _page, panel = ext.ready_panel("103")
     for order, words in [("#1006", "final sale"), ("#1007", "outside the return window")]:
         c = start_return(panel, order)
-        assert words in c.locator(".why").inner_text(timeout=15_000)
+        expect(c.locator(".why")).to_contain_text(words, use_inner_text=True, timeout=15_000)
         assert c.get_by_role("button", name="Copy link").count() == 0
     expect(card(panel, "#1005")).to_contain_text("Expired", use_inner_text=True)
 
@@ -117,8 +121,8 @@ def test_zip_lookup_shop_asks_the_agent_and_wrong_zip_is_explained(ext, loop):
     assert zip_field.input_value() == ""
     zip_field.fill("99999")
     zip_field.press("Enter")  # Enter submits
-    assert "not with this ZIP" in c.get_by_role("alert").inner_text(timeout=15_000)
-    assert zip_field.input_value() == "99999"  # what the agent typed is kept
+    expect(c.get_by_role("alert")).to_contain_text("not with this ZIP", use_inner_text=True, timeout=15_000)
+    expect(zip_field).to_have_value("99999")  # what the agent typed is kept
     zip_field.fill("10001")
     zip_field.press("Enter")
     c.get_by_role("button", name="Copy link").wait_for()
@@ -140,12 +144,12 @@ def test_manual_lookup_and_mentions(ext, loop):
     search = panel.get_by_label("Look up an order")
     search.fill("../../admin")
     tap(panel.get_by_role("button", name="Look up", exact=True))
-    assert "not an order name" in panel.get_by_role("alert").inner_text()
-    assert search.input_value() == "../../admin"
+    expect(panel.get_by_role("alert")).to_contain_text("not an order name", use_inner_text=True)
+    expect(search).to_have_value("../../admin")
     assert not loop.api_requests("details")
     search.fill("1003")
     tap(panel.get_by_role("button", name="Look up", exact=True))
-    assert card(panel, "#1003").locator(".badge").first.inner_text(timeout=15_000) == "Closed"
+    expect(card(panel, "#1003").locator(".badge").first).to_have_text("Closed", use_inner_text=True, timeout=15_000)
 
 
 def test_ticket_switch_follows_and_a_slow_old_answer_never_lands(ext, loop):
@@ -158,7 +162,7 @@ def test_ticket_switch_follows_and_a_slow_old_answer_never_lands(ext, loop):
     expect(card(panel, "#1003")).to_be_visible()
     page.wait_for_timeout(3500)  # the slow answer for Jane's ticket arrives now
     assert card(panel, "#1001").count() == 0 and card(panel, "#1003").is_visible()
-    assert page.url.endswith("/inbox/tickets/102")
+    expect(page).to_have_url(re.compile(r"/inbox/tickets/102$"))
 
 
 def test_not_configured_links_to_settings(ext):
@@ -169,7 +173,7 @@ def test_not_configured_links_to_settings(ext):
     ext.settings_page().close()  # Chrome focuses an options tab that is already open instead of opening one
     with ext.context.expect_page() as opened:
         tap(panel.get_by_role("button", name="Open settings"))
-    assert opened.value.url.endswith("/options/options.html")
+    expect(opened.value).to_have_url(re.compile(r"/options/options\.html$"))
     ext.store(apiKey="lr_demo_full_9f2c41")  # the admin saves a key: the panel follows without a reload
     ext.wait_state(panel, "ready")
 
@@ -188,7 +192,7 @@ def test_returns_only_key_explains_missing_orders_scope_on_link(ext):
     ext.store(apiKey=RETURNS_ONLY_KEY)
     _page, panel = ext.ready_panel("101")
     c = start_return(panel, "#1002")
-    assert "Orders scope" in c.get_by_role("alert").inner_text(timeout=15_000)
+    expect(c.get_by_role("alert")).to_contain_text("Orders scope", use_inner_text=True, timeout=15_000)
 
 
 def test_rate_limited_shows_retrying_then_recovers(ext, loop):
@@ -198,7 +202,7 @@ def test_rate_limited_shows_retrying_then_recovers(ext, loop):
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "rate-limited-retrying")
-    assert "Retrying" in panel.inner_text("main")
+    expect(panel.locator("main")).to_contain_text("Retrying", use_inner_text=True)
     ext.wait_state(panel, "ready")
 
 
@@ -207,7 +211,7 @@ def test_unreachable_offers_retry_and_recovers(ext, loop):
     page = ext.open_ticket("101")
     panel = ext.panel(page)
     ext.wait_state(panel, "unreachable", timeout=40)
-    assert "cannot be reached" in panel.get_by_role("alert").inner_text()
+    expect(panel.get_by_role("alert")).to_contain_text("cannot be reached", use_inner_text=True)
     loop.faults.clear()
     tap(panel.get_by_role("button", name="Retry"))
     ext.wait_state(panel, "ready")
@@ -233,11 +237,20 @@ def test_dutch_browser_gets_a_dutch_panel(built_dist, playwright_instance, loop,
         settings = store_settings(context, extension_id(context), apiKey=FULL_KEY)
         expect(settings.get_by_label("Loop API-sleutel")).to_be_visible()
         _, frame = open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/102")
-        text = frame.locator("main").inner_text()
-        assert "Loop Returns" in text
-        assert "Gesloten" in text and "Geannuleerd" in text and "Beoordeling nodig" in text
-        assert "Bestelling opzoeken" in text and "Closed" not in text
-        assert "In ruil → Rain Jacket - M / Olive" in text and "Terugbetaling 10.00 USD" in text
+        main = frame.locator("main")
+        dutch = (
+            "Loop Returns",
+            "Gesloten",
+            "Geannuleerd",
+            "Beoordeling nodig",
+            "Bestelling opzoeken",
+            "In ruil → Rain Jacket - M / Olive",
+            "Terugbetaling 10.00 USD",
+        )
+        for words in dutch:
+            expect(main).to_contain_text(words, use_inner_text=True)
+        text = main.inner_text()  # one reading: what must be absent is read beside what must be there
+        assert all(words in text for words in dutch) and "Closed" not in text
     finally:
         context.close()
 
@@ -266,8 +279,12 @@ def test_a_broken_browser_lookup_still_shows_words_never_message_keys(
         )
         _, frame = open_ticket_panel(context, "https://www.klaviyo.com/inbox/tickets/101")
         assert frame.evaluate("chrome.i18n.getMessage('stateOpen')") == ""  # the lookup really is broken
-        text = frame.locator("main").inner_text()
-        assert "Open" in text and "No returns for this order." in text and "Initiate return" in text
+        main = frame.locator("main")
+        words = ("Open", "No returns for this order.", "Initiate return")
+        for shown in words:
+            expect(main).to_contain_text(shown, use_inner_text=True)
+        text = main.inner_text()  # one reading: what must be absent is read beside what must be there
+        assert all(shown in text for shown in words)
         for key in ("stateOpen", "noReturns", "startReturn", "tracking", "outcomeRefund", "createdOn"):
             assert key not in text
     finally:
@@ -296,7 +313,7 @@ def test_a_panel_whose_python_cannot_start_says_so_with_retry(
         page.goto("https://www.klaviyo.com/inbox/tickets/101")
         frame = panel_frame(page)
         frame.wait_for_selector("html[data-panel-state='boot-failed']", state="attached", timeout=20_000)
-        assert "could not start" in frame.get_by_role("alert").inner_text()
+        expect(frame.get_by_role("alert")).to_contain_text("could not start", use_inner_text=True)
         expect(frame.get_by_role("button", name="Retry")).to_be_visible()
     finally:
         context.close()
@@ -307,14 +324,18 @@ def test_the_card_says_what_the_customer_gets_back_as_loop_says_it(ext, loop):
     otherwise just its amount; store credit and a non-zero handling fee are named. The v2 customer list has no
     refunds[]; Get Return Details has them."""
     page, panel = ext.ready_panel("101")
-    jane = card(panel, "#1001").locator(".money").inner_text()
+    money = card(panel, "#1001").locator(".money")
+    expect(money).to_contain_text("Refund 100.00 USD", use_inner_text=True)
+    expect(money).to_contain_text("Handling fee 5.00 USD", use_inner_text=True)
+    jane = money.inner_text()  # one reading: what must be absent is read beside what must be there
     assert "Refund 100.00 USD" in jane and "Handling fee 5.00 USD" in jane and "refunded yet" not in jane
     expect(card(panel, "#1008").locator(".money")).to_contain_text("Store credit 24.00 USD", use_inner_text=True)
     loop.customer_lookup = False  # Get Return Details, order by order: refunds[] is there
     page.get_by_role("link", name="Max Mustermann: Exchange question").click()
     ext.wait_state(panel, "ready")
     panel.locator("section.card[data-order='#1003'] .money").wait_for()
-    max_ = card(panel, "#1003").locator(".money").inner_text()
-    assert "In exchange → Rain Jacket - M / Olive" in max_ and "Refunded 10.00 USD via Stripe" in max_
+    max_ = card(panel, "#1003").locator(".money")
+    expect(max_).to_contain_text("In exchange → Rain Jacket - M / Olive", use_inner_text=True)
+    expect(max_).to_contain_text("Refunded 10.00 USD via Stripe", use_inner_text=True)
     page.get_by_role("link", name="Jane Doe: Where is my return?").click()
     panel.wait_for_selector("html[data-ready-key='/inbox/tickets/101']", state="attached")

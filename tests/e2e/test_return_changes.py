@@ -34,11 +34,8 @@ def posts(loop, tail: str) -> list:
     return [r for r in loop.api_requests(tail) if r.method == "POST" and r.path.endswith(tail)]
 
 
-def reply_text(page) -> str:
-    return page.get_by_role("textbox", name="Reply").inner_text()
-
-
 def wait_until(check, seconds: float = 10.0) -> None:
+    """For what no locator shows (the clipboard): the panel's text is waited for with expect()."""
     deadline = time.monotonic() + seconds
     while not check():
         assert time.monotonic() < deadline, "not seen in time"
@@ -53,8 +50,8 @@ def test_send_label_puts_the_lost_label_on_the_clipboard_and_into_the_reply(ext,
     tap(c.get_by_role("button", name="Copy label link", exact=True))
     wait_until(lambda: page.evaluate("navigator.clipboard.readText()") == LABEL_1011)
     tap(c.get_by_role("button", name="Insert label", exact=True))
-    wait_until(lambda: LABEL_1011 in reply_text(page))
-    assert c.get_by_label("Label link for the customer").input_value() == LABEL_1011
+    expect(page.get_by_role("textbox", name="Reply")).to_contain_text(LABEL_1011, use_inner_text=True, timeout=10_000)
+    expect(c.get_by_label("Label link for the customer")).to_have_value(LABEL_1011)
     assert not [r for r in loop.api_requests() if r.method == "POST"]  # sharing a label writes nothing
 
 
@@ -93,7 +90,9 @@ def test_cancel_return_after_one_confirmation_reads_cancelled_here_and_in_anothe
     assert [r.path for r in posts(loop, "/cancel")] == ["/api/v1/warehouse/return/37604012/cancel"]
     expect(c.locator(".badge").first).to_have_text("Cancelled", use_inner_text=True)
     c.get_by_role("button", name="Initiate return", exact=True).wait_for()
-    wait_until(lambda: card(other_panel, "#1012").locator(".badge").first.inner_text() == "Cancelled")
+    expect(card(other_panel, "#1012").locator(".badge").first).to_have_text(
+        "Cancelled", use_inner_text=True, timeout=10_000
+    )
     assert len(posts(loop, "/cancel")) == 1
     other.close()
 
