@@ -47,6 +47,18 @@ def test_every_setting_is_one_row_of_the_table():
     assert set(get_args(LookupField)) == set(lookup.schema["enum"])  # the model's choices are the table's
 
 
+def test_a_setting_on_one_side_only_stops_the_import(monkeypatch):
+    """The model is checked against the table when imported: a setting the table lacks (or the model) is an
+    error at once, not a value silently ignored."""
+    import pytest
+
+    from pyapp.contract import settings
+
+    monkeypatch.setattr(settings, "_DEFAULTS", {**settings._DEFAULTS, "forgotten": None})
+    with pytest.raises(TypeError, match="forgotten"):
+        settings._check_against_table()
+
+
 def test_a_storage_change_touches_settings_fields_only():
     values = {"apiKey": "old", "lookupField": "zip"}
     apply_changes(
