@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pyapp.panel.controller import Panel
+from pyapp.panel.context import PanelContext
 
-Handler = Callable[["Panel", str, dict[str, str]], "Awaitable[None] | None"]
+Handler = Callable[[PanelContext, str, dict[str, str]], Awaitable[None] | None]
 
 
 @dataclass(frozen=True)

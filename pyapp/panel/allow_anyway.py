@@ -8,18 +8,14 @@ offers to undo it (``DELETE /allowlists/{id}``) while the tab is open.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pyapp.loop.errors import AuthError, LoopError
 from pyapp.panel.action import Action
+from pyapp.panel.context import PanelContext
 from pyapp.panel.state import Exemption
 from pyapp.ticket.order_names import order_key
 
-if TYPE_CHECKING:
-    from pyapp.panel.controller import Panel
 
-
-def ask(p: Panel, name: str, values: dict[str, str]) -> None:
+def ask(p: PanelContext, name: str, values: dict[str, str]) -> None:
     key = order_key(name)
     reason, ex = p.state.ineligible.get(key), p.state.exemptions.get(key)
     if reason is not None and p.state.may_allow(reason) and p.state.card(key) is not None and not (ex and ex.made):
@@ -27,14 +23,14 @@ def ask(p: Panel, name: str, values: dict[str, str]) -> None:
         p.changed()
 
 
-def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
+def cancel(p: PanelContext, name: str, values: dict[str, str]) -> None:
     ex = p.state.exemptions.get(order_key(name))
     if ex is not None and not ex.made and not ex.sending:
         del p.state.exemptions[order_key(name)]
         p.changed()
 
 
-async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
+async def confirm(p: PanelContext, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
     ex, card = s.exemptions.get(key), s.card(key)
     if (
@@ -71,7 +67,7 @@ async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
     await p.act("initiate-return", card.name)  # Loop checks again; the share choices follow
 
 
-async def undo(p: Panel, name: str, values: dict[str, str]) -> None:
+async def undo(p: PanelContext, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
     ex, card = s.exemptions.get(key), s.card(key)
     if ex is None or not ex.made or not ex.entry_id or client is None or ex.sending:
