@@ -7,6 +7,7 @@ guarded set reaches the panel frame's JavaScript through ``contract.js`` (a buil
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,3 +26,9 @@ class Action:
     owned: bool = False
     # Its control names a return (by Loop's id), not an order.
     by_return: bool = False
+
+    async def __call__(self, p: PanelContext, target: str, values: dict[str, str]) -> None:
+        """Run the handler for the control's order (or return) ``target``, awaiting it when it is async."""
+        result = self.run(p, target, values)
+        if asyncio.iscoroutine(result):
+            await result

@@ -66,11 +66,9 @@ class Panel:
         if spec.guarded:
             self.state.covered, self.state.covered_card = False, None
         self.state.now = self.services.now()
-        if owner.stopped(self, action, spec, order, values or {}):
+        if owner.stopped(self, spec, order, values or {}):
             return True  # another customer's order: the agent confirms first (pyapp.panel.owner)
-        result = spec.run(self, order, values or {})
-        if asyncio.iscoroutine(result):
-            await result
+        await spec(self, order, values or {})
         return True
 
     # ---- what the browser tells the panel -------------------------------------------------------------

@@ -7,6 +7,7 @@ Views read it and never change it; actions (``pyapp.panel.actions``) and the bro
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -142,9 +143,9 @@ class OrderCard:
     source: Source = Source.TICKET
     lookup_value: str = ""  # the last value Loop was asked with for this order (kept when the flow closes)
     # Another customer's order (``PanelState.other_customer``): the agent's one confirmation, for this ticket,
-    # and the click it stopped, (action, control's order, values), run once the agent confirms.
+    # and the click it stopped (its action, bound to the control's order and values), run once the agent confirms.
     owner_confirmed: bool = False
-    owner_pending: tuple[str, str, dict[str, str]] | None = None
+    owner_pending: Callable[[], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)
