@@ -17,7 +17,7 @@ from pyapp.loop.http import HAL_FORMS, LoopHttp, error_codes, path_id
 
 
 class Ineligibility(StrEnum):
-    """Why Loop will not start a return for an order, in the words the panel uses."""
+    """Why Loop will not start a return for an order (the panel says each in words: ``pyapp.panel.sentences``)."""
 
     ACTIVE_RETURN = "active-return"
     OUTSIDE_WINDOW = "outside-window"
@@ -30,21 +30,6 @@ class Ineligibility(StrEnum):
     UNAVAILABLE = "unavailable"
     ADDRESS = "address"
     OTHER = "other"
-
-    @property
-    def message_key(self) -> str:
-        return {
-            "active-return": "whyActiveReturn",
-            "outside-window": "whyOutsideWindow",
-            "final-sale": "whyFinalSale",
-            "not-fulfilled": "whyNotFulfilled",
-            "order-not-found": "whyOrderNotFound",
-            "lookup-mismatch": "whyLookupMismatch",
-            "already-returned": "whyAlreadyReturned",
-            "blocked": "whyBlocked",
-            "unavailable": "whyUnavailable",
-            "address": "whyAddress",
-        }.get(self.value, "whyOther")
 
     @classmethod
     def from_code(cls, code: str | None) -> Ineligibility | None:
@@ -100,15 +85,6 @@ class Unchecked(StrEnum):
     NO_SCOPE = "no-scope"  # the key lacks the Draft Returns scopes
     UNKNOWN_ANSWER = "unknown-answer"  # Loop answered with a code whose meaning is not known
     NO_ANSWER = "no-answer"  # Loop did not answer the check (down, slow, rate limited)
-
-    @property
-    def message_key(self) -> str:
-        return {
-            "drafts-off": "uncheckedDraftsOff",
-            "no-scope": "uncheckedNoScope",
-            "unknown-answer": "uncheckedUnknown",
-            "no-answer": "uncheckedNoAnswer",
-        }[self.value]
 
 
 class Eligibility(LoopModel):

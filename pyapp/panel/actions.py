@@ -27,6 +27,7 @@ from pyapp.panel.notes import NOTE_ACTIONS
 from pyapp.panel.owner import OWNER_ACTIONS
 from pyapp.panel.qr import qr_data_url
 from pyapp.panel.return_changes import RETURN_CHANGE_ACTIONS
+from pyapp.panel.sentences import error_key
 from pyapp.panel.state import OrderCard, Source, StartReturn, Step, insert_sentence
 from pyapp.ticket.order_names import clean_order_name, order_key
 
@@ -177,7 +178,7 @@ async def _make_link(p: PanelContext, card: OrderCard, value: str) -> None:
         return
     except LoopError as err:
         if still_wanted():
-            start.step, start.message_key = Step.FAILED, err.sentence_key
+            start.step, start.message_key = Step.FAILED, error_key(err)
             p.changed()
         return
     card.lookup_value = value

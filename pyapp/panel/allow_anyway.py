@@ -11,6 +11,7 @@ from __future__ import annotations
 from pyapp.loop.errors import AuthError, LoopError
 from pyapp.panel.action import Action
 from pyapp.panel.context import PanelContext
+from pyapp.panel.sentences import write_error_key
 from pyapp.panel.state import Exemption
 from pyapp.ticket.order_names import order_key
 
@@ -94,7 +95,7 @@ async def undo(p: PanelContext, name: str, values: dict[str, str]) -> None:
 def _why(err: LoopError) -> str:
     if isinstance(err, AuthError):
         return "allowNoScope"
-    return err.write_sentence_key
+    return write_error_key(err)
 
 
 ALLOW_ACTIONS = {

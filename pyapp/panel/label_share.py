@@ -14,6 +14,7 @@ from pyapp.loop.client import LoopClient
 from pyapp.loop.errors import LoopError, RateLimited
 from pyapp.loop.models import Return, ReturnState
 from pyapp.panel.context import PanelContext
+from pyapp.panel.sentences import error_key
 from pyapp.panel.state import ReturnChanges, insert_sentence
 
 LABEL_POLL_S = 2.0
@@ -121,7 +122,7 @@ async def look_again(p: PanelContext, return_id: str, values: dict[str, str]) ->
     try:
         now = await client.read_return(return_id, retry=False)
     except LoopError as err:
-        rc.message_key, rc.message_ok = err.sentence_key, False
+        rc.message_key, rc.message_ok = error_key(err), False
     else:
         if now.has_label:
             client.labels_pending.discard(return_id)

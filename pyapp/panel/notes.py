@@ -16,6 +16,7 @@ from pyapp.loop.models import Return
 from pyapp.loop.notes import MAX_NOTE
 from pyapp.panel.action import Action
 from pyapp.panel.context import PanelContext
+from pyapp.panel.sentences import write_error_key
 from pyapp.panel.state import ReturnNotes
 
 AUTO_NOTES_PER_TICKET = 3
@@ -109,7 +110,7 @@ async def save(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
         await client.add_note(return_id, p.state.note_prefix + text)  # the warehouse finds the conversation
     except LoopError as err:
         rn.saving = False
-        rn.message_key = "noteRejected" if isinstance(err, RejectedInput) else err.write_sentence_key
+        rn.message_key = "noteRejected" if isinstance(err, RejectedInput) else write_error_key(err)
         p.changed()
         return
     rn.saving, rn.composing, rn.opened, rn.draft, rn.message_key = False, False, False, "", "noteSaved"

@@ -33,6 +33,7 @@ from pyapp.panel.label_share import (
     still_bound,
     wait_for_label,
 )
+from pyapp.panel.sentences import write_error_key
 from pyapp.panel.state import Change, PanelState, ReturnChanges
 
 READ_AFTER_TIMEOUT_S = 1.0
@@ -262,7 +263,7 @@ def _failed(p: PanelContext, client: LoopClient, rc: ReturnChanges, err: LoopErr
     elif isinstance(err, NotFound):
         rc.asking, rc.message_key = None, "refusedGone"
     else:
-        rc.message_key = err.write_sentence_key  # the confirmation stays: the agent may send it again
+        rc.message_key = write_error_key(err)  # the confirmation stays: the agent may send it again
     p.changed()
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from pyapp.panel.i18n import Translate
+from pyapp.panel.sentences import ineligibility_key, unchecked_key
 from pyapp.panel.state import OrderCard, PanelState, StartReturn, Step
 from pyapp.panel.vdom import VNode, h
 from pyapp.panel.views.allow_anyway import allow_choice, allowlisted
@@ -23,7 +24,7 @@ def start_return(t: Translate, s: PanelState, card: OrderCard) -> VNode:
         return h("p", {"class": "why", "data-why": "active-return"}, t("whyActiveReturn"))
     reason, exempt = s.ineligible.get(key), allowlisted(t, s.exemptions.get(key), name)
     if reason is not None:
-        why = h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(reason.message_key))
+        why = h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(ineligibility_key(reason)))
         allow = allow_choice(t, s, card, reason)
         return h("div", {"class": "start"}, exempt, why, allow) if exempt or allow else why
     start = card.start
@@ -165,7 +166,7 @@ def share(t: Translate, has_reply_box: bool, start: StartReturn, name: str) -> l
     if start.message_key:
         out.append(h("p", {"class": "field-error", "role": "alert"}, t(start.message_key)))
     if start.unchecked is not None:
-        out.append(h("p", {"class": "muted quiet"}, t(start.unchecked.message_key)))
+        out.append(h("p", {"class": "muted quiet"}, t(unchecked_key(start.unchecked))))
     if start.show_qr and start.qr_data_url:
         out.append(
             h(
