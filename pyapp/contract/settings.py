@@ -34,7 +34,7 @@ class Settings(BaseModel):
     api_key: SecretStr | None = _DEFAULTS["api_key"]
     lookup_field: LookupField = _DEFAULTS["lookup_field"]
     locked: bool = _DEFAULTS["locked"]
-    allow_exceptions: bool = _DEFAULTS["allow_exceptions"]  # agents may allowlist an order outside the policy
+    allow_anyway: bool = _DEFAULTS["allow_anyway"]  # agents may allow a return anyway (policy aside)
     allow_return_changes: bool = _DEFAULTS["allow_return_changes"]  # agents may cancel and flag returns
     order_headings: tuple[str, ...] = _DEFAULTS["order_headings"]  # extra "Recent orders" headings
     profile_headings: tuple[str, ...] = _DEFAULTS["profile_headings"]  # extra "Customer" headings

@@ -161,7 +161,7 @@ async def _make_link(p: PanelContext, card: OrderCard, value: str) -> None:
         p.changed()
         return
     if verdict.eligible is False:
-        card.lookup_value = value  # Loop matched it: an exception granted later re-checks with it, untyped
+        card.lookup_value = value  # Loop matched it: an "allow anyway" granted later re-checks with it, untyped
         p.state.ineligible[order_key(card.name)] = verdict.reason or Ineligibility.OTHER
         card.start = None  # the reason replaces the share choices; the button stays hidden from now on
         p.changed()

@@ -113,7 +113,7 @@ class Panel:
             self.state.fatal = None
             self.state.lookups.clear()
             self.state.ineligible.clear()  # another key may be another shop
-            self.state.exemptions.clear()
+            self.state.allow_anyway.clear()
             self.state.notes.clear()  # another key's notes (or errors) are not this one's
             self.state.orders_scope_missing = False
             self.state.changes.clear()

@@ -122,10 +122,10 @@ class ReturnChanges:
 
 
 @dataclass
-class Exemption:
+class AllowAnyway:
     """ "Allow a return anyway" for one order: asked, being sent, or made (``entry_id``, for undo)."""
 
-    reason: Ineligibility  # what Loop said before; shown again if the exemption is undone
+    reason: Ineligibility  # what Loop said before; shown again if it is undone
     confirming: bool = False
     sending: bool = False
     made: bool = False  # Loop allowlisted the order
@@ -168,7 +168,7 @@ class PanelState:
     # Orders Loop said cannot be returned, and why: their Initiate return stays hidden while the tab is open.
     ineligible: dict[str, Ineligibility] = field(default_factory=dict)
     notes: dict[str, ReturnNotes] = field(default_factory=dict)  # by Loop return id
-    exemptions: dict[str, Exemption] = field(default_factory=dict)  # by order key, while the tab is open
+    allow_anyway: dict[str, AllowAnyway] = field(default_factory=dict)  # by order key, while the tab is open
     changes: dict[str, ReturnChanges] = field(default_factory=dict)  # by Loop return id, for the ticket shown
     changes_refused: bool = False  # Loop refused this key a cancel or flag: both are hidden for it
     labels_refused: bool = False  # Loop refused this key Create label (an OAuth-only endpoint for some shops)
@@ -209,7 +209,7 @@ class PanelState:
     def may_allow(self, reason: Ineligibility | None) -> bool:
         """Whether "Allow a return anyway" is offered for Loop's reason: the admin turned it on, an allowlist
         overrides that reason, and the key was not refused the Orders scope."""
-        allowed = bool(self.settings and self.settings.allow_exceptions)
+        allowed = bool(self.settings and self.settings.allow_anyway)
         return allowed and reason in ALLOWLIST_OVERRIDES and not self.orders_scope_missing
 
     @property
