@@ -27,6 +27,7 @@ from pyapp.contract import messages as protocol
 from pyapp.contract.settings import Settings, merge
 from pyapp.loop.client import ClientConfig, LoopClient
 from pyapp.loop.models import Return
+from pyapp.panel.sentences import scope_check_answer
 
 
 class Runtime:
@@ -106,7 +107,7 @@ class Runtime:
     async def check_key(self, port: int, message: protocol.CheckKey) -> None:
         """The options page's Test connection (and the check after Save): read-only calls with the typed key."""
         result = await LoopClient(FetchTransport(), message.key, ClientConfig()).check_key()
-        post(port, {"kind": "answer", "id": message.id, "value": result.model_dump(mode="json")})
+        post(port, {"kind": "answer", "id": message.id, "value": scope_check_answer(result)})
 
     # -- settings: pushed by the service worker --
 

@@ -66,7 +66,7 @@ FIELDS = (
     ),
     Field(
         "allowExceptions",
-        "allow_exceptions",
+        "allow_anyway",
         False,
         {"type": "boolean"},
         "Let agents allow a return outside the policy",

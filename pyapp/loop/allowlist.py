@@ -8,9 +8,9 @@ allowlist is never paged through.
 
 from __future__ import annotations
 
-from pyapp.loop.errors import NotFound, Scope, UnknownRoute
+from pyapp.loop.errors import BadResponse, NotFound, Scope, UnknownRoute
 from pyapp.loop.fields import LoopId, LoopModel, Text
-from pyapp.loop.http import LoopHttp, path_id
+from pyapp.loop.http import LoopHttp, path_id, validate
 
 
 class AllowlistEntry(LoopModel):
@@ -27,8 +27,8 @@ async def allow_order(http: LoopHttp, order_name: str) -> AllowlistEntry:
     data = await http.send("POST", f"{http.api}/allowlists", Scope.ORDERS, json_body=body)
     row = data.get("data", data) if isinstance(data, dict) else {}  # plain (Gladly's fixture) or wrapped
     try:
-        return AllowlistEntry.model_validate(row if isinstance(row, dict) else {})
-    except (ValueError, TypeError):
+        return validate(AllowlistEntry, row if isinstance(row, dict) else {}, "/allowlists")
+    except BadResponse:
         return AllowlistEntry()
 
 

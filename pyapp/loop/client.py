@@ -138,7 +138,7 @@ class LoopClient:
             "draft_returns": (f"{api}/draft-returns", {"limit": "1"}, Scope.DRAFT_RETURNS, HAL_FORMS),
         }
         results: dict[str, bool | None] = {}
-        problem: str | None = None
+        problem: LoopError | None = None
 
         async def probe(name: str, path: str, params: dict, scope: Scope, accept: str) -> None:
             nonlocal problem
@@ -152,7 +152,7 @@ class LoopClient:
                 results[name] = False if name == "draft_returns" else None
             except LoopError as err:
                 results[name] = None
-                problem = problem or err.message_key
+                problem = problem or err
 
         await asyncio.gather(*(probe(n, *p) for n, p in probes.items()))
         return ScopeCheck(

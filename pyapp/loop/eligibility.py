@@ -1,9 +1,9 @@
 """Whether an order can be returned, as Loop tells it: by creating a draft return, which is always cancelled.
 
 Loop has no "is this order eligible" call; the Return Create (Draft Returns) API answers it by making a draft.
-``DraftCheck`` asks, reads either answer shape, cancels the draft (twice if needed) and learns once when the
-shop has no such API or the key lacks its scopes, so it is not asked again. A POST that timed out may still
-have made a draft: ``clean_up()`` looks for it later and cancels it.
+``DraftCheck`` asks, reads either answer shape (as ``pyapp.loop.drafts`` models), cancels the draft (twice if
+needed) and learns once when the shop has no such API or the key lacks its scopes, so it is not asked again. A
+POST that timed out may still have made a draft: ``clean_up()`` looks for it later and cancels it.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pyapp.loop.errors import AuthError, LoopError, Scope, Timeout, UnknownRoute
+from pyapp.loop.drafts import DraftAnswer, ListedDraft, listed_rows
+from pyapp.loop.errors import AuthError, BadResponse, LoopError, Scope, Timeout, UnknownRoute
 from pyapp.loop.fields import LoopModel
-from pyapp.loop.http import HAL_FORMS, LoopHttp, error_codes, path_id
+from pyapp.loop.http import HAL_FORMS, LoopHttp, error_codes, path_id, validate
 
 
 class Ineligibility(StrEnum):
-    """Why Loop will not start a return for an order, in the words the panel uses."""
+    """Why Loop will not start a return for an order (the panel says each in words: ``pyapp.panel.sentences``)."""
 
     ACTIVE_RETURN = "active-return"
     OUTSIDE_WINDOW = "outside-window"
@@ -30,21 +31,6 @@ class Ineligibility(StrEnum):
     UNAVAILABLE = "unavailable"
     ADDRESS = "address"
     OTHER = "other"
-
-    @property
-    def message_key(self) -> str:
-        return {
-            "active-return": "whyActiveReturn",
-            "outside-window": "whyOutsideWindow",
-            "final-sale": "whyFinalSale",
-            "not-fulfilled": "whyNotFulfilled",
-            "order-not-found": "whyOrderNotFound",
-            "lookup-mismatch": "whyLookupMismatch",
-            "already-returned": "whyAlreadyReturned",
-            "blocked": "whyBlocked",
-            "unavailable": "whyUnavailable",
-            "address": "whyAddress",
-        }.get(self.value, "whyOther")
 
     @classmethod
     def from_code(cls, code: str | None) -> Ineligibility | None:
@@ -101,15 +87,6 @@ class Unchecked(StrEnum):
     UNKNOWN_ANSWER = "unknown-answer"  # Loop answered with a code whose meaning is not known
     NO_ANSWER = "no-answer"  # Loop did not answer the check (down, slow, rate limited)
 
-    @property
-    def message_key(self) -> str:
-        return {
-            "drafts-off": "uncheckedDraftsOff",
-            "no-scope": "uncheckedNoScope",
-            "unknown-answer": "uncheckedUnknown",
-            "no-answer": "uncheckedNoAnswer",
-        }[self.value]
-
 
 class Eligibility(LoopModel):
     """Whether Loop would let the customer start a return now; ``eligible`` is None when it was not checked."""
@@ -152,14 +129,15 @@ class DraftCheck:
             return Eligibility(eligible=None, unchecked=Unchecked.NO_ANSWER)
         except LoopError:
             return Eligibility(eligible=None, unchecked=Unchecked.NO_ANSWER)
-        if not isinstance(data, dict):
-            return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
-        draft_id = _obj(data, "draft_return").get("id")
         try:
-            verdict = eligibility_from_draft(data)
+            answer = validate(DraftAnswer, data, path)  # every part optional and tolerant: any object will do
+        except BadResponse:
+            return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)  # not an object at all
+        try:
+            verdict = eligibility_from_draft(answer)
         finally:
-            if draft_id is not None:
-                await self._cancel(str(draft_id))
+            if answer.draft_return.id is not None:
+                await self._cancel(answer.draft_return.id)
         if verdict.unchecked is Unchecked.DRAFTS_OFF:
             self._unavailable = Unchecked.DRAFTS_OFF
         return verdict
@@ -171,21 +149,16 @@ class DraftCheck:
     async def clean_up(self) -> None:
         """Cancel the drafts a timed-out POST may have left: the order's drafts still ``created`` (List Draft
         Returns, which wants the HAL-Forms Accept header up to 2026-07)."""
+        path = f"{self._http.api}/draft-returns"
         for order_name in sorted(self._orphans):
             self._orphans.discard(order_name)
             try:
-                data = await self._http.get(
-                    f"{self._http.api}/draft-returns", {"order_name": order_name}, Scope.DRAFT_RETURNS, accept=HAL_FORMS
-                )
+                data = await self._http.get(path, {"order_name": order_name}, Scope.DRAFT_RETURNS, accept=HAL_FORMS)
             except LoopError:
                 continue
-            for draft in listed_drafts(data):
-                if (
-                    draft.get("state") == "created"
-                    and draft.get("order_name") in (None, order_name)
-                    and draft.get("id") is not None
-                ):
-                    await self._cancel(str(draft["id"]))
+            for draft in listed_drafts(data, path):
+                if draft.state == "created" and draft.order_name in (None, order_name) and draft.id is not None:
+                    await self._cancel(draft.id)
 
     async def _cancel(self, draft_id: str) -> None:
         """Cancelling twice is harmless, so a failed cancel is tried once more; a draft left behind expires on
@@ -201,10 +174,9 @@ class DraftCheck:
         self.stats["draft_cancel_failures"] += 1
 
 
-def eligibility_from_draft(data: dict) -> Eligibility:
-    """Loop's answer to creating a draft return, in either shape: errors (HTTP 422, or inside a 200), or a
-    draft whose context lists the items that can and cannot be returned."""
-    codes = error_codes({"errors": data.get("errors")}) if data.get("errors") else ()
+def eligibility_from_draft(answer: DraftAnswer) -> Eligibility:
+    """Loop's answer to creating a draft return: its errors' codes, else what its items say."""
+    codes = error_codes({"errors": answer.errors}) if answer.errors else ()
     for code in codes:
         if code == "draft-returns-not-enabled":
             return Eligibility(eligible=None, unchecked=Unchecked.DRAFTS_OFF)
@@ -214,42 +186,25 @@ def eligibility_from_draft(data: dict) -> Eligibility:
     if codes:
         # validation-failed, unsupported-feature, error-retrieving-order, …: nothing said about the order.
         return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
-    context = _obj(data, "context")
-    ok = context.get("items_eligible_to_return") or []
-    not_ok = context.get("items_not_eligible_to_return") or []
-    ok = ok if isinstance(ok, list) else []
-    not_ok = not_ok if isinstance(not_ok, list) else []
-    if ok:
-        return Eligibility(eligible=True, window_days=window_days(data))
-    if not not_ok:
+    context = answer.context
+    if context.items_eligible_to_return:
+        return Eligibility(eligible=True, window_days=answer.draft_return.return_policy.return_window_days)
+    if not context.items_not_eligible_to_return:
         return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
-    for item in not_ok:
-        if isinstance(item, dict):
-            reason = Ineligibility.from_code(str(item.get("ineligibility_code") or ""))
-            if reason is not None:
-                return Eligibility(eligible=False, reason=reason)
+    for item in context.items_not_eligible_to_return:
+        reason = Ineligibility.from_code(item.ineligibility_code)
+        if reason is not None:
+            return Eligibility(eligible=False, reason=reason)
     # Every item is ineligible for a reason this panel cannot name: make the link and say the portal decides.
     return Eligibility(eligible=None, unchecked=Unchecked.UNKNOWN_ANSWER)
 
 
-def _obj(parent: dict, key: str) -> dict:
-    """``parent[key]`` when it is an object, else an empty one (Loop's shapes vary)."""
-    value = parent.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def window_days(data: dict) -> int | None:
-    """The return window of the draft's policy in days: a whole number from 1 to 3650, else not known."""
-    days = _obj(_obj(data, "draft_return"), "return_policy").get("return_window_days")
-    return days if isinstance(days, int) and not isinstance(days, bool) and 0 < days <= 3650 else None
-
-
-def listed_drafts(data: Any) -> list[dict]:
-    """Drafts from List Draft Returns: HAL (``_embedded.draft_returns``) or a plain ``draft_returns``/``data``."""
-    if not isinstance(data, dict):
-        return []
-    embedded = _obj(data, "_embedded")
-    for rows in (embedded.get("draft_returns"), data.get("draft_returns"), data.get("data")):
-        if isinstance(rows, list):
-            return [r for r in rows[:100] if isinstance(r, dict)]
-    return []
+def listed_drafts(data: Any, path: str) -> list[ListedDraft]:
+    """The drafts List Draft Returns names; a row that is not one of ours in shape is left out."""
+    drafts = []
+    for row in listed_rows(data):
+        try:
+            drafts.append(validate(ListedDraft, row, path))
+        except BadResponse:
+            continue
+    return drafts

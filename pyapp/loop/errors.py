@@ -1,6 +1,6 @@
 """Everything that can go wrong talking to Loop, as one small tree.
 
-    LoopError                  base; ``message_key`` names the one sentence an agent or admin reads
+    LoopError                  base (the panel says each in one sentence: ``pyapp.panel.sentences``)
     ├── AuthError              401/403: the key is wrong or lacks the scope of the endpoint (Loop cannot tell which)
     ├── NotFound               Loop has nothing for this order / return
     ├── Refused                Loop will not change the return: its state (expired, flagged…) or its label
@@ -14,7 +14,7 @@
         └── UnknownRoute       a gateway 404: Loop does not know the address (an API version or route gone)
 
 Errors carry the HTTP status and the request path, never the body, the headers or the key: their ``str`` is
-safe to log, and none of it is ever shown to the agent raw (the panel shows ``message_key``'s sentence).
+safe to log, and none of it is ever shown to the agent raw (the panel shows the sentence it picks by type).
 """
 
 from __future__ import annotations
@@ -30,18 +30,7 @@ class Scope(StrEnum):
 
 
 class LoopError(Exception):
-    message_key = "errUnexpected"
-
-    @property
-    def sentence_key(self) -> str:
-        """The one sentence an agent reads for this error (an AuthError names the missing scope)."""
-        return self.message_key
-
-    @property
-    def write_sentence_key(self) -> str:
-        """The sentence when the request was a write (a note, an allowlist entry): a timed-out one may have
-        happened, which the agent must hear before trying again."""
-        return self.sentence_key
+    """Anything that went wrong talking to Loop (the tree in the module's docstring)."""
 
     def __init__(self, detail: str = "", *, status: int | None = None, path: str = "") -> None:
         self.detail = detail
@@ -61,7 +50,7 @@ class LoopError(Exception):
 
 
 class AuthError(LoopError):
-    message_key = "errKeyRejected"
+    """401/403: the key is wrong or lacks ``scope``, the scope of the endpoint (Loop cannot tell which)."""
 
     def __init__(
         self, detail: str = "", *, scope: Scope | None = None, status: int | None = None, path: str = ""
@@ -69,28 +58,15 @@ class AuthError(LoopError):
         self.scope = scope
         super().__init__(detail, status=status, path=path)
 
-    @property
-    def sentence_key(self) -> str:
-        return (
-            {
-                Scope.RETURNS: "errKeyNoReturns",
-                Scope.ORDERS: "errKeyNoOrders",
-                Scope.DRAFT_RETURNS: "errKeyNoDrafts",
-            }.get(self.scope, "errKeyRejected")
-            if self.scope is not None
-            else "errKeyRejected"
-        )
-
 
 class NotFound(LoopError):
-    message_key = "errNotFound"
+    """Loop has nothing for this order / return."""
 
 
 class Refused(LoopError):
     """Loop answered a change to a return (cancel, flag, a label) with "not for this return": ``reason`` says
     why, as one of ``REASONS``; the panel says it in words."""
 
-    message_key = "errRefused"
     REASONS = ("expired", "review", "closed", "cancelled", "label-exists", "no-label", "label-failed", "other")
 
     def __init__(self, detail: str = "", *, reason: str = "other", status: int | None = None, path: str = "") -> None:
@@ -99,7 +75,7 @@ class Refused(LoopError):
 
 
 class RejectedInput(LoopError):
-    message_key = "errRejectedInput"
+    """400/422 on a write: Loop refused the order name or lookup value (``codes``: what it said)."""
 
     def __init__(
         self, detail: str = "", *, codes: tuple[str, ...] = (), status: int | None = None, path: str = ""
@@ -109,7 +85,7 @@ class RejectedInput(LoopError):
 
 
 class RateLimited(LoopError):
-    message_key = "errRateLimited"
+    """429, still after the bounded retries."""
 
     def __init__(
         self, detail: str = "", *, retry_in: float | None = None, status: int | None = None, path: str = ""
@@ -121,33 +97,25 @@ class RateLimited(LoopError):
 class Paused(RateLimited):
     """Not Loop's answer: the panel's own cap on automatic lookups (a page that keeps changing its orders)."""
 
-    message_key = "errPaused"
-
 
 class Unavailable(LoopError):
-    message_key = "errUnavailable"
+    """5xx, connection refused, offline, a redirect away from Loop."""
 
 
 class Timeout(Unavailable):
-    message_key = "errTimeout"
-
-    @property
-    def write_sentence_key(self) -> str:
-        return "writeTimeout"
+    """No complete answer before the deadline (a write may still have happened)."""
 
 
 class BadResponse(LoopError):
-    message_key = "errBadResponse"
+    """Not JSON, HTML, an error inside a 200 body, or the wrong shape."""
 
 
 class TooLarge(BadResponse):
-    message_key = "errBadResponse"
+    """The body passed the size cap."""
 
 
 class UnknownRoute(BadResponse):
     """Not "no returns": an order without returns is answered with 200; a 404 means the request went wrong."""
-
-    message_key = "errUnknownRoute"
 
 
 __all__ = [

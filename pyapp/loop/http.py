@@ -17,9 +17,9 @@ import json
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from pyapp.loop.errors import (
     AuthError,
@@ -43,6 +43,8 @@ from pyapp.loop.wire import request
 HAL_FORMS = "application/prs.hal-forms+json"
 NOT_FOUND_WORDS = re.compile(r"not\s*found|no return|does not exist|unknown order", re.I)
 NOT_FOUND_CODES = {"NOT_FOUND", "ORDER_NOT_FOUND", "RETURN_NOT_FOUND", "order-not-found", "return_not_found"}
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class LoopHttp:
@@ -212,8 +214,9 @@ class LoopHttp:
             self._on_retry(status)
 
 
-def validate(model, data: Any, path: str):
-    """Loop's data as ``model``, or BadResponse."""
+def validate(model: type[M], data: Any, path: str) -> M:
+    """Loop's answer (or one row of it) as ``model``, or BadResponse: the one way an answer becomes a model. A
+    caller that tolerates a bad row catches BadResponse and skips it."""
     try:
         return model.model_validate(data)
     except (ValidationError, TypeError, ValueError):

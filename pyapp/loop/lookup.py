@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, Paused, RejectedInput, Scope
-from pyapp.loop.http import LoopHttp
+from pyapp.loop.http import LoopHttp, validate
 from pyapp.loop.models import Return
 from pyapp.loop.wire import CUSTOMER_LOOKUP, customer_lookup_params
 from pyapp.ticket.order_names import order_key, spellings
@@ -193,8 +193,8 @@ def parse_return(row: object) -> Return | None:
     if not isinstance(row, dict):
         return None
     try:
-        return Return.model_validate(row)
-    except (ValueError, TypeError):  # pydantic's ValidationError is a ValueError
+        return validate(Return, row, "/warehouse/return")
+    except BadResponse:
         return None
 
 

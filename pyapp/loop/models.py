@@ -11,8 +11,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, computed_field, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, computed_field, field_validator
 
+from pyapp.loop.errors import LoopError
 from pyapp.loop.fields import EPOCH, HttpsUrl, LoopId, LoopModel, Money, Text, Timestamp, unquote_reason
 from pyapp.loop.tracking import UNSHIPPED, Tracking
 
@@ -40,16 +41,6 @@ class ReturnState(StrEnum):
         """An open or needs-review return blocks starting another one."""
         return self in (ReturnState.OPEN, ReturnState.REVIEW)
 
-    @property
-    def message_key(self) -> str:
-        return {
-            "open": "stateOpen",
-            "review": "stateReview",
-            "closed": "stateClosed",
-            "cancelled": "stateCancelled",
-            "expired": "stateExpired",
-        }.get(self.value, "stateUnknown")
-
 
 class Outcome(StrEnum):
     REFUND = "refund"
@@ -58,17 +49,6 @@ class Outcome(StrEnum):
     EXCHANGE_REFUND = "exchange+refund"
     EXCHANGE_CREDIT = "exchange+credit"
     UPSELL = "upsell"
-
-    @property
-    def message_key(self) -> str:
-        return {
-            "refund": "outcomeRefund",
-            "exchange": "outcomeExchange",
-            "credit": "outcomeCredit",
-            "exchange+refund": "outcomeExchangeRefund",
-            "exchange+credit": "outcomeExchangeCredit",
-            "upsell": "outcomeUpsell",
-        }[self.value]
 
 
 class LineItem(LoopModel):
@@ -266,12 +246,15 @@ class DeepLink(LoopModel):
 
 
 class ScopeCheck(LoopModel):
-    """Which scopes a key has, as the options page shows them (it reads ``model_dump_json()``)."""
+    """Which scopes a key has; the options page reads ``model_dump`` with ``problem`` in words
+    (``pyapp.panel.sentences.scope_check_answer``)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     returns: bool | None
     orders: bool | None
     draft_returns: bool | None
-    problem: str | None = None  # message key when the check itself failed (unreachable, rate limited…)
+    problem: LoopError | None = Field(default=None, exclude=True)  # the check itself failed (unreachable, …)
 
     @computed_field
     @property

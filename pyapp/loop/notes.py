@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pyapp.loop.errors import BadResponse, RejectedInput, Scope
 from pyapp.loop.fields import EPOCH, LoopId, LoopModel, Text, Timestamp
-from pyapp.loop.http import LoopHttp, path_id
+from pyapp.loop.http import LoopHttp, path_id, validate
 
 MAX_NOTE = 254  # Loop's docs: "content is required and must be under 255 chars"
 MAX_NOTES = 50
@@ -39,9 +39,9 @@ async def read_notes(http: LoopHttp, return_id: str, automatic: bool) -> list[No
         notes = []
         for row in rows[:MAX_NOTES]:
             try:
-                note = Note.model_validate(row)
-            except (ValueError, TypeError):
-                continue
+                note = validate(Note, row, "/warehouse/return/notes")
+            except BadResponse:
+                continue  # one unreadable note does not hide the others
             if note.content:
                 notes.append(note)
         notes.sort(key=lambda n: n.created_at or EPOCH, reverse=True)

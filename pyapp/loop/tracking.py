@@ -14,18 +14,6 @@ from pyapp.loop.fields import LoopModel
 
 UNSHIPPED = ("new", "pre_transit")  # a label made, not yet scanned by the carrier
 
-LABEL_STATUS_KEYS = {
-    "new": "labelNew",
-    "pre_transit": "labelPreTransit",
-    "in_transit": "labelInTransit",
-    "out_for_delivery": "labelOutForDelivery",
-    "delivered": "labelDelivered",
-    "error": "labelError",
-    "failure": "labelFailure",
-    "return_to_sender": "labelReturnToSender",
-    "available_for_pickup": "labelPickup",
-}
-
 # Carrier tracking pages. The number is validated and URL-encoded before it is put in; unknown carriers link to
 # Loop's return status page instead.
 CARRIER_TRACKING = {
@@ -63,9 +51,3 @@ class Tracking(LoopModel):
             if template:
                 return template.format(n=quote(self.number.replace(" ", ""), safe=""))
         return self.status_page_url
-
-    @property
-    def status_message_key(self) -> str | None:
-        if not self.status:
-            return None
-        return LABEL_STATUS_KEYS.get(self.status.strip().lower(), "labelOther")

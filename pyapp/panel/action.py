@@ -7,14 +7,13 @@ guarded set reaches the panel frame's JavaScript through ``contract.js`` (a buil
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pyapp.panel.controller import Panel
+from pyapp.panel.context import PanelContext
 
-Handler = Callable[["Panel", str, dict[str, str]], "Awaitable[None] | None"]
+Handler = Callable[[PanelContext, str, dict[str, str]], Awaitable[None] | None]
 
 
 @dataclass(frozen=True)
@@ -27,3 +26,9 @@ class Action:
     owned: bool = False
     # Its control names a return (by Loop's id), not an order.
     by_return: bool = False
+
+    async def __call__(self, p: PanelContext, target: str, values: dict[str, str]) -> None:
+        """Run the handler for the control's order (or return) ``target``, awaiting it when it is async."""
+        result = self.run(p, target, values)
+        if asyncio.iscoroutine(result):
+            await result

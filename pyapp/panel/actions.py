@@ -15,22 +15,21 @@ return): an ineligible order shows the reason instead, and its button stays hidd
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyapp.loop.client import LoopClient
 from pyapp.loop.eligibility import Ineligibility
 from pyapp.loop.errors import LoopError, NotFound, RejectedInput
 from pyapp.panel.action import Action
 from pyapp.panel.allow_anyway import ALLOW_ACTIONS
+from pyapp.panel.context import PanelContext
 from pyapp.panel.notes import NOTE_ACTIONS
 from pyapp.panel.owner import OWNER_ACTIONS
 from pyapp.panel.qr import qr_data_url
 from pyapp.panel.return_changes import RETURN_CHANGE_ACTIONS
+from pyapp.panel.sentences import error_key
 from pyapp.panel.state import OrderCard, Source, StartReturn, Step, insert_sentence
 from pyapp.ticket.order_names import clean_order_name, order_key
-
-if TYPE_CHECKING:
-    from pyapp.panel.controller import Panel
 
 MAX_LOOKUP_VALUE = 120
 DRAFT_CLEAN_UP_AFTER_S = 15
@@ -39,13 +38,13 @@ DRAFT_CLEAN_UP_AFTER_S = 15
 # ---- the ticket and the agent's own lookups ---------------------------------------------------------------
 
 
-def retry(p: Panel, order: str, values: dict[str, str]) -> None:
+def retry(p: PanelContext, order: str, values: dict[str, str]) -> None:
     if p.client:
         p.client.forget()
     p.reload(automatic=False)
 
 
-def search(p: Panel, order: str, values: dict[str, str]) -> None:
+def search(p: PanelContext, order: str, values: dict[str, str]) -> None:
     text = (values.get("order") or "").strip()
     name = clean_order_name(text)
     if name and name.isdigit():
@@ -58,7 +57,7 @@ def search(p: Panel, order: str, values: dict[str, str]) -> None:
     p.spawn(lookup(p, name, {}))
 
 
-async def lookup(p: Panel, name: str, values: dict[str, str]) -> None:
+async def lookup(p: PanelContext, name: str, values: dict[str, str]) -> None:
     key, s = order_key(name), p.state
     card = s.card(key)
     if card is not None and card.returns is not None and card.error is None:
@@ -78,7 +77,7 @@ async def lookup(p: Panel, name: str, values: dict[str, str]) -> None:
         p.changed()
 
 
-async def retry_lookup(p: Panel, name: str, values: dict[str, str]) -> None:
+async def retry_lookup(p: PanelContext, name: str, values: dict[str, str]) -> None:
     if p.client:
         p.client.forget()
     p.state.lookups.pop(order_key(name), None)
@@ -88,7 +87,7 @@ async def retry_lookup(p: Panel, name: str, values: dict[str, str]) -> None:
 # ---- Initiate return ------------------------------------------------------------------------------------
 
 
-async def initiate(p: Panel, name: str, values: dict[str, str]) -> None:
+async def initiate(p: PanelContext, name: str, values: dict[str, str]) -> None:
     """Straight to the share choices when the lookup value is known, else ask for it."""
     key = order_key(name)
     card = p.state.card(key)
@@ -105,14 +104,14 @@ async def initiate(p: Panel, name: str, values: dict[str, str]) -> None:
         await _make_link(p, card, value)
 
 
-def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
+def cancel(p: PanelContext, name: str, values: dict[str, str]) -> None:
     card = p.state.card(order_key(name))
     if card is not None and card.start is not None:
         card.start = None
         p.changed()
 
 
-async def submit_lookup(p: Panel, name: str, values: dict[str, str]) -> None:
+async def submit_lookup(p: PanelContext, name: str, values: dict[str, str]) -> None:
     """The agent typed the lookup value (Enter or the button)."""
     card = p.state.card(order_key(name))
     if card is None or card.start is None or card.start.step is Step.CHECKING:
@@ -129,7 +128,7 @@ async def submit_lookup(p: Panel, name: str, values: dict[str, str]) -> None:
     await _make_link(p, card, value)
 
 
-async def try_again(p: Panel, name: str, values: dict[str, str]) -> None:
+async def try_again(p: PanelContext, name: str, values: dict[str, str]) -> None:
     card = p.state.card(order_key(name))
     if card is not None and card.start is not None and card.start.step is Step.FAILED:
         card.start.step, card.start.message_key = Step.CHECKING, None
@@ -137,7 +136,7 @@ async def try_again(p: Panel, name: str, values: dict[str, str]) -> None:
         await _make_link(p, card, card.start.lookup_value)
 
 
-def _lookup_value_on_ticket(p: Panel, card: OrderCard) -> str:
+def _lookup_value_on_ticket(p: PanelContext, card: OrderCard) -> str:
     """The order's lookup value when the ticket shows it: the customer's e-mail, for e-mail shops, and only for
     the customer's own orders (another customer's order is never looked up with this one's address)."""
     ticket = p.state.ticket
@@ -146,7 +145,7 @@ def _lookup_value_on_ticket(p: Panel, card: OrderCard) -> str:
     return ticket.email if p.state.lookup_field == "email" and ticket and ticket.email else ""
 
 
-async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
+async def _make_link(p: PanelContext, card: OrderCard, value: str) -> None:
     client, generation, start = p.client, p.generation, card.start
     if client is None or start is None:
         return
@@ -162,7 +161,7 @@ async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
         p.changed()
         return
     if verdict.eligible is False:
-        card.lookup_value = value  # Loop matched it: an exception granted later re-checks with it, untyped
+        card.lookup_value = value  # Loop matched it: an "allow anyway" granted later re-checks with it, untyped
         p.state.ineligible[order_key(card.name)] = verdict.reason or Ineligibility.OTHER
         card.start = None  # the reason replaces the share choices; the button stays hidden from now on
         p.changed()
@@ -179,7 +178,7 @@ async def _make_link(p: Panel, card: OrderCard, value: str) -> None:
         return
     except LoopError as err:
         if still_wanted():
-            start.step, start.message_key = Step.FAILED, err.sentence_key
+            start.step, start.message_key = Step.FAILED, error_key(err)
             p.changed()
         return
     card.lookup_value = value
@@ -200,7 +199,7 @@ async def _clean_up_drafts_later(client: LoopClient) -> None:
 # ---- the share choices ----------------------------------------------------------------------------------
 
 
-def _ready(p: Panel, name: str) -> StartReturn | None:
+def _ready(p: PanelContext, name: str) -> StartReturn | None:
     """The order's link, if it is still for the ticket and customer on screen: a link made for one customer is
     never copied, shown or inserted for another (the page may show another customer under the same URL). One
     that no longer is is dropped, and the card says why."""
@@ -212,7 +211,7 @@ def _ready(p: Panel, name: str) -> StartReturn | None:
     return start
 
 
-def _drop_if_stale(p: Panel, start: StartReturn) -> bool:
+def _drop_if_stale(p: PanelContext, start: StartReturn) -> bool:
     ticket = p.state.ticket
     if start.link is None or (ticket is not None and start.made_for == p.state.bound_to):
         return False
@@ -221,14 +220,14 @@ def _drop_if_stale(p: Panel, start: StartReturn) -> bool:
     return True
 
 
-def drop_stale_links(p: Panel) -> None:
+def drop_stale_links(p: PanelContext) -> None:
     """After a new reading of the page: links made for a customer the ticket no longer shows go at once."""
     for card in p.state.cards.values():
         if card.start is not None:
             _drop_if_stale(p, card.start)
 
 
-async def copy_link(p: Panel, name: str, values: dict[str, str]) -> None:
+async def copy_link(p: PanelContext, name: str, values: dict[str, str]) -> None:
     start = _ready(p, name)
     if start is not None:
         start.copied = await p.services.copy_text(start.link or "")
@@ -236,7 +235,7 @@ async def copy_link(p: Panel, name: str, values: dict[str, str]) -> None:
         p.changed()
 
 
-async def insert_link(p: Panel, name: str, values: dict[str, str]) -> None:
+async def insert_link(p: PanelContext, name: str, values: dict[str, str]) -> None:
     """Into the reply box of the ticket the link was made for, and no other (the content script checks)."""
     start, ticket = _ready(p, name), p.state.ticket
     if start is not None and ticket is not None:
@@ -246,7 +245,7 @@ async def insert_link(p: Panel, name: str, values: dict[str, str]) -> None:
         p.changed()
 
 
-async def toggle_qr(p: Panel, name: str, values: dict[str, str]) -> None:
+async def toggle_qr(p: PanelContext, name: str, values: dict[str, str]) -> None:
     start = _ready(p, name)
     if start is not None:
         if start.qr_data_url is None:
@@ -259,17 +258,17 @@ async def toggle_qr(p: Panel, name: str, values: dict[str, str]) -> None:
 # ---- the panel itself -----------------------------------------------------------------------------------
 
 
-def toggle_collapsed(p: Panel, order: str, values: dict[str, str]) -> None:
+def toggle_collapsed(p: PanelContext, order: str, values: dict[str, str]) -> None:
     p.state.collapsed = not p.state.collapsed
     p.services.set_collapsed(p.state.collapsed)
     p.changed()
 
 
-def open_options(p: Panel, order: str, values: dict[str, str]) -> Any:
+def open_options(p: PanelContext, order: str, values: dict[str, str]) -> Any:
     return p.services.open_options()
 
 
-def retry_policy(p: Panel, order: str, values: dict[str, str]) -> Any:
+def retry_policy(p: PanelContext, order: str, values: dict[str, str]) -> Any:
     return p.services.retry_policy()
 
 

@@ -8,35 +8,32 @@ offers to undo it (``DELETE /allowlists/{id}``) while the tab is open.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pyapp.loop.errors import AuthError, LoopError
 from pyapp.panel.action import Action
-from pyapp.panel.state import Exemption
+from pyapp.panel.context import PanelContext
+from pyapp.panel.sentences import write_error_key
+from pyapp.panel.state import AllowAnyway
 from pyapp.ticket.order_names import order_key
 
-if TYPE_CHECKING:
-    from pyapp.panel.controller import Panel
 
-
-def ask(p: Panel, name: str, values: dict[str, str]) -> None:
+def ask(p: PanelContext, name: str, values: dict[str, str]) -> None:
     key = order_key(name)
-    reason, ex = p.state.ineligible.get(key), p.state.exemptions.get(key)
+    reason, ex = p.state.ineligible.get(key), p.state.allow_anyway.get(key)
     if reason is not None and p.state.may_allow(reason) and p.state.card(key) is not None and not (ex and ex.made):
-        p.state.exemptions[key] = Exemption(reason=reason, confirming=True, made_for=p.state.bound_to)
+        p.state.allow_anyway[key] = AllowAnyway(reason=reason, confirming=True, made_for=p.state.bound_to)
         p.changed()
 
 
-def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
-    ex = p.state.exemptions.get(order_key(name))
+def cancel(p: PanelContext, name: str, values: dict[str, str]) -> None:
+    ex = p.state.allow_anyway.get(order_key(name))
     if ex is not None and not ex.made and not ex.sending:
-        del p.state.exemptions[order_key(name)]
+        del p.state.allow_anyway[order_key(name)]
         p.changed()
 
 
-async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
+async def confirm(p: PanelContext, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
-    ex, card = s.exemptions.get(key), s.card(key)
+    ex, card = s.allow_anyway.get(key), s.card(key)
     if (
         ex is None
         or card is None
@@ -71,9 +68,9 @@ async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
     await p.act("initiate-return", card.name)  # Loop checks again; the share choices follow
 
 
-async def undo(p: Panel, name: str, values: dict[str, str]) -> None:
+async def undo(p: PanelContext, name: str, values: dict[str, str]) -> None:
     key, s, client = order_key(name), p.state, p.client
-    ex, card = s.exemptions.get(key), s.card(key)
+    ex, card = s.allow_anyway.get(key), s.card(key)
     if ex is None or not ex.made or not ex.entry_id or client is None or ex.sending:
         return
     if ex.made_for != s.bound_to:
@@ -98,7 +95,7 @@ async def undo(p: Panel, name: str, values: dict[str, str]) -> None:
 def _why(err: LoopError) -> str:
     if isinstance(err, AuthError):
         return "allowNoScope"
-    return err.write_sentence_key
+    return write_error_key(err)
 
 
 ALLOW_ACTIONS = {

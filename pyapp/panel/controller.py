@@ -15,8 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pyapp.contract.settings import Settings
@@ -25,6 +24,7 @@ from pyapp.loop.errors import LoopError, RateLimited
 from pyapp.loop.models import Return
 from pyapp.panel import notes, owner
 from pyapp.panel.actions import ACTIONS, drop_stale_links
+from pyapp.panel.context import Services  # the browser adapter imports it from here, with Panel
 from pyapp.panel.i18n import Translate
 from pyapp.panel.state import OrderCard, PanelState, Screen, Source, retry_seconds_left, screen
 from pyapp.panel.vdom import VNode
@@ -34,32 +34,15 @@ from pyapp.ticket.order_names import order_key
 from pyapp.ticket.parser import Ticket
 
 
-async def _nothing() -> None:
-    return None
-
-
 def _other_customer(last_email: str | None, now: Ticket) -> bool:
     """The page now names another customer than the last one it named (a profile still loading, or blinking
     out while the app re-renders, names none)."""
     return bool(last_email and now.email and last_email.lower() != now.email.lower())
 
 
-@dataclass
-class Services:
-    """What the panel needs from the browser; the adapter provides the real ones."""
-
-    make_client: Callable[[Settings, Callable[[int], None]], LoopClient]
-    copy_text: Callable[[str], Awaitable[bool]]
-    insert_reply: Callable[[str, str, str | None], Awaitable[str]]  # (link, ticket, customer) -> "ok" or why not
-    open_options: Callable[[], Any]
-    set_collapsed: Callable[[bool], Any] = lambda collapsed: None
-    retry_policy: Callable[[], Any] = lambda: None
-    load_package: Callable[[str], Awaitable[None]] = lambda name: _nothing()
-    return_changed: Callable[[Return], Any] = lambda ret: None  # the runtime redraws every other tab showing it
-    now: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone()  # the agent's local time
-
-
 class Panel:
+    """The panel of one tab; its actions see it as a ``PanelContext`` (``pyapp.panel.context``)."""
+
     def __init__(self, t: Translate, services: Services, changed: Callable[[], None]) -> None:
         self.t = t
         self.services = services
@@ -83,11 +66,9 @@ class Panel:
         if spec.guarded:
             self.state.covered, self.state.covered_card, self.state.covered_moved = False, None, False
         self.state.now = self.services.now()
-        if owner.stopped(self, action, spec, order, values or {}):
+        if owner.stopped(self, spec, order, values or {}):
             return True  # another customer's order: the agent confirms first (pyapp.panel.owner)
-        result = spec.run(self, order, values or {})
-        if asyncio.iscoroutine(result):
-            await result
+        await spec(self, order, values or {})
         return True
 
     # ---- what the browser tells the panel -------------------------------------------------------------
@@ -132,7 +113,7 @@ class Panel:
             self.state.fatal = None
             self.state.lookups.clear()
             self.state.ineligible.clear()  # another key may be another shop
-            self.state.exemptions.clear()
+            self.state.allow_anyway.clear()
             self.state.notes.clear()  # another key's notes (or errors) are not this one's
             self.state.orders_scope_missing = False
             self.state.changes.clear()

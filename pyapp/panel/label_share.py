@@ -9,21 +9,19 @@ asked for (Create label) is waited for here, bounded, and Look again asks once m
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
+from pyapp.loop.client import LoopClient
 from pyapp.loop.errors import LoopError, RateLimited
 from pyapp.loop.models import Return, ReturnState
+from pyapp.panel.context import PanelContext
+from pyapp.panel.sentences import error_key
 from pyapp.panel.state import ReturnChanges, insert_sentence
-
-if TYPE_CHECKING:
-    from pyapp.loop.client import LoopClient
-    from pyapp.panel.controller import Panel
 
 LABEL_POLL_S = 2.0
 LABEL_WAIT_S = 30.0
 
 
-def still_bound(p: Panel, rc: ReturnChanges) -> bool:
+def still_bound(p: PanelContext, rc: ReturnChanges) -> bool:
     """The page still shows the ticket and customer this was opened for; if not, nothing goes and it is said."""
     if rc.made_for is not None and rc.made_for == p.state.bound_to:
         return True
@@ -33,11 +31,11 @@ def still_bound(p: Panel, rc: ReturnChanges) -> bool:
     return False
 
 
-def _return(p: Panel, return_id: str) -> tuple[Return | None, ReturnChanges]:
+def _return(p: PanelContext, return_id: str) -> tuple[Return | None, ReturnChanges]:
     return p.state.find_return(return_id), p.state.changes.setdefault(return_id, ReturnChanges())
 
 
-def send_label(p: Panel, return_id: str, values: dict[str, str]) -> None:
+def send_label(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     """Open (or close) Copy label link / Insert label for the label the return waits to ship with."""
     r, rc = _return(p, return_id)
     if r is None:
@@ -49,7 +47,7 @@ def send_label(p: Panel, return_id: str, values: dict[str, str]) -> None:
     p.changed()
 
 
-def _still_the_label(p: Panel, r: Return | None, rc: ReturnChanges) -> bool:
+def _still_the_label(p: PanelContext, r: Return | None, rc: ReturnChanges) -> bool:
     """The return still waits on this very label (not cancelled since, not another label made)."""
     if r is not None and r.state is ReturnState.OPEN and rc.label_link and r.label_link == rc.label_link:
         return True
@@ -58,7 +56,7 @@ def _still_the_label(p: Panel, r: Return | None, rc: ReturnChanges) -> bool:
     return False
 
 
-async def copy_label(p: Panel, return_id: str, values: dict[str, str]) -> None:
+async def copy_label(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     r, rc = _return(p, return_id)
     if r is None or not _still_the_label(p, r, rc) or not still_bound(p, rc):
         return
@@ -67,7 +65,7 @@ async def copy_label(p: Panel, return_id: str, values: dict[str, str]) -> None:
     p.changed()
 
 
-async def insert_label(p: Panel, return_id: str, values: dict[str, str]) -> None:
+async def insert_label(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     """Into the reply box of the ticket and customer it was opened for, and no other (the content script checks
     again in the same step)."""
     r, rc, ticket = *_return(p, return_id), p.state.ticket
@@ -80,7 +78,9 @@ async def insert_label(p: Panel, return_id: str, values: dict[str, str]) -> None
     p.changed()
 
 
-async def wait_for_label(p: Panel, client: LoopClient, r: Return, rc: ReturnChanges, customer: str | None) -> None:
+async def wait_for_label(
+    p: PanelContext, client: LoopClient, r: Return, rc: ReturnChanges, customer: str | None
+) -> None:
     """Loop queued the label: ask again (one request each time, every ``LABEL_POLL_S``, for at most
     ``LABEL_WAIT_S``, stopping at a 429) until it shows; then Send label is offered."""
     rid, clock = r.id or "", asyncio.get_running_loop().time
@@ -111,7 +111,7 @@ async def wait_for_label(p: Panel, client: LoopClient, r: Return, rc: ReturnChan
         p.changed()
 
 
-async def look_again(p: Panel, return_id: str, values: dict[str, str]) -> None:
+async def look_again(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     """A label asked for and not seen yet: read the return once more."""
     r, rc = _return(p, return_id)
     client = p.client
@@ -122,7 +122,7 @@ async def look_again(p: Panel, return_id: str, values: dict[str, str]) -> None:
     try:
         now = await client.read_return(return_id, retry=False)
     except LoopError as err:
-        rc.message_key, rc.message_ok = err.sentence_key, False
+        rc.message_key, rc.message_ok = error_key(err), False
     else:
         if now.has_label:
             client.labels_pending.discard(return_id)
@@ -135,7 +135,7 @@ async def look_again(p: Panel, return_id: str, values: dict[str, str]) -> None:
         p.changed()
 
 
-def replace_return(p: Panel, now: Return) -> None:
+def replace_return(p: PanelContext, now: Return) -> None:
     """The return as Loop has it now, on this tab and every other tab that shows it."""
     p.return_changed(now)
     p.services.return_changed(now)

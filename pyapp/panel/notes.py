@@ -10,26 +10,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from pyapp.loop.errors import LoopError, RejectedInput
 from pyapp.loop.models import Return
 from pyapp.loop.notes import MAX_NOTE
 from pyapp.panel.action import Action
+from pyapp.panel.context import PanelContext
+from pyapp.panel.sentences import write_error_key
 from pyapp.panel.state import ReturnNotes
-
-if TYPE_CHECKING:
-    from pyapp.panel.controller import Panel
 
 AUTO_NOTES_PER_TICKET = 3
 
 
-def returns_on_screen(p: Panel) -> Iterator[Return]:
+def returns_on_screen(p: PanelContext) -> Iterator[Return]:
     for card in (*p.state.cards.values(), *p.state.lookups.values()):
         yield from card.returns or []
 
 
-async def read_active(p: Panel, generation: int) -> None:
+async def read_active(p: PanelContext, generation: int) -> None:
     """The notes of the ticket's active (open, needs review) returns: at most ``AUTO_NOTES_PER_TICKET`` for the
     whole time the ticket is shown, however often its order list changes or the agent presses Retry."""
     s = p.state
@@ -40,7 +38,7 @@ async def read_active(p: Panel, generation: int) -> None:
     await asyncio.gather(*(_read(p, rid, automatic=True, generation=generation) for rid in wanted))
 
 
-async def _read(p: Panel, return_id: str, automatic: bool, generation: int | None = None) -> None:
+async def _read(p: PanelContext, return_id: str, automatic: bool, generation: int | None = None) -> None:
     client, rn = p.client, p.state.notes.setdefault(return_id, ReturnNotes())
     if client is None:
         return
@@ -60,12 +58,12 @@ async def _read(p: Panel, return_id: str, automatic: bool, generation: int | Non
         p.changed()
 
 
-def _known(p: Panel, return_id: str) -> bool:
+def _known(p: PanelContext, return_id: str) -> bool:
     """Only a return the panel shows is asked about (the control names it; nothing else can)."""
     return any(r.id == return_id for r in returns_on_screen(p))
 
 
-async def toggle_notes(p: Panel, return_id: str, values: dict[str, str]) -> None:
+async def toggle_notes(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     if not _known(p, return_id):
         return
     rn = p.state.notes.setdefault(return_id, ReturnNotes())
@@ -76,7 +74,7 @@ async def toggle_notes(p: Panel, return_id: str, values: dict[str, str]) -> None
     await _read(p, return_id, automatic=False)
 
 
-def compose(p: Panel, return_id: str, values: dict[str, str]) -> None:
+def compose(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     if _known(p, return_id):
         rn = p.state.notes.setdefault(return_id, ReturnNotes())
         rn.composing = rn.opened = True
@@ -84,14 +82,14 @@ def compose(p: Panel, return_id: str, values: dict[str, str]) -> None:
         p.changed()
 
 
-def stop_composing(p: Panel, return_id: str, values: dict[str, str]) -> None:
+def stop_composing(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     rn = p.state.notes.get(return_id)
     if rn is not None:
         rn.composing = False  # the form stays in the page, hidden, with what was typed (views/notes.py)
         p.changed()
 
 
-async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
+async def save(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     """Send the agent's note once; what was typed survives every failure."""
     rn, client = p.state.notes.get(return_id), p.client
     if rn is None or client is None or not rn.composing or rn.saving or not _known(p, return_id):
@@ -112,7 +110,7 @@ async def save(p: Panel, return_id: str, values: dict[str, str]) -> None:
         await client.add_note(return_id, p.state.note_prefix + text)  # the warehouse finds the conversation
     except LoopError as err:
         rn.saving = False
-        rn.message_key = "noteRejected" if isinstance(err, RejectedInput) else err.write_sentence_key
+        rn.message_key = "noteRejected" if isinstance(err, RejectedInput) else write_error_key(err)
         p.changed()
         return
     rn.saving, rn.composing, rn.opened, rn.draft, rn.message_key = False, False, False, "", "noteSaved"

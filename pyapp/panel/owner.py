@@ -9,43 +9,43 @@ on this ticket only (a switch forgets it) and runs the click it stopped; no is n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
 
 from pyapp.panel.action import Action
+from pyapp.panel.context import PanelContext
 from pyapp.panel.state import OrderCard
 from pyapp.ticket.order_names import order_key
 
-if TYPE_CHECKING:
-    from pyapp.panel.controller import Panel
 
-
-def card_for(p: Panel, spec: Action, target: str) -> OrderCard | None:
+def card_for(p: PanelContext, spec: Action, target: str) -> OrderCard | None:
     return p.state.card_of_return(target) if spec.by_return else p.state.card(order_key(target))
 
 
-def stopped(p: Panel, action: str, spec: Action, target: str, values: dict[str, str]) -> bool:
-    """Whether this click waits for the agent's confirmation (and is kept to run after it)."""
+def stopped(p: PanelContext, spec: Action, target: str, values: dict[str, str]) -> bool:
+    """Whether this click waits for the agent's confirmation (and is kept, as the action itself with what it was
+    given, to run after it)."""
     if not spec.owned:
         return False
     card = card_for(p, spec, target)
     if card is None or not p.state.needs_owner_confirmation(card):
         return False
-    card.owner_pending = (action, target, dict(values))
+    card.owner_pending = partial(spec, p, target, dict(values))
     p.changed()
     return True
 
 
-async def confirm(p: Panel, name: str, values: dict[str, str]) -> None:
+async def confirm(p: PanelContext, name: str, values: dict[str, str]) -> None:
     card = p.state.card(order_key(name))
     if card is None or card.owner_pending is None:
         return
     pending, card.owner_pending, card.owner_confirmed = card.owner_pending, None, True
     p.changed()
-    action, target, stopped_values = pending
-    await p.act(action, target, stopped_values)
+    # The stopped action itself, not its name looked up again: this click (guarded) already cleared a refusal
+    # and set the time, and the order is now confirmed, so nothing of Panel.act's gate is left to pass.
+    await pending()
 
 
-def cancel(p: Panel, name: str, values: dict[str, str]) -> None:
+def cancel(p: PanelContext, name: str, values: dict[str, str]) -> None:
     card = p.state.card(order_key(name))
     if card is not None and card.owner_pending is not None:
         card.owner_pending = None

@@ -17,12 +17,13 @@ learn what happened before anything is said. The return as Loop has it afterward
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
+from pyapp.loop.client import LoopClient
 from pyapp.loop.errors import AuthError, BadResponse, LoopError, NotFound, Refused, Timeout, Unavailable
 from pyapp.loop.models import Return, ReturnState
 from pyapp.loop.notes import MAX_NOTE
 from pyapp.panel.action import Action
+from pyapp.panel.context import PanelContext
 from pyapp.panel.label_share import (
     copy_label,
     insert_label,
@@ -32,11 +33,8 @@ from pyapp.panel.label_share import (
     still_bound,
     wait_for_label,
 )
+from pyapp.panel.sentences import write_error_key
 from pyapp.panel.state import Change, PanelState, ReturnChanges
-
-if TYPE_CHECKING:
-    from pyapp.loop.client import LoopClient
-    from pyapp.panel.controller import Panel
 
 READ_AFTER_TIMEOUT_S = 1.0
 FLAG_NOTE = "Flagged from {prefix}{reason}"  # "Flagged from Klaviyo ticket 101: <reason>", read in Loop's admin
@@ -66,7 +64,7 @@ def max_reason_for(s: PanelState) -> int:
 # ---- which return, and may it be changed -------------------------------------------------------------------
 
 
-def _return(p: Panel, return_id: str) -> tuple[Return | None, ReturnChanges]:
+def _return(p: PanelContext, return_id: str) -> tuple[Return | None, ReturnChanges]:
     return p.state.find_return(return_id), p.state.changes.setdefault(return_id, ReturnChanges())
 
 
@@ -84,14 +82,14 @@ def offered_in(s: PanelState, r: Return) -> set[Change | str]:
     return out
 
 
-def offered(p: Panel, r: Return) -> set[Change | str]:
+def offered(p: PanelContext, r: Return) -> set[Change | str]:
     return offered_in(p.state, r)
 
 
 # ---- asking: one confirmation (Flag: its reason) ----------------------------------------------------------------
 
 
-def _ask(p: Panel, return_id: str, change: Change) -> None:
+def _ask(p: PanelContext, return_id: str, change: Change) -> None:
     r, rc = _return(p, return_id)
     if r is None or rc.sending is not None or change not in offered(p, r):
         return
@@ -101,19 +99,19 @@ def _ask(p: Panel, return_id: str, change: Change) -> None:
     p.changed()
 
 
-def ask_cancel(p: Panel, return_id: str, values: dict[str, str]) -> None:
+def ask_cancel(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     _ask(p, return_id, Change.CANCEL)
 
 
-def ask_flag(p: Panel, return_id: str, values: dict[str, str]) -> None:
+def ask_flag(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     _ask(p, return_id, Change.FLAG)
 
 
-def ask_label(p: Panel, return_id: str, values: dict[str, str]) -> None:
+def ask_label(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     _ask(p, return_id, Change.CREATE_LABEL)
 
 
-def back(p: Panel, return_id: str, values: dict[str, str]) -> None:
+def back(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     rc = p.state.changes.get(return_id)
     if rc is not None and rc.sending is None:
         rc.reason = values.get("reason", rc.reason)  # kept for the next time the form opens
@@ -124,7 +122,7 @@ def back(p: Panel, return_id: str, values: dict[str, str]) -> None:
 # ---- sending ----------------------------------------------------------------------------------------------------
 
 
-def _ready(p: Panel, return_id: str, change: Change) -> tuple[Return, ReturnChanges] | None:
+def _ready(p: PanelContext, return_id: str, change: Change) -> tuple[Return, ReturnChanges] | None:
     r, rc = _return(p, return_id)
     if r is None or p.client is None or rc.asking is not change or rc.sending is not None:
         return None
@@ -133,13 +131,13 @@ def _ready(p: Panel, return_id: str, change: Change) -> tuple[Return, ReturnChan
     return r, rc
 
 
-async def confirm_cancel(p: Panel, return_id: str, values: dict[str, str]) -> None:
+async def confirm_cancel(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     found = _ready(p, return_id, Change.CANCEL)
     if found is not None:
         await _send(p, *found, Change.CANCEL)
 
 
-async def confirm_flag(p: Panel, return_id: str, values: dict[str, str]) -> None:
+async def confirm_flag(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     found = _ready(p, return_id, Change.FLAG)
     if found is None:
         return
@@ -153,13 +151,13 @@ async def confirm_flag(p: Panel, return_id: str, values: dict[str, str]) -> None
     await _send(p, r, rc, Change.FLAG, note=flag_prefix_for(p.state) + reason)
 
 
-async def confirm_label(p: Panel, return_id: str, values: dict[str, str]) -> None:
+async def confirm_label(p: PanelContext, return_id: str, values: dict[str, str]) -> None:
     found = _ready(p, return_id, Change.CREATE_LABEL)
     if found is not None:
         await _send(p, *found, Change.CREATE_LABEL)
 
 
-async def _send(p: Panel, r: Return, rc: ReturnChanges, change: Change, note: str | None = None) -> None:
+async def _send(p: PanelContext, r: Return, rc: ReturnChanges, change: Change, note: str | None = None) -> None:
     client, rid = p.client, r.id or ""
     assert client is not None
     if rid in client.writing:  # a change to this return is on its way (from another tab, or before a switch)
@@ -227,7 +225,7 @@ def _may_have_happened(err: LoopError) -> bool:
     return isinstance(err, (Unavailable, BadResponse))
 
 
-async def _flag_note(p: Panel, client: LoopClient, r: Return, rc: ReturnChanges, note: str) -> None:
+async def _flag_note(p: PanelContext, client: LoopClient, r: Return, rc: ReturnChanges, note: str) -> None:
     """The reason, as a note on the return (Loop's flag takes none); said exactly when only the flag worked."""
     try:
         await client.add_note(r.id or "", note)
@@ -249,7 +247,7 @@ async def _read_again(client: LoopClient, r: Return) -> Return | None:
         return None
 
 
-def _failed(p: Panel, client: LoopClient, rc: ReturnChanges, err: LoopError) -> None:
+def _failed(p: PanelContext, client: LoopClient, rc: ReturnChanges, err: LoopError) -> None:
     rc.sending, rc.message_ok = None, False
     if isinstance(err, AuthError):
         rc.asking = None
@@ -265,7 +263,7 @@ def _failed(p: Panel, client: LoopClient, rc: ReturnChanges, err: LoopError) -> 
     elif isinstance(err, NotFound):
         rc.asking, rc.message_key = None, "refusedGone"
     else:
-        rc.message_key = err.write_sentence_key  # the confirmation stays: the agent may send it again
+        rc.message_key = write_error_key(err)  # the confirmation stays: the agent may send it again
     p.changed()
 
 

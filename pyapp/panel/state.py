@@ -7,6 +7,7 @@ Views read it and never change it; actions (``pyapp.panel.actions``) and the bro
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -121,10 +122,10 @@ class ReturnChanges:
 
 
 @dataclass
-class Exemption:
+class AllowAnyway:
     """ "Allow a return anyway" for one order: asked, being sent, or made (``entry_id``, for undo)."""
 
-    reason: Ineligibility  # what Loop said before; shown again if the exemption is undone
+    reason: Ineligibility  # what Loop said before; shown again if it is undone
     confirming: bool = False
     sending: bool = False
     made: bool = False  # Loop allowlisted the order
@@ -142,9 +143,9 @@ class OrderCard:
     source: Source = Source.TICKET
     lookup_value: str = ""  # the last value Loop was asked with for this order (kept when the flow closes)
     # Another customer's order (``PanelState.other_customer``): the agent's one confirmation, for this ticket,
-    # and the click it stopped, (action, control's order, values), run once the agent confirms.
+    # and the click it stopped (its action, bound to the control's order and values), run once the agent confirms.
     owner_confirmed: bool = False
-    owner_pending: tuple[str, str, dict[str, str]] | None = None
+    owner_pending: Callable[[], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class PanelState:
     # Orders Loop said cannot be returned, and why: their Initiate return stays hidden while the tab is open.
     ineligible: dict[str, Ineligibility] = field(default_factory=dict)
     notes: dict[str, ReturnNotes] = field(default_factory=dict)  # by Loop return id
-    exemptions: dict[str, Exemption] = field(default_factory=dict)  # by order key, while the tab is open
+    allow_anyway: dict[str, AllowAnyway] = field(default_factory=dict)  # by order key, while the tab is open
     changes: dict[str, ReturnChanges] = field(default_factory=dict)  # by Loop return id, for the ticket shown
     changes_refused: bool = False  # Loop refused this key a cancel or flag: both are hidden for it
     labels_refused: bool = False  # Loop refused this key Create label (an OAuth-only endpoint for some shops)
@@ -209,7 +210,7 @@ class PanelState:
     def may_allow(self, reason: Ineligibility | None) -> bool:
         """Whether "Allow a return anyway" is offered for Loop's reason: the admin turned it on, an allowlist
         overrides that reason, and the key was not refused the Orders scope."""
-        allowed = bool(self.settings and self.settings.allow_exceptions)
+        allowed = bool(self.settings and self.settings.allow_anyway)
         return allowed and reason in ALLOWLIST_OVERRIDES and not self.orders_scope_missing
 
     @property

@@ -38,6 +38,17 @@ def test_only_pyapp_browser_touches_the_browser():
         assert not re.search(r"^\s*(?:import|from)\s+(?:js|pyodide|pyscript)\b", path.read_text(), re.M), path
 
 
+def test_the_panels_actions_do_not_import_the_controller():
+    """Actions are typed against ``PanelContext``: the controller imports them, never the other way round (only
+    the browser adapter, which builds the Panel, imports the controller)."""
+    for path in MODULES:
+        if path.parent.name == "browser":
+            continue
+        text = path.read_text()
+        assert not re.search(r"^\s*(?:import|from)\s+pyapp\.panel\.controller\b", text, re.M), path
+        assert not re.search(r"^\s*from\s+pyapp\.panel\s+import\s+[^\n]*\bcontroller\b", text, re.M), path
+
+
 def test_the_readme_layout_names_every_package():
     readme = (ROOT / "README.md").read_text()
     layout = readme[readme.index("## Layout") : readme.index("## How it runs")]

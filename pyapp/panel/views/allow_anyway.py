@@ -9,14 +9,14 @@ from typing import Any
 
 from pyapp.loop.eligibility import Ineligibility
 from pyapp.panel.i18n import Translate
-from pyapp.panel.state import Exemption, OrderCard, PanelState
+from pyapp.panel.state import AllowAnyway, OrderCard, PanelState
 from pyapp.panel.vdom import VNode, h
 from pyapp.ticket.order_names import order_key
 
 
 def allow_choice(t: Translate, s: PanelState, card: OrderCard, reason: Ineligibility) -> VNode | None:
     """Under Loop's reason: "Allow a return anyway", or its confirmation naming the order."""
-    ex = s.exemptions.get(order_key(card.name))
+    ex = s.allow_anyway.get(order_key(card.name))
     message = (
         ex
         and ex.message_key
@@ -72,7 +72,7 @@ def allow_choice(t: Translate, s: PanelState, card: OrderCard, reason: Ineligibi
     )
 
 
-def allowlisted(t: Translate, ex: Exemption | None, name: str) -> VNode | None:
+def allowed_anyway(t: Translate, ex: AllowAnyway | None, name: str) -> VNode | None:
     """The order is on Loop's allowlist because of this panel: say so, with Undo, while the tab is open."""
     if ex is None or not ex.made:
         return None
@@ -95,4 +95,4 @@ def allowlisted(t: Translate, ex: Exemption | None, name: str) -> VNode | None:
         parts.append(h("p", {"class": "muted"}, t("undoInLoop")))
     if ex.message_key:
         parts.append(h("p", {"class": "field-error", "role": "alert"}, t(ex.message_key, order=name)))
-    return h("div", {"class": "exemption"}, parts)
+    return h("div", {"class": "exemption"}, parts)  # panel.css styles this class: kept

@@ -8,6 +8,7 @@ from typing import Any
 from pyapp.loop.models import Return
 from pyapp.loop.notes import MAX_NOTE
 from pyapp.panel.i18n import Translate
+from pyapp.panel.sentences import error_key
 from pyapp.panel.state import ReturnNotes
 from pyapp.panel.vdom import VNode, h
 
@@ -34,7 +35,7 @@ def notes_view(
     body: list[Any] = [toggle]
     if rn is not None and shown:
         if rn.error is not None:
-            body.append(h("p", {"class": "field-error", "role": "alert"}, t(rn.error.sentence_key)))
+            body.append(h("p", {"class": "field-error", "role": "alert"}, t(error_key(rn.error))))
         elif rn.notes is None:
             body.append(h("p", {"class": "muted", "role": "status", "aria-busy": "true"}, t("notesLoading")))
         elif not rn.notes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pyapp.loop.errors import AuthError, LoopError
 from pyapp.panel.i18n import Translate
+from pyapp.panel.sentences import error_key
 from pyapp.panel.vdom import VNode, h
 
 
@@ -49,7 +50,7 @@ def fatal(t: Translate, err: LoopError, seconds_left: int = 0) -> VNode:
     else:
         label = t("retryIn", seconds=str(seconds_left)) if seconds_left > 0 else t("retry")
         action = h("button", {"type": "button", "class": "primary", "data-action": "retry", "id": "retry"}, label)
-    return h("div", {"class": "notice error", "role": "alert"}, h("p", {}, t(err.sentence_key)), action)
+    return h("div", {"class": "notice error", "role": "alert"}, h("p", {}, t(error_key(err))), action)
 
 
 def status(t: Translate, key: str, cls: str = "notice") -> VNode:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pyapp.loop.models import Return
 from pyapp.panel.i18n import Translate
+from pyapp.panel.sentences import error_key, label_status_key, outcome_key, state_key
 from pyapp.panel.state import OrderCard, PanelState, ReturnNotes, Source
 from pyapp.panel.vdom import VNode, h
 from pyapp.panel.views.money import what_they_get
@@ -34,7 +35,7 @@ def order_card(t: Translate, s: PanelState, card: OrderCard) -> VNode:
     if card.returns is None:
         body.append(skeleton(t, "loadingReturns"))
     elif card.error is not None:
-        body.append(h("p", {"class": "field-error", "role": "alert"}, t(card.error.sentence_key)))
+        body.append(h("p", {"class": "field-error", "role": "alert"}, t(error_key(card.error))))
         again = "retry-lookup" if card.source is Source.LOOKUP else "retry"
         body.append(
             h(
@@ -119,7 +120,7 @@ def return_view(
     rows: list[Any] = []
     facts = []
     if r.outcome:
-        facts.append(t(r.outcome.message_key))
+        facts.append(t(outcome_key(r.outcome)))
     if r.created_at:
         facts.append(t("createdOn", date=r.created_at.strftime("%Y-%m-%d")))
     if r.amount is not None:
@@ -128,7 +129,7 @@ def return_view(
         h(
             "div",
             {"class": "ret-head"},
-            h("span", {"class": f"badge state-{r.state.value}", "data-state": r.state.value}, t(r.state.message_key)),
+            h("span", {"class": f"badge state-{r.state.value}", "data-state": r.state.value}, t(state_key(r.state))),
             h("span", {"class": "facts"}, " · ".join(facts)),
         )
     )
@@ -160,8 +161,9 @@ def return_view(
             h("span", {"class": "muted"}, t("tracking")),
             h("a", {"href": link, "class": "tracking-link"}, label) if link else h("span", {}, label),
         ]
-        if tracking.status_message_key:
-            parts.append(h("span", {"class": "label-status"}, t(tracking.status_message_key)))
+        status = label_status_key(tracking)
+        if status:
+            parts.append(h("span", {"class": "label-status"}, t(status)))
         rows.append(h("div", {"class": "tracking"}, parts))
         age = r.state.is_active and label_age(t, tracking.not_shipped and tracking.updated_at, now)
         if age:
@@ -177,9 +179,9 @@ def return_view(
         rows.append(return_changes(t, s, r))
     rows.append(notes_view(t, r, notes, now, s.note_prefix if s is not None else ""))
     named = (
-        t("returnOf", state=t(r.state.message_key), date=r.created_at.strftime("%Y-%m-%d"))
+        t("returnOf", state=t(state_key(r.state)), date=r.created_at.strftime("%Y-%m-%d"))
         if r.created_at
-        else t(r.state.message_key)
+        else t(state_key(r.state))
     )
     return h("div", {"class": "return", "data-return": r.id or "", "role": "group", "aria-label": named}, rows)
 

@@ -10,9 +10,10 @@ from datetime import date
 from typing import Any
 
 from pyapp.panel.i18n import Translate
+from pyapp.panel.sentences import ineligibility_key, unchecked_key
 from pyapp.panel.state import OrderCard, PanelState, StartReturn, Step
 from pyapp.panel.vdom import VNode, h
-from pyapp.panel.views.allow_anyway import allow_choice, allowlisted
+from pyapp.panel.views.allow_anyway import allow_choice, allowed_anyway
 from pyapp.ticket.order_names import order_key
 
 
@@ -21,17 +22,17 @@ def start_return(t: Translate, s: PanelState, card: OrderCard) -> VNode:
     active = next((r for r in card.returns or [] if r.state.is_active), None)
     if active is not None:
         return h("p", {"class": "why", "data-why": "active-return"}, t("whyActiveReturn"))
-    reason, exempt = s.ineligible.get(key), allowlisted(t, s.exemptions.get(key), name)
+    reason, allowed = s.ineligible.get(key), allowed_anyway(t, s.allow_anyway.get(key), name)
     if reason is not None:
-        why = h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(reason.message_key))
+        why = h("p", {"class": "why", "data-why": reason.value, "role": "status"}, t(ineligibility_key(reason)))
         allow = allow_choice(t, s, card, reason)
-        return h("div", {"class": "start"}, exempt, why, allow) if exempt or allow else why
+        return h("div", {"class": "start"}, allowed, why, allow) if allowed or allow else why
     start = card.start
     if start is None:
         return h(
             "div",
             {"class": "start"},
-            exempt,
+            allowed,
             h(
                 "button",
                 {
@@ -61,7 +62,7 @@ def start_return(t: Translate, s: PanelState, card: OrderCard) -> VNode:
         )
     elif start.step is Step.READY and start.link:
         content.extend(share(t, s.has_reply_box, start, name))
-        left = None if exempt else days_left(start.window_days, s.order_date(name), s.today)
+        left = None if allowed else days_left(start.window_days, s.order_date(name), s.today)
         if left is not None:
             content.append(
                 h(
@@ -82,7 +83,7 @@ def start_return(t: Translate, s: PanelState, card: OrderCard) -> VNode:
         },
         t("cancel"),
     )
-    return h("div", {"class": "start"}, exempt, content, cancel)
+    return h("div", {"class": "start"}, allowed, content, cancel)
 
 
 def days_left(window_days: int | None, ordered: date | None, today: date | None) -> int | None:
@@ -165,7 +166,7 @@ def share(t: Translate, has_reply_box: bool, start: StartReturn, name: str) -> l
     if start.message_key:
         out.append(h("p", {"class": "field-error", "role": "alert"}, t(start.message_key)))
     if start.unchecked is not None:
-        out.append(h("p", {"class": "muted quiet"}, t(start.unchecked.message_key)))
+        out.append(h("p", {"class": "muted quiet"}, t(unchecked_key(start.unchecked))))
     if start.show_qr and start.qr_data_url:
         out.append(
             h(

@@ -47,6 +47,18 @@ def test_every_setting_is_one_row_of_the_table():
     assert set(get_args(LookupField)) == set(lookup.schema["enum"])  # the model's choices are the table's
 
 
+def test_a_setting_on_one_side_only_stops_the_import(monkeypatch):
+    """The model is checked against the table when imported: a setting the table lacks (or the model) is an
+    error at once, not a value silently ignored."""
+    import pytest
+
+    from pyapp.contract import settings
+
+    monkeypatch.setattr(settings, "_DEFAULTS", {**settings._DEFAULTS, "forgotten": None})
+    with pytest.raises(TypeError, match="forgotten"):
+        settings._check_against_table()
+
+
 def test_a_storage_change_touches_settings_fields_only():
     values = {"apiKey": "old", "lookupField": "zip"}
     apply_changes(
@@ -77,11 +89,11 @@ def test_the_early_reading_agrees_with_the_validated_one_on_what_decides_a_call(
 
 
 def test_allowing_exceptions_is_off_unless_set_and_the_policy_wins():
-    assert merge({"apiKey": "k"}, None).allow_exceptions is False
-    assert merge({"apiKey": "k", "allowExceptions": True}, None).allow_exceptions is True
+    assert merge({"apiKey": "k"}, None).allow_anyway is False
+    assert merge({"apiKey": "k", "allowExceptions": True}, None).allow_anyway is True
     locked = merge({"apiKey": "k", "allowExceptions": True}, {"allowExceptions": False})
-    assert locked.allow_exceptions is False and "allowExceptions" in locked.managed
-    assert merge({"allowExceptions": "yes please"}, None).allow_exceptions is False  # malformed: the default
+    assert locked.allow_anyway is False and "allowExceptions" in locked.managed
+    assert merge({"allowExceptions": "yes please"}, None).allow_anyway is False  # malformed: the default
 
 
 # The cases the one "policy wins" rule is checked on, here and against the options page's copy of it
@@ -99,7 +111,7 @@ LOCK_CASES = [
 
 def test_a_locked_policy_locks_every_setting_but_a_local_key_it_does_not_replace():
     s = merge({"apiKey": "k", "allowExceptions": True, "enabled": False, "lookupField": "zip"}, {"lockSettings": True})
-    assert s.allow_exceptions is False and s.enabled is True and s.lookup_field == "email"  # local values: ignored
+    assert s.allow_anyway is False and s.enabled is True and s.lookup_field == "email"  # local values: ignored
     assert s.api_key.get_secret_value() == "k"  # the policy sets no key: the one saved before the lock is used
     assert merge({"apiKey": "local"}, {"lockSettings": True, "apiKey": "policy"}).api_key.get_secret_value() == "policy"
     assert merge({"lookupField": "zip"}, {"lookupField": None}).lookup_field == "zip"  # null: not set
@@ -110,5 +122,5 @@ def test_one_rule_for_every_caller():
 
     for local, managed in LOCK_CASES:
         raw, s = effective(local, managed), merge(local, managed)
-        assert raw["allowExceptions"] == s.allow_exceptions and raw["enabled"] == s.enabled
+        assert raw["allowExceptions"] == s.allow_anyway and raw["enabled"] == s.enabled
         assert raw["lookupField"] == s.lookup_field

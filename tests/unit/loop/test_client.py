@@ -45,7 +45,7 @@ def test_key_check_reports_each_scope_without_side_effects(loop, make_client, ke
 def test_key_check_when_loop_is_down_says_so(loop, make_client):
     loop.faults.append(Fault("status", status=503))
     check = run(make_client().check_key())
-    assert check.problem == "errUnavailable" and check.returns is None
+    assert isinstance(check.problem, Unavailable) and check.returns is None
 
 
 # ---- notes and the allowlist (issue 15), against the stand-in's documented shapes ---------------------------

@@ -121,3 +121,36 @@ def test_draft_errors_that_say_nothing_about_the_order_leave_eligibility_unknown
         )
     )
     assert run(make_client().eligibility("#1002", "jane@example.com")).eligible is None
+
+
+def test_a_draft_answer_in_an_odd_shape_is_read_as_far_as_it_goes():
+    """Each part of the draft answer in an unexpected shape counts as absent, never fails the whole answer (the
+    draft is still cancelled): a policy's window only as a whole number of days, 1 to 3650."""
+    from pyapp.loop.drafts import DraftAnswer
+    from pyapp.loop.eligibility import eligibility_from_draft
+    from pyapp.loop.http import validate
+
+    def verdict(data):
+        return eligibility_from_draft(validate(DraftAnswer, data, "/draft-returns"))
+
+    def window(days):
+        data = {"draft_return": {"return_policy": {"return_window_days": days}}, "context": {}}
+        data["context"]["items_eligible_to_return"] = [{"order_line_item_id": 1}]
+        return verdict(data).window_days
+
+    assert [window(d) for d in (30, 0, 3651, True, "30", None)] == [30, None, None, None, None, None]
+    odd = validate(DraftAnswer, {"draft_return": "dr_1", "context": [], "errors": []}, "/draft-returns")
+    assert odd.draft_return.id is None and verdict({"context": []}).unchecked is Unchecked.UNKNOWN_ANSWER
+    assert validate(DraftAnswer, {"draft_return": {"id": 42}}, "/").draft_return.id == "42"
+    not_ok = {"context": {"items_eligible_to_return": "all", "items_not_eligible_to_return": ["x", {}]}}
+    assert verdict(not_ok).unchecked is Unchecked.UNKNOWN_ANSWER
+    not_ok["context"]["items_not_eligible_to_return"].append({"ineligibility_code": "final-sale"})
+    assert verdict(not_ok).reason is Ineligibility.FINAL_SALE
+
+
+def test_only_listed_drafts_in_our_shape_are_read():
+    from pyapp.loop.eligibility import listed_drafts
+
+    rows = [{"id": 1, "state": "created", "order_name": "#1"}, {"id": "b", "state": 5}, "junk", {"order_name": 7}]
+    assert [(d.id, d.state) for d in listed_drafts({"_embedded": {"draft_returns": rows}}, "/")] == [("1", "created")]
+    assert [d.id for d in listed_drafts({"data": [{"id": "x"}]}, "/")] == ["x"] and listed_drafts([], "/") == []
