@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from harness.chromium import Ports, launch, open_ticket_panel, panel_frame, unpa
 from harness.loop_standin import FULL_KEY, RETURNS_ONLY_KEY, Fault
 
 POLICY_DIR = Path("/etc/chromium/policies/managed")
+# Writing a machine-wide Chromium policy needs root: the policy tests skip without it.
+NEEDS_ROOT = pytest.mark.skipif(
+    not Path("/etc").is_dir() or os.geteuid() != 0, reason="writing a machine-wide Chromium policy needs root"
+)
 
 
 def options(ext):
@@ -145,10 +150,7 @@ def test_enable_switch_turns_the_panel_off_and_on(ext):
     ext.wait_state(panel, "ready")
 
 
-@pytest.mark.skipif(
-    not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
-    reason="writing a machine-wide Chromium policy needs root",
-)
+@NEEDS_ROOT
 def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_instance, loop, klaviyo_server):
     """A real Chromium policy file: managed values win, show as set by the administrator and are read-only."""
     ext_id = unpacked_extension_id(built_dist)
@@ -185,10 +187,7 @@ def test_enterprise_policy_sets_and_locks_the_settings(built_dist, playwright_in
         policy.unlink(missing_ok=True)
 
 
-@pytest.mark.skipif(
-    not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
-    reason="writing a machine-wide Chromium policy needs root",
-)
+@NEEDS_ROOT
 def test_fields_the_policy_sets_are_never_written_to_local_storage(
     built_dist, playwright_instance, loop, klaviyo_server
 ):
@@ -222,10 +221,6 @@ def _policy(ext_id: str, values: dict) -> Path:
     return policy
 
 
-@pytest.mark.skipif(
-    not Path("/etc").is_dir() or __import__("os").geteuid() != 0,
-    reason="writing a machine-wide Chromium policy needs root",
-)
 def _open_after_start(context, url: str):
     """A tab opened right after a browser start: Chrome may turn the first new tab into the options page the
     extension opens when it is installed (a profile that loads it from the command line can count as a new
@@ -244,6 +239,7 @@ def _open_after_start(context, url: str):
 @pytest.mark.parametrize(
     "values,expected", [({"apiKey": FULL_KEY}, "policy key only"), ({"enabled": False}, "no call at all")]
 )
+@NEEDS_ROOT
 def test_the_policy_applies_before_the_first_call_after_a_browser_start(
     built_dist, playwright_instance, loop, klaviyo_server, values, expected
 ):
