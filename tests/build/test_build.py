@@ -55,6 +55,16 @@ def test_permissions_and_csp_are_exactly_as_intended(built_dist):
     assert m["storage"]["managed_schema"] == "managed-schema.json"
 
 
+def test_no_other_extension_or_web_page_can_message_ours(built_dist):
+    """SECURITY.md (another extension): no externally_connectable (above) and no listener for external messages
+    or connections in any script we ship."""
+    ours = [p for p in built_dist.rglob("*.js") if "vendor" not in p.parts and "pyodide" not in p.parts]
+    assert ours
+    for path in ours:
+        text = path.read_text(encoding="utf-8")
+        assert "onMessageExternal" not in text and "onConnectExternal" not in text, path
+
+
 def test_every_file_the_manifest_names_exists(built_dist):
     m = manifest(built_dist)
     named = [

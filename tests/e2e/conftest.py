@@ -7,6 +7,7 @@ stand-in state and fresh extension settings.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def pytest_runtest_makereport(item, call):
         report.sections.append(("evidence", f"trace, screenshots and consoles in {out.relative_to(ROOT)}/"))
 
 
+KEY_SHAPE = re.compile(r"\blr_[A-Za-z0-9_]{6,}")  # every Loop key the tests use
+
+
 @pytest.fixture(autouse=True)
 def record(request, browser):
     """Every test is traced (one chunk each; kept only when it fails) and its tabs' consoles are kept."""
@@ -65,12 +69,18 @@ def record(request, browser):
     for page, log in watched:
         if not page.is_closed():
             page.remove_listener("console", log)
+    # SECURITY.md: no key in any console, in every test (the page's, the panel's and our pages' consoles; the
+    # runtime's is swept by the hostile-page test). Every key the tests use starts with "lr_".
+    leaked = [line for line in lines if KEY_SHAPE.search(line)]
+    if leaked:
+        request.node.stash[FAILED] = True
     if request.node.stash.get(FAILED, False):
         out = evidence.folder(request.node.nodeid)
         browser.tracing.stop_chunk(path=str(out / "trace.zip"))
         print(f"\n[evidence] {out.relative_to(ROOT)}/trace.zip: .venv/bin/playwright show-trace {out / 'trace.zip'}")
     else:
         browser.tracing.stop_chunk()
+    assert not leaked, f"a key reached a console: {leaked[:3]}"
 
 
 @pytest.fixture(scope="session")

@@ -808,3 +808,27 @@ def test_the_panels_frame_and_its_nonce_are_out_of_the_pages_reach(ext):
                       frames: urls.filter((u) => u.includes('panel.html')).length }}; }}"""
     )
     assert seen == {"root": True, "inside": True, "frames": 0}
+
+
+def test_the_panel_hears_the_page_only_from_its_own_tabs_content_script(ext):
+    """SECURITY.md (every receiver checks its sender): the panel frame takes "the page dresses you up" and "this
+    is where you are" only from the content script of its own tab's top frame. Our options page, holding the
+    right nonce (the most a compromised extension page could have), is not heard."""
+    page, panel = ext.ready_panel("101")
+    nonce = panel.url.split("#", 1)[1]
+    where = "() => getComputedStyle(document.getElementById('app')).transform"
+    before = panel.evaluate(where)
+    options = ext.context.new_page()
+    options.goto(f"{ext.base}/options/options.html")
+    options.evaluate(
+        """nonce => {
+            chrome.runtime.sendMessage({kind: "host-state", clean: false, nonce}).catch(() => {});
+            chrome.runtime.sendMessage({kind: "viewport", mode: "page", shift: 400, visTop: 0, visBottom: 10, nonce})
+              .catch(() => {});
+        }""",
+        nonce,
+    )
+    page.wait_for_timeout(1000)
+    expect(panel.get_by_role("alert").filter(has_text="The panel is covered")).to_have_count(0)
+    assert panel.evaluate(where) == before
+    options.close()
