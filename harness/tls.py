@@ -7,9 +7,7 @@ test CA (client_context), so a certificate the stand-ins did not get from it is 
 from __future__ import annotations
 
 import ssl
-import tempfile
 from functools import lru_cache
-from pathlib import Path
 
 import trustme
 
@@ -20,17 +18,6 @@ HOSTS = ("www.klaviyo.com", "api.loopreturns.com", "localhost")
 def _issued() -> tuple[trustme.CA, trustme.LeafCert]:
     ca = trustme.CA(organization_name="loop-returns local stand-ins")
     return ca, ca.issue_cert(*HOSTS, "127.0.0.1")
-
-
-@lru_cache(maxsize=1)
-def certificate() -> tuple[Path, Path]:
-    """The stand-ins' certificate chain and private key as PEM files in a temp directory, for tools that want paths."""
-    _, leaf = _issued()
-    folder = Path(tempfile.mkdtemp(prefix="loop-standin-tls-"))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(b"".join(blob.bytes() for blob in leaf.cert_chain_pems))
-    leaf.private_key_pem.write_to_path(str(key_path))
-    return cert_path, key_path
 
 
 def server_context() -> ssl.SSLContext:

@@ -124,7 +124,7 @@
     } else if (message.kind === "reveal") {
       panelHost.reveal(message.top, message.bottom);
     } else if (message.kind === "host-check") {
-      sendResponse({ clean: panelHost.clean(), moved: panelHost.movedLately() });
+      sendResponse({ clean: panelHost.clean(), movedAt: panelHost.movedAt() });
     } else if (message.kind === "insert-reply") {
       reply.insert(message.text, message.ticket, message.customer).then(sendResponse, () => sendResponse({ ok: false }));
       return true; // answered asynchronously, once the editor shows the link

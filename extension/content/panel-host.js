@@ -35,18 +35,33 @@
   let scheduled = false;
   let dockTimer = 0;
   // When the page last moved the panel (its top-left in the viewport) without the agent's own input just before:
-  // the sidebar scrolled by script, or the page's layout above the panel changed. A click within QUIET_MS of it
-  // is refused ("moved", issue 22). The agent's wheel, keys, pointer and touch on the page, and the scrolls the
-  // panel itself asks for (the wheel over it, a focused control, a control brought into view), are theirs for
-  // AGENT_MS (long enough for a smooth scroll to finish).
-  const QUIET_MS = 500;
+  // the sidebar scrolled by script, or the page's layout above the panel changed. The frame refuses a click made
+  // within half a second after it ("moved", issue 22). Only input that scrolls the sidebar is the agent's, for
+  // AGENT_MS (long enough for a smooth scroll to finish): the wheel or a touch over it, a scrolling key outside
+  // a text field, a held scrollbar (until it is let go), the scrolls the panel asks for (the wheel over it, a
+  // control brought into view) and the panel's own change of height. Typing in the reply box is not.
   const AGENT_MS = 700;
+  const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "]);
   let agentAt = -Infinity;
+  let holding = false; // the agent holds the sidebar's scrollbar
   let pageMovedAt = -Infinity;
-  let corner = null; // the panel's top-left in the viewport when last placed
+  let corner = null; // the panel's top-left in the viewport when last placed (kept while it is hidden)
   const byAgent = () => { agentAt = performance.now(); };
-  for (const type of ["wheel", "keydown", "pointerdown", "touchstart"]) {
-    addEventListener(type, (e) => { if (e.isTrusted) byAgent(); }, { capture: true, passive: true });
+  const overColumn = (e) => {
+    const column = scroller();
+    return column === document.scrollingElement || e.composedPath().includes(column);
+  };
+  const editable = (el) => el instanceof Element && (el.closest("input, textarea, select, [contenteditable]") !== null);
+  addEventListener("wheel", (e) => { if (e.isTrusted && overColumn(e)) byAgent(); }, { capture: true, passive: true });
+  addEventListener("touchstart", (e) => { if (e.isTrusted && overColumn(e)) byAgent(); }, { capture: true, passive: true });
+  addEventListener("keydown", (e) => {
+    if (e.isTrusted && SCROLL_KEYS.has(e.key) && !editable(e.target)) byAgent();
+  }, { capture: true, passive: true });
+  addEventListener("pointerdown", (e) => {
+    if (e.isTrusted && e.target === scroller()) { holding = true; byAgent(); } // on the scrollbar itself
+  }, { capture: true, passive: true });
+  for (const type of ["pointerup", "pointercancel"]) {
+    addEventListener(type, () => { if (holding) { holding = false; byAgent(); } }, { capture: true, passive: true });
   }
   const hostObserver = new MutationObserver(restyle);
   const sizes = new ResizeObserver(schedule);
@@ -211,20 +226,24 @@
     if (now !== lastClean) onCleanChange((lastClean = now));
   }
 
-  // The panel's top-left in the viewport is the placeholder's (clipTop + shift is its top, whatever clips it).
+  // The panel's top-left in the viewport is the placeholder's (clipTop + shift is its top, whatever clips it). A
+  // panel hidden for a moment and shown elsewhere has moved too: the last place is kept while it is hidden.
   function noteMove(next) {
-    const now = next.hidden || next.docked ? null : { x: Math.round(next.left), y: Math.round(next.clipTop + next.shift) };
-    if (now && corner && (Math.abs(now.x - corner.x) > 2 || Math.abs(now.y - corner.y) > 2) &&
+    if (next.hidden || next.docked) return;
+    const now = { x: Math.round(next.left), y: Math.round(next.clipTop + next.shift) };
+    if (corner && (Math.abs(now.x - corner.x) > 2 || Math.abs(now.y - corner.y) > 2) && !holding &&
         performance.now() - agentAt >= AGENT_MS) {
       pageMovedAt = performance.now();
     }
     corner = now;
   }
 
-  // Placed now (not at the next frame), then whether the page moved the panel in the last half second.
-  function movedLately() {
+  // Placed now (not at the next frame), then when the page last moved the panel, on the epoch clock the frame
+  // compares with the time of the click (null: never). Timed from the click, not from this answer: the answer
+  // can come late (the page can keep this thread busy), and a click brought into view first comes later still.
+  function movedAt() {
     if (scheduled) place();
-    return performance.now() - pageMovedAt < QUIET_MS;
+    return Number.isFinite(pageMovedAt) ? performance.timeOrigin + pageMovedAt : null;
   }
 
   function schedule() {
@@ -244,6 +263,7 @@
 
   function setHeight(h) {
     if (Number.isFinite(h) && h > 0) {
+      if (Math.ceil(h) !== height) byAgent(); // the panel's own growth or shrink may clamp the sidebar's scroll
       height = Math.min(Math.ceil(h), 20_000);
       told = ""; // the panel's own scroll may have been reset by its new content: tell it the offset again
       schedule();
@@ -269,20 +289,24 @@
   }
 
   function scrollBy(dy) {
+    if (!Number.isFinite(dy) || !dy || !placeholder?.isConnected) return;
     byAgent(); // the wheel over the panel, passed on by the frame
-    if (Number.isFinite(dy) && placeholder?.isConnected) scroller()?.scrollBy(0, Math.max(-5000, Math.min(5000, dy)));
+    scroller()?.scrollBy(0, Math.max(-5000, Math.min(5000, dy)));
   }
 
   // A region of the frame (its own coordinates) brought into the visible part of the sidebar.
   function reveal(top, bottom) {
     if (!placeholder?.isConnected || !Number.isFinite(top) || !Number.isFinite(bottom)) return;
-    byAgent(); // a control the agent focused or clicked, brought into view for them
     const origin = placeholder.getBoundingClientRect().top;
     const [want, end] = [origin + top, origin + bottom];
     const visTop = box.hidden ? 0 : box.clipTop; // the band of the viewport the sidebar shows
     const visBottom = box.hidden ? innerHeight : box.clipTop + box.clipHeight;
-    if (want < visTop) scroller()?.scrollBy(0, want - visTop);
-    else if (end > visBottom) scroller()?.scrollBy(0, Math.min(end - visBottom, want - visTop));
+    // A control the agent focused or clicked, brought into view for them: the scroll is theirs (only when made).
+    const dy = want < visTop ? want - visTop : end > visBottom ? Math.min(end - visBottom, want - visTop) : 0;
+    if (dy) {
+      byAgent();
+      scroller()?.scrollBy(0, dy);
+    }
   }
 
   // Our host or any ancestor (a page may move the host into a wrapper of its own) dressed so that what the agent
@@ -300,7 +324,8 @@
 
   function clean() {
     restyle();
-    if (!host?.isConnected || host.getAttribute("style") !== hostStyle()) return false;
+    // Ours only where we put it: a host the page keeps in a wrapper (past the remount budget) is not clean.
+    if (host?.parentNode !== document.documentElement || host.getAttribute("style") !== hostStyle()) return false;
     for (let el = host.parentElement; el; el = el.parentElement) if (dressed(el)) return false;
     return true;
   }
@@ -344,7 +369,7 @@
 
   globalThis.loopReturnsPanelHost = {
     create, show, setHeight, setHeadings, isOurs, remove, retire, schedule, clean, watchClean, watchViewport,
-    scrollBy, reveal, movedLately,
+    scrollBy, reveal, movedAt,
     // Ours only where we put it: a host the page moved into a wrapper of its own is not "connected" (issue 22).
     connected: () => Boolean(host?.isConnected) && host?.parentNode === document.documentElement,
   };

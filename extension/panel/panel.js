@@ -162,17 +162,20 @@ function draw(view) {
 
 // ---- the agent's input ----------------------------------------------------------------------------------
 
-async function act(el, values) {
+const MOVED_MS = 500; // a click this soon after the page moved the panel is refused
+
+// `at`: when the agent clicked (the event's time, on the epoch clock the content script answers with).
+async function act(el, values, at) {
   const action = el.getAttribute("data-action");
   // The control names an order (data-order) or, for a return's own controls, the return (data-return).
   const order = el.getAttribute("data-order") ?? el.getAttribute("data-return") ?? "";
   if (GUARDED.has(action)) {
-    // Seen unobscured and where it was (visibility.js), and the panel neither dressed up nor moved by the page
-    // in the last half second (the content script). A control that moved gets its own sentence.
+    // Seen unobscured (visibility.js), and the panel neither dressed up nor moved by the page in the half second
+    // before the click, or since (the content script). A control that moved gets its own sentence.
     let why = (await globalThis.loopVisibility?.clear(el)) ?? "covered";
     const host = why === "covered" ? null : await toPage({ kind: "host-check" });
     if (why === "" && host?.clean !== true) why = "covered";
-    else if (why === "" && host?.moved === true) why = "moved";
+    else if (why === "" && typeof host.movedAt === "number" && host.movedAt >= at - MOVED_MS) why = "moved";
     if (why) return send({ kind: "covered", action, order, moved: why === "moved" });
   }
   send({ kind: "act", action, order, values });
@@ -182,7 +185,7 @@ app.addEventListener("click", (e) => {
   if (!e.isTrusted) return; // only the agent's own input, never a synthetic event
   const el = /** @type {Element} */ (e.target).closest?.("[data-action]");
   if (!el || el.localName === "form" || !app.contains(el)) return; // a form acts through its submit; a link follows its href
-  act(el, {});
+  act(el, {}, performance.timeOrigin + e.timeStamp);
 });
 
 app.addEventListener("submit", (e) => {
@@ -191,7 +194,7 @@ app.addEventListener("submit", (e) => {
   if (!e.isTrusted || !form.hasAttribute("data-action")) return;
   const values = {};
   for (const field of /** @type {any} */ (form.elements)) if (field.name) values[field.name] = field.value;
-  act(form, values);
+  act(form, values, performance.timeOrigin + e.timeStamp);
 });
 
 app.addEventListener("input", (e) => {

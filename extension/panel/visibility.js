@@ -11,7 +11,9 @@
 const QUIET_MS = 500;
 const SETTLE_MS = 200; // after bringing a clicked control into view, before it is read again
 const OPTIONS = { trackVisibility: true, delay: 100 };
-let lastCovered = -Infinity;
+// From the frame's start: a frame the page made us load again (by moving our host) starts in its quiet time, so
+// a decoy lifted as the new frame appears gains nothing.
+let lastCovered = performance.now();
 // Fully on screen yet not visible is "covered"; off screen or partly scrolled out of the sidebar is not (a
 // control cut by the frame's edge reads as not visible too).
 const FULL = 0.99;

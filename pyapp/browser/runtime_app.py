@@ -46,19 +46,19 @@ class Runtime:
         js.self.onmessage = self._handler
         queued = js.self.loopRuntimeQueue  # what the document sent while Python was starting, in order
         while queued.length:
-            self.on_data_guarded(py(queued.shift()))
+            self.on_data_guarded(queued.shift())
         mark("loop:python-ready")
 
     # -- the document's messages --
 
     def on_message(self, event) -> None:
-        self.on_data_guarded(py(event.data))
+        self.on_data_guarded(event.data)
 
-    def on_data_guarded(self, data: Any) -> None:
+    def on_data_guarded(self, raw: Any) -> None:
         """One message that trips a bug is logged and dropped: left to reach the worker's top level, it would read
         as "Python failed to start" on every tab's panel."""
         try:
-            self.on_data(data)
+            self.on_data(py(raw))
         except Exception as exc:  # noqa: BLE001 - any bug, logged without values; the runtime serves on
             log_error(exc)
 

@@ -28,7 +28,7 @@ _DEFAULTS: dict[str, Any] = {f.attr: f.default for f in FIELDS}
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)  # defaults from the table: checked
 
     enabled: bool = _DEFAULTS["enabled"]
     api_key: SecretStr | None = _DEFAULTS["api_key"]

@@ -7,7 +7,7 @@ guarded set reaches the panel frame's JavaScript through ``contract.js`` (a buil
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -30,5 +30,5 @@ class Action:
     async def __call__(self, p: PanelContext, target: str, values: dict[str, str]) -> None:
         """Run the handler for the control's order (or return) ``target``, awaiting it when it is async."""
         result = self.run(p, target, values)
-        if asyncio.iscoroutine(result):
+        if inspect.isawaitable(result):
             await result
