@@ -832,3 +832,19 @@ def test_the_panel_hears_the_page_only_from_its_own_tabs_content_script(ext):
     expect(panel.get_by_role("alert").filter(has_text="The panel is covered")).to_have_count(0)
     assert panel.evaluate(where) == before
     options.close()
+
+
+def test_only_a_panel_may_restart_the_runtime(ext, loop):
+    """SECURITY.md (every receiver checks its sender): the service worker closes and restarts the one runtime only
+    for a panel frame's Retry after a failed start. Asked by our options page, it does nothing: the ticket's panel
+    keeps what it has, and Loop hears nothing new (a restart drops every tab's answers and asks again)."""
+    page, panel = ext.ready_panel("101")
+    page.wait_for_timeout(500)
+    before = len(loop.api_requests())
+    options = ext.context.new_page()
+    options.goto(f"{ext.base}/options/options.html")
+    options.evaluate("() => chrome.runtime.sendMessage({kind: 'restart-runtime'}).catch(() => {})")
+    page.wait_for_timeout(6000)  # a restarted runtime boots in about 2 to 5 s and looks the ticket up again
+    expect(panel.locator("html")).to_have_attribute("data-panel-state", "ready")
+    assert len(loop.api_requests()) == before
+    options.close()
