@@ -46,11 +46,9 @@
   let holding = false; // the agent holds the sidebar's scrollbar
   let pageMovedAt = -Infinity;
   let corner = null; // the panel's top-left in the viewport when last placed (kept while it is hidden)
+  let column = null; // the sidebar's scrolling element, as last placed (not looked up again per wheel event)
   const byAgent = () => { agentAt = performance.now(); };
-  const overColumn = (e) => {
-    const column = scroller();
-    return column === document.scrollingElement || e.composedPath().includes(column);
-  };
+  const overColumn = (e) => !column || column === document.scrollingElement || e.composedPath().includes(column);
   const editable = (el) => el instanceof Element && (el.closest("input, textarea, select, [contenteditable]") !== null);
   addEventListener("wheel", (e) => { if (e.isTrusted && overColumn(e)) byAgent(); }, { capture: true, passive: true });
   addEventListener("touchstart", (e) => { if (e.isTrusted && overColumn(e)) byAgent(); }, { capture: true, passive: true });
@@ -58,7 +56,7 @@
     if (e.isTrusted && SCROLL_KEYS.has(e.key) && !editable(e.target)) byAgent();
   }, { capture: true, passive: true });
   addEventListener("pointerdown", (e) => {
-    if (e.isTrusted && e.target === scroller()) { holding = true; byAgent(); } // on the scrollbar itself
+    if (e.isTrusted && column && e.target === column) { holding = true; byAgent(); } // on the scrollbar itself
   }, { capture: true, passive: true });
   for (const type of ["pointerup", "pointercancel"]) {
     addEventListener(type, () => { if (holding) { holding = false; byAgent(); } }, { capture: true, passive: true });
@@ -149,7 +147,8 @@
 
   function ensurePlaceholder() {
     if (placeholder?.isConnected && anchorList?.isConnected) {
-      keptScroll = scroller()?.scrollTop ?? keptScroll; // where the agent is in the sidebar, while the room is ours
+      column = scroller();
+      keptScroll = column?.scrollTop ?? keptScroll; // where the agent is in the sidebar, while the room is ours
       return true;
     }
     anchorList = findOrderList();
@@ -164,7 +163,7 @@
     if (isContainer(anchorList) || !anchorList.parentElement) anchorList.append(placeholder);
     else anchorList.after(placeholder);
     // Without our room the column may have been shorter for a frame, and scrolled back; the agent keeps their place.
-    const column = scroller();
+    column = scroller();
     if (lost && column && column !== document.scrollingElement && column.scrollTop < keptScroll) column.scrollTop = keptScroll;
     return true;
   }
@@ -263,7 +262,7 @@
 
   function setHeight(h) {
     if (Number.isFinite(h) && h > 0) {
-      if (Math.ceil(h) !== height) byAgent(); // the panel's own growth or shrink may clamp the sidebar's scroll
+      if (Math.ceil(h) < height) byAgent(); // the panel's own shrink may clamp the sidebar's scroll (growth cannot)
       height = Math.min(Math.ceil(h), 20_000);
       told = ""; // the panel's own scroll may have been reset by its new content: tell it the offset again
       schedule();
@@ -309,8 +308,8 @@
     }
   }
 
-  // Our host or any ancestor (a page may move the host into a wrapper of its own) dressed so that what the agent
-  // sees is not what they click: a clip or mask (which the frame's IntersectionObserver v2 cannot see), or a
+  // The page's <html> (our host's only ancestor: a host moved elsewhere is not clean, below) dressed so that what
+  // the agent sees is not what they click: a clip or mask (which the frame's IntersectionObserver v2 cannot see), or a
   // fade, filter, blend or a transform beyond a plain 2-D move (which it sees on a click, but a transform also
   // makes Chromium deliver clicks to the wrong point of the frame, so the panel is told at once and says so
   // before anyone clicks).
@@ -326,8 +325,7 @@
     restyle();
     // Ours only where we put it: a host the page keeps in a wrapper (past the remount budget) is not clean.
     if (host?.parentNode !== document.documentElement || host.getAttribute("style") !== hostStyle()) return false;
-    for (let el = host.parentElement; el; el = el.parentElement) if (dressed(el)) return false;
-    return true;
+    return !dressed(document.documentElement);
   }
 
   let lastClean = true;

@@ -162,8 +162,6 @@ function draw(view) {
 
 // ---- the agent's input ----------------------------------------------------------------------------------
 
-const MOVED_MS = 500; // a click this soon after the page moved the panel is refused
-
 // `at`: when the agent clicked (the event's time, on the epoch clock the content script answers with).
 async function act(el, values, at) {
   const action = el.getAttribute("data-action");
@@ -175,7 +173,7 @@ async function act(el, values, at) {
     let why = (await globalThis.loopVisibility?.clear(el)) ?? "covered";
     const host = why === "covered" ? null : await toPage({ kind: "host-check" });
     if (why === "" && host?.clean !== true) why = "covered";
-    else if (why === "" && typeof host.movedAt === "number" && host.movedAt >= at - MOVED_MS) why = "moved";
+    else if (why === "" && typeof host.movedAt === "number" && host.movedAt >= at - globalThis.loopVisibility.QUIET_MS) why = "moved";
     if (why) return send({ kind: "covered", action, order, moved: why === "moved" });
   }
   send({ kind: "act", action, order, values });

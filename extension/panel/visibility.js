@@ -47,6 +47,7 @@ function reading(el) {
 }
 
 globalThis.loopVisibility = {
+  QUIET_MS, // also the time after the page moved the panel in which a click does not count (panel.js)
   // The controls on screen after a render (the previous ones are gone: unobserved, not reported as covered).
   // A disabled control cannot be clicked, and its faded look (opacity) reads as "not visible": it is not
   // watched, or "Allowing in Loop…" would make the Copy link that follows it look covered.

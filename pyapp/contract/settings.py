@@ -28,7 +28,7 @@ _DEFAULTS: dict[str, Any] = {f.attr: f.default for f in FIELDS}
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)  # defaults from the table: checked
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: bool = _DEFAULTS["enabled"]
     api_key: SecretStr | None = _DEFAULTS["api_key"]
@@ -69,13 +69,15 @@ class Settings(BaseModel):
 
 
 def _check_against_table() -> None:
-    """The model's attributes and lookup choices are the table's, or the import fails (see the docstring)."""
+    """The model's attributes, lookup choices and defaults are the table's and valid, or the import fails (see the
+    docstring). Checked once here, not on every settings object."""
     declared = set(Settings.model_fields) - {"managed"}
     if declared != set(_DEFAULTS):
         raise TypeError(f"Settings and table.FIELDS disagree: {sorted(declared ^ set(_DEFAULTS))}")
     lookup = next(f for f in FIELDS if f.attr == "lookup_field")
     if set(get_args(LookupField)) != set(lookup.schema["enum"]):
         raise TypeError("Settings.lookup_field's choices are not table.FIELDS' lookupField enum")
+    Settings.model_validate(_DEFAULTS)  # a default of the wrong type raises here
 
 
 _check_against_table()

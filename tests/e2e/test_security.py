@@ -673,11 +673,11 @@ def test_a_page_that_cannot_be_read_leaves_no_live_cards(ext):
     assert panel.get_by_role("button", name="Initiate return").count() == 0
 
 
-def _moved_then_clicked(page, button, move: str) -> None:
-    """The page moves the panel (``move``, a script), and the agent's click lands where the control now is, as
-    soon as it is drawn there: the pointer was aimed before the move."""
+def _moved_then_clicked(page, button, move) -> None:
+    """The panel is moved (``move()``: the page's script, or the agent's wheel), and the agent's click lands where
+    the control now is, as soon as it is drawn there: the pointer was aimed before the move."""
     y0 = button.bounding_box()["y"]
-    page.evaluate(move)
+    move()
     deadline = time.monotonic() + 2
     box = None
     while time.monotonic() < deadline:
@@ -707,7 +707,7 @@ def test_a_click_on_a_control_the_page_just_moved_is_refused_with_its_own_senten
     c = _scroll_to_card(page, panel, "#1002")
     button = c.get_by_role("button", name="Initiate return")
     before = len(loop.api_requests())
-    _moved_then_clicked(page, button, MOVES[move])
+    _moved_then_clicked(page, button, lambda: page.evaluate(MOVES[move]))
     alert = c.get_by_role("alert").filter(has_text="had just moved")
     expect(alert).to_be_visible(timeout=5_000)
     page.wait_for_timeout(300)
@@ -725,13 +725,7 @@ def test_the_agents_own_wheel_scroll_then_an_immediate_click_acts(ext, loop):
     button = c.get_by_role("button", name="Initiate return")
     side = page.get_by_role("complementary").bounding_box()
     page.mouse.move(side["x"] + side["width"] / 2, side["y"] + side["height"] / 2)
-    y0 = button.bounding_box()["y"]
-    page.mouse.wheel(0, 70)
-    deadline = time.monotonic() + 2
-    while abs(button.bounding_box()["y"] - y0) < 20 and time.monotonic() < deadline:
-        page.wait_for_timeout(10)
-    box = button.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _moved_then_clicked(page, button, lambda: page.mouse.wheel(0, 70))
     expect(c.get_by_role("button", name="Copy link")).to_be_visible(timeout=10_000)
     expect(c.get_by_role("alert")).to_have_count(0)
 
